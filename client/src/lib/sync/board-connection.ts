@@ -1,0 +1,250 @@
+/**
+ * BoardConnection: keeps a board's Y.Docs in sync with the server over Socket.IO
+ * (PROTOCOL.md). Works in the browser and in Node (tests, bots); no DOM APIs.
+ *
+ * - join → for each attached doc: send step 1 (the ack carries the server's step 2),
+ *   answer the server's step 1 with a step 2, then stream local updates.
+ * - Local updates are sent only while joined; anything made offline or unacknowledged is
+ *   carried by the state-vector exchange after every (re)connect, so nothing is lost.
+ * - `saved` is true when every local change has been acknowledged as stored.
+ */
+import type { Socket } from 'socket.io-client';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Ack, ErrorBody } from '../../../../shared/protocol/errors.js';
+import type {
+  ClientToServerEvents,
+  JoinResult,
+  ServerToClientEvents,
+  WireBytes,
+} from '../../../../shared/protocol/events.js';
+import { decodeSync, encodeSync, SyncType } from '../../../../shared/protocol/sync-codec.js';
+import { PROTOCOL_VERSION } from '../../../../shared/protocol/version.js';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const bytes = (b: WireBytes): Uint8Array => (b instanceof Uint8Array ? b : new Uint8Array(b));
+
+export interface BoardConnectionEvents {
+  /** Something the server refused (a write this user may not make, malformed data…). */
+  onError?: (error: ErrorBody & { docKey?: string }) => void;
+  /** Joined (again) with this role and these docs. */
+  onJoin?: (join: JoinResult) => void;
+  onStatus?: () => void;
+  onAccess?: (role: string | null) => void;
+}
+
+export class BoardConnection {
+  readonly socket: ClientSocket;
+  readonly boardId: string;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly #docs = new Map<string, Y.Doc>();
+  readonly #handlers = new Map<string, (u: Uint8Array, origin: unknown) => void>();
+  readonly #synced = new Set<string>();
+  /** Docs whose server step 1 was answered: from then on local updates stream directly. */
+  readonly #streaming = new Set<string>();
+  #join: JoinResult | null = null;
+  #unacked = 0;
+  /** Local changes not yet sent (made while offline or before joining). */
+  #dirty = new Set<string>();
+  #events: BoardConnectionEvents;
+  #waiters: Array<() => void> = [];
+  #destroyed = false;
+
+  constructor(socket: ClientSocket, boardId: string, events: BoardConnectionEvents = {}, awarenessDoc?: Y.Doc) {
+    this.socket = socket;
+    this.boardId = boardId;
+    this.#events = events;
+    this.awareness = new awarenessProtocol.Awareness(awarenessDoc ?? new Y.Doc());
+    this.awareness.on('update', this.#onLocalAwareness);
+    socket.on('connect', this.#onConnect);
+    socket.on('disconnect', this.#onDisconnect);
+    socket.on('sync:message', this.#onSyncMessage);
+    socket.on('awareness:update', this.#onAwareness);
+    socket.on('board:access', this.#onAccess);
+    if (socket.connected) this.#onConnect();
+  }
+
+  get role(): string | null {
+    return this.#join?.role ?? null;
+  }
+  get joinResult(): JoinResult | null {
+    return this.#join;
+  }
+  get connected(): boolean {
+    return this.socket.connected && this.#join !== null;
+  }
+  /** Every attached doc finished its state exchange since the last (re)connect. */
+  get synced(): boolean {
+    return this.connected && [...this.#docs.keys()].every((k) => this.#synced.has(k));
+  }
+  /** Nothing local is waiting to reach the store. */
+  get saved(): boolean {
+    return this.synced && this.#unacked === 0 && this.#dirty.size === 0;
+  }
+
+  /** Adds a doc to keep in sync; the same Y.Doc may carry offline state from IndexedDB. */
+  attach(docKey: string, doc: Y.Doc): void {
+    if (this.#docs.has(docKey)) return;
+    this.#docs.set(docKey, doc);
+    const h = (update: Uint8Array, origin: unknown) => {
+      if (origin === this) return;
+      if (!this.#mayWrite(docKey)) {
+        if (this.#join) this.#events.onError?.({ code: 'READ_ONLY', message: `you may not write ${docKey}`, docKey });
+        return;
+      }
+      if (!this.connected || !this.#streaming.has(docKey)) {
+        this.#dirty.add(docKey);
+        this.#status();
+        return;
+      }
+      this.#send(docKey, encodeSync(SyncType.Update, update));
+    };
+    this.#handlers.set(docKey, h);
+    doc.on('update', h);
+    if (this.connected) void this.#syncDoc(docKey);
+  }
+
+  doc(docKey: string): Y.Doc | undefined {
+    return this.#docs.get(docKey);
+  }
+
+  /** Resolves when connected, synced and everything local is acknowledged. */
+  whenSaved(): Promise<void> {
+    if (this.saved) return Promise.resolve();
+    return new Promise((r) => this.#waiters.push(r));
+  }
+
+  #mayWrite(docKey: string): boolean {
+    // Before the first join we do not know yet; the server decides and refuses if need be.
+    return this.#join === null || this.#join.writable.includes(docKey);
+  }
+
+  #status(): void {
+    if (this.saved) {
+      const w = this.#waiters;
+      this.#waiters = [];
+      for (const r of w) r();
+    }
+    this.#events.onStatus?.();
+  }
+
+  #send(docKey: string, message: Uint8Array): void {
+    this.#unacked++;
+    this.socket.emit('sync:message', { docKey, message }, (res: Ack<{ reply?: Uint8Array }>) => {
+      this.#unacked--;
+      if (!res.ok) {
+        this.#events.onError?.({ ...res.error, docKey });
+        // Refused for a reason a fresh exchange can cure (missing dependencies, a restart):
+        // run the state-vector exchange again; it carries whatever the server lacks.
+        if (res.error.code !== 'READ_ONLY' && res.error.code !== 'UPDATE_TOO_LARGE' && this.connected) {
+          this.#dirty.add(docKey);
+          this.#streaming.delete(docKey);
+          void this.#syncDoc(docKey);
+        }
+      }
+      this.#status();
+    });
+  }
+
+  #onConnect = () => {
+    if (this.#destroyed) return;
+    this.socket.emit(
+      'board:join',
+      { boardId: this.boardId, protocolVersion: PROTOCOL_VERSION },
+      (res: Ack<JoinResult>) => {
+        if (!res.ok) {
+          this.#events.onError?.(res.error);
+          return;
+        }
+        this.#join = res.value;
+        this.#events.onJoin?.(res.value);
+        for (const k of this.#docs.keys()) void this.#syncDoc(k);
+        const local = this.awareness.getLocalState();
+        if (local !== null) this.#sendAwareness([this.awareness.clientID]);
+        this.#status();
+      },
+    );
+  };
+
+  #onDisconnect = () => {
+    this.#join = null;
+    this.#synced.clear();
+    this.#streaming.clear();
+    // Acks for frames in flight will never come; the next exchange carries their content.
+    if (this.#unacked > 0) for (const k of this.#docs.keys()) this.#dirty.add(k);
+    this.#unacked = 0;
+    const others = [...this.awareness.getStates().keys()].filter((c) => c !== this.awareness.clientID);
+    awarenessProtocol.removeAwarenessStates(this.awareness, others, 'disconnect');
+    this.#status();
+  };
+
+  async #syncDoc(docKey: string): Promise<void> {
+    const doc = this.#docs.get(docKey);
+    if (!doc) return;
+    const step1 = encodeSync(SyncType.Step1, Y.encodeStateVector(doc));
+    this.socket.emit('sync:message', { docKey, message: step1 }, (res: Ack<{ reply?: WireBytes }>) => {
+      if (!res.ok) {
+        this.#events.onError?.({ ...res.error, docKey });
+        return;
+      }
+      if (res.value.reply) this.#applyServerMessage(docKey, bytes(res.value.reply));
+      this.#synced.add(docKey);
+      this.#status();
+    });
+  }
+
+  #onSyncMessage = ({ docKey, message }: { docKey: string; message: WireBytes }) => {
+    this.#applyServerMessage(docKey, bytes(message));
+  };
+
+  #applyServerMessage(docKey: string, message: Uint8Array): void {
+    const doc = this.#docs.get(docKey);
+    if (!doc) return;
+    const m = decodeSync(message);
+    if (m.type === SyncType.Step1) {
+      // The server's state vector: answer with what it lacks (our offline edits).
+      const diff = Y.encodeStateAsUpdate(doc, m.payload);
+      if (diff.length > 2 && this.#mayWrite(docKey)) this.#send(docKey, encodeSync(SyncType.Step2, diff));
+      this.#streaming.add(docKey);
+      this.#dirty.delete(docKey);
+      this.#status();
+      return;
+    }
+    Y.applyUpdate(doc, m.payload, this);
+  }
+
+  #onAwareness = ({ boardId, update }: { boardId: string; update: WireBytes }) => {
+    if (boardId !== this.boardId) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, bytes(update), this);
+  };
+
+  #onAccess = ({ boardId, role }: { boardId: string; role: string | null }) => {
+    if (boardId !== this.boardId) return;
+    this.#events.onAccess?.(role);
+    if (role === null) this.#join = null;
+    else if (this.socket.connected) this.#onConnect();
+  };
+
+  #onLocalAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+    if (origin === this || origin === 'disconnect') return;
+    const changed = [...added, ...updated, ...removed].filter((c) => c === this.awareness.clientID);
+    if (changed.length && this.connected) this.#sendAwareness(changed);
+  };
+
+  #sendAwareness(clients: number[]): void {
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients);
+    this.socket.emit('awareness:update', { boardId: this.boardId, update });
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    for (const [k, h] of this.#handlers) this.#docs.get(k)?.off('update', h);
+    this.socket.off('connect', this.#onConnect);
+    this.socket.off('disconnect', this.#onDisconnect);
+    this.socket.off('sync:message', this.#onSyncMessage);
+    this.socket.off('awareness:update', this.#onAwareness);
+    this.socket.off('board:access', this.#onAccess);
+    this.awareness.destroy();
+  }
+}

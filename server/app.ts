@@ -1,0 +1,137 @@
+/**
+ * createApp(config, deps) builds the whole server — HTTP routes, Socket.IO, y-websocket,
+ * DocRegistry, Store — without listening; `listen()` binds, `close()` tears everything
+ * down after a final flush. Side effects (store, clock, logger) come in through `deps`
+ * so tests build the app on port 0 with their own.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import type { Server as IoServer } from 'socket.io';
+import type { WebSocketServer } from 'ws';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { Access } from './auth/access.js';
+import { BoardService } from './boards.js';
+import { DocRegistry } from './docs/registry.js';
+import { UpdateValidator } from './docs/validator.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { apiRouter } from './http/routes.js';
+import { SqliteStore } from './persistence/sqlite-store.js';
+import type { Store } from './persistence/store.js';
+import { Hub } from './realtime/hub.js';
+import { attachSocketIo } from './realtime/socketio.js';
+import { attachYWebsocket } from './realtime/ywebsocket.js';
+
+export interface AppDeps {
+  store?: Store;
+  logger?: Logger;
+  now?: () => number;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly http: http.Server;
+  readonly io: IoServer;
+  readonly wss: WebSocketServer;
+  readonly store: Store;
+  readonly registry: DocRegistry;
+  readonly validator: UpdateValidator;
+  readonly hub: Hub;
+  readonly access: Access;
+  readonly boards: BoardService;
+  readonly logger: Logger;
+  /** Binds to config.port (0 picks a free one) and resolves with the bound port. */
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
+
+export function createApp(config: Config, deps: AppDeps = {}): App {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const now = deps.now ?? Date.now;
+  const store = deps.store ?? new SqliteStore(path.join(config.dataDir, 'claimboard.sqlite'));
+  const validator = new UpdateValidator(config.validateTimeoutMs, logger);
+  const registry = new DocRegistry({
+    store,
+    validator,
+    logger,
+    idleEvictMs: config.idleEvictMs,
+    compactEvery: config.compactEvery,
+    maxUpdateBytes: config.maxUpdateBytes,
+  });
+  const access = new Access(store);
+  const boards = new BoardService(store, registry, access, now);
+  const hub = new Hub(registry, access, logger, config.maxAwarenessBytes);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.get('/health', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use('/api', express.json({ limit: config.maxBodyBytes }), apiRouter({ store, access, boards, now }));
+  app.use('/api', notFound);
+  if (fs.existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+    // Client-side routes (/, /board/…, /invite/…) all load the single page.
+    app.get(/^\/(?!api\/|yjs\/|socket\.io\/).*/, (_req, res) => {
+      res.sendFile(path.join(CLIENT_DIST, 'index.html'));
+    });
+  }
+  app.use(notFound);
+  app.use(errorHandler(logger));
+
+  const server = http.createServer(app);
+  const io = attachSocketIo(server, {
+    hub,
+    access,
+    logger,
+    allowedOrigins: config.allowedOrigins,
+    maxUpdateBytes: config.maxUpdateBytes,
+  });
+  const wss = attachYWebsocket(server, {
+    hub,
+    access,
+    logger,
+    allowedOrigins: config.allowedOrigins,
+    maxUpdateBytes: config.maxUpdateBytes,
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    http: server,
+    io,
+    wss,
+    store,
+    registry,
+    validator,
+    hub,
+    access,
+    boards,
+    logger,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          const addr = server.address();
+          resolve(typeof addr === 'object' && addr ? addr.port : config.port);
+        });
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        await new Promise<void>((r) => io.close(() => r()));
+        server.closeAllConnections();
+        await registry.close();
+        await validator.close();
+        await store.close();
+      })()),
+  };
+}

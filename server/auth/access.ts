@@ -1,0 +1,86 @@
+/**
+ * Who may read and write which document [A1–A6]. Write authority is decided per document,
+ * never per field (DESIGN.md "Documents and authority"):
+ * - board/<id>: members read; owners and editors write.
+ * - board/<id>/reviewer/<user>: members read; that user writes while they hold a voting role.
+ * Roles are cached per (board, user) and every change goes through this class, which
+ * updates the cache and tells listeners (the transports) so live connections follow.
+ */
+import { hashToken } from './tokens.js';
+import { boardDocKey, parseDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
+import { canWriteBoard, isVoting, type Role } from '../../shared/protocol/roles.js';
+import type { Store, UserRecord } from '../persistence/store.js';
+
+export type RoleChange = { boardId: string; userId: string; role: Role | null };
+
+export class Access {
+  readonly #store: Store;
+  readonly #roles = new Map<string, Role | null>();
+  readonly #listeners: Array<(c: RoleChange) => void> = [];
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  async authenticate(token: unknown): Promise<UserRecord | null> {
+    if (typeof token !== 'string' || token.length < 16 || token.length > 200) return null;
+    return this.#store.userByTokenHash(hashToken(token), Date.now());
+  }
+
+  async roleOf(boardId: string, userId: string): Promise<Role | null> {
+    const k = `${boardId}\u0000${userId}`;
+    if (this.#roles.has(k)) return this.#roles.get(k)!;
+    const role = await this.#store.getRole(boardId, userId);
+    this.#roles.set(k, role);
+    return role;
+  }
+
+  onRoleChange(l: (c: RoleChange) => void): void {
+    this.#listeners.push(l);
+  }
+
+  /** Records a membership change made in the store and tells live connections. */
+  changed(boardId: string, userId: string, role: Role | null): void {
+    this.#roles.set(`${boardId}\u0000${userId}`, role);
+    for (const l of this.#listeners) l({ boardId, userId, role });
+  }
+
+  /** The docs a member reads: the board doc, then each voting member's reviewer doc. */
+  async docsOf(boardId: string): Promise<string[]> {
+    const members = await this.#store.listMembers(boardId);
+    return [
+      boardDocKey(boardId),
+      ...members.filter((m) => isVoting(m.role)).map((m) => reviewerDocKey(boardId, m.userId)),
+    ];
+  }
+
+  writableDocs(boardId: string, userId: string, role: Role): string[] {
+    const out: string[] = [];
+    if (canWriteBoard(role)) out.push(boardDocKey(boardId));
+    if (isVoting(role)) out.push(reviewerDocKey(boardId, userId));
+    return out;
+  }
+
+  /**
+   * Decides access to one doc key for a user. `read` needs membership of the board, and
+   * for a reviewer doc, that its owner is a member; `write` follows the table above.
+   */
+  async check(
+    docKey: string,
+    userId: string,
+    mode: 'read' | 'write',
+  ): Promise<{ ok: true; boardId: string; role: Role } | { ok: false; reason: 'not_found' | 'forbidden' }> {
+    const parsed = parseDocKey(docKey);
+    if (!parsed) return { ok: false, reason: 'not_found' };
+    const role = await this.roleOf(parsed.boardId, userId);
+    if (!role) return { ok: false, reason: 'not_found' };
+    if (parsed.kind === 'reviewer' && parsed.userId !== userId) {
+      const ownerRole = await this.roleOf(parsed.boardId, parsed.userId);
+      if (!ownerRole || !isVoting(ownerRole)) return { ok: false, reason: 'not_found' };
+    }
+    if (mode === 'read') return { ok: true, boardId: parsed.boardId, role };
+    const may =
+      parsed.kind === 'board' ? canWriteBoard(role) : parsed.userId === userId && isVoting(role);
+    return may ? { ok: true, boardId: parsed.boardId, role } : { ok: false, reason: 'forbidden' };
+  }
+}

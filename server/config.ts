@@ -1,0 +1,61 @@
+/** Configuration, parsed once from the environment (README "Configuration"). */
+import path from 'node:path';
+import { z } from 'zod';
+
+const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+const EnvSchema = z.object({
+  PORT: intFrom(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  /** Comma-separated origins allowed to open websockets besides the server's own. */
+  ALLOWED_ORIGINS: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  MAX_UPDATE_BYTES: intFrom(2 * 1024 * 1024),
+  VALIDATE_TIMEOUT_MS: intFrom(1000),
+  IDLE_EVICT_MS: intFrom(30_000),
+  COMPACT_EVERY: intFrom(500),
+  MAX_AWARENESS_BYTES: intFrom(16 * 1024),
+  MAX_BODY_BYTES: intFrom(4 * 1024 * 1024),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  allowedOrigins: string[];
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** Largest update (or sync step 2) accepted on any transport. */
+  maxUpdateBytes: number;
+  /** Deadline for decoding one batch of untrusted updates in the validator worker. */
+  validateTimeoutMs: number;
+  /** A document with no connection for this long is flushed and dropped from memory. */
+  idleEvictMs: number;
+  /** Stored updates of one document past which its log is compacted into one. */
+  compactEvery: number;
+  maxAwarenessBytes: number;
+  maxBodyBytes: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const e = EnvSchema.parse(env);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL || undefined,
+    redisUrl: e.REDIS_URL || undefined,
+    maxUpdateBytes: e.MAX_UPDATE_BYTES,
+    validateTimeoutMs: e.VALIDATE_TIMEOUT_MS,
+    idleEvictMs: e.IDLE_EVICT_MS,
+    compactEvery: e.COMPACT_EVERY,
+    maxAwarenessBytes: e.MAX_AWARENESS_BYTES,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+  };
+}

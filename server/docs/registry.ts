@@ -1,0 +1,369 @@
+/**
+ * DocRegistry: one Y.Doc per doc key in memory [R1–R6].
+ * - Loaded on demand; concurrent loads share one promise; nobody sees a half-loaded doc.
+ * - Client updates are validated (worker, deadline), checked for missing dependencies,
+ *   applied in arrival order per document, committed to the Store, and only then
+ *   acknowledged and handed to the `onCommitted` listeners (the transports broadcast them).
+ * - Idle documents (no holder, nothing in flight) are evicted after a final flush, with a
+ *   compaction when their log grew.
+ */
+import type { Logger } from 'pino';
+import * as Y from 'yjs';
+import { fail, ok, ErrorCode, type Ack } from '../../shared/protocol/errors.js';
+import type { Store } from '../persistence/store.js';
+import { persists, STORE_ORIGIN, type TxOrigin } from './origins.js';
+import { missingDependencies, type UpdateValidator } from './validator.js';
+
+export interface CommittedUpdate {
+  docKey: string;
+  update: Uint8Array;
+  origin: TxOrigin;
+}
+
+export interface RegistryOptions {
+  store: Store;
+  validator: UpdateValidator;
+  logger: Logger;
+  idleEvictMs: number;
+  compactEvery: number;
+  maxUpdateBytes: number;
+}
+
+interface Applied {
+  refused: Ack<null> | null;
+  committed: Promise<void> | null;
+}
+
+interface Entry {
+  docKey: string;
+  doc: Y.Doc;
+  holders: Set<string>;
+  /** Per-document pipeline: updates are checked and applied strictly in arrival order. */
+  chain: Promise<unknown>;
+  inflight: number;
+  /** The update produced by the transaction currently being applied, if any. */
+  captured: Uint8Array | null;
+  capturing: boolean;
+  lastSeq: number;
+  sinceCompact: number;
+  compacting: boolean;
+  evictTimer: NodeJS.Timeout | null;
+  eviction: Promise<void> | null;
+}
+
+export class DocRegistry {
+  readonly #opts: RegistryOptions;
+  readonly #entries = new Map<string, Promise<Entry>>();
+  readonly #evicting = new Map<string, Promise<void>>();
+  readonly #listeners: Array<(u: CommittedUpdate) => void> = [];
+  #closed = false;
+
+  constructor(opts: RegistryOptions) {
+    this.#opts = opts;
+  }
+
+  /** Called for every update after it committed (or, for peer updates, after it applied). */
+  onCommitted(listener: (u: CommittedUpdate) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Number of documents in memory (loaded or loading). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  isLoaded(docKey: string): boolean {
+    return this.#entries.has(docKey);
+  }
+
+  /** Marks `holderId` as using the doc (keeps it from eviction) and returns it loaded. */
+  async acquire(docKey: string, holderId: string): Promise<Y.Doc> {
+    return this.#use(docKey, (e) => {
+      e.holders.add(holderId);
+      return e.doc;
+    });
+  }
+
+  release(docKey: string, holderId: string): void {
+    void this.#entries.get(docKey)?.then((e) => {
+      e.holders.delete(holderId);
+      this.#maybeScheduleEvict(e);
+    }, () => undefined);
+  }
+
+  /** Runs `fn` on the loaded doc; the doc cannot be evicted while `fn` runs. */
+  read<T>(docKey: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    return this.#use(docKey, (e) => fn(e.doc));
+  }
+
+  /**
+   * Applies an untrusted update from a client (or a peer node). Resolves once it is
+   * committed, or with the reason it was refused; a refused update changes nothing.
+   */
+  applyUpdate(docKey: string, update: Uint8Array, origin: TxOrigin): Promise<Ack<null>> {
+    if (update.length > this.#opts.maxUpdateBytes) {
+      return Promise.resolve(
+        fail(ErrorCode.UpdateTooLarge, `update of ${update.length} bytes exceeds ${this.#opts.maxUpdateBytes}`),
+      );
+    }
+    // Decoding starts at once; the per-document chain only waits for its answer in order.
+    const validated = this.#opts.validator.validate(update);
+    return this.#use(docKey, async (e) => {
+      // The chain step checks and applies in order; waiting for the commit happens outside
+      // it so that updates arriving together share one store transaction.
+      const step = e.chain.then(async (): Promise<Applied> => {
+        const v = await validated;
+        if (!v.ok) return { refused: { ok: false, error: v.error }, committed: null };
+        const missing = missingDependencies(e.doc, v.summary);
+        if (missing) {
+          return {
+            refused: fail(ErrorCode.UpdateMissingDeps, `update depends on missing content: ${missing}`),
+            committed: null,
+          };
+        }
+        const produced = this.#applyCaptured(e, () => Y.applyUpdate(e.doc, update, origin));
+        const store = e.doc.store;
+        let refused: Ack<null> | null = null;
+        if (store.pendingStructs || store.pendingDs) {
+          // The summary check missed a dependency (e.g. a crafted cycle): drop what could
+          // not integrate; whatever did integrate is stored below so memory and store agree.
+          store.pendingStructs = null;
+          store.pendingDs = null;
+          refused = fail(ErrorCode.UpdateMissingDeps, 'update depends on missing content');
+        }
+        // Nothing new (a repeat): acknowledge once whatever may hold the same content has committed.
+        const committed = produced ? this.#commit(e, produced, origin) : this.#opts.store.flush();
+        return { refused, committed };
+      });
+      e.chain = step.catch(() => undefined);
+      const { refused, committed } = await step;
+      if (committed) await committed;
+      return refused ?? ok(null);
+    });
+  }
+
+  /** A trusted server-side change (board creation, reveal): persisted, then broadcast to all. */
+  transact(docKey: string, fn: (doc: Y.Doc) => void, reason: string): Promise<void> {
+    const origin: TxOrigin = { kind: 'server', reason };
+    return this.#use(docKey, (e) => {
+      const step = e.chain.then(() => {
+        const produced = this.#applyCaptured(e, () => e.doc.transact(() => fn(e.doc), origin));
+        return produced ? this.#commit(e, produced, origin) : undefined;
+      });
+      e.chain = step.catch(() => undefined);
+      return step;
+    });
+  }
+
+  #applyCaptured(e: Entry, run: () => void): Uint8Array | null {
+    e.capturing = true;
+    e.captured = null;
+    try {
+      run();
+    } finally {
+      e.capturing = false;
+    }
+    const u = e.captured;
+    e.captured = null;
+    return u;
+  }
+
+  #commit(e: Entry, update: Uint8Array, origin: TxOrigin): Promise<void> {
+    if (!persists(origin)) {
+      this.#emit({ docKey: e.docKey, update, origin });
+      return Promise.resolve();
+    }
+    return this.#opts.store.appendUpdate(e.docKey, update).then(
+      (seq) => {
+        if (seq > e.lastSeq) e.lastSeq = seq;
+        e.sinceCompact++;
+        this.#emit({ docKey: e.docKey, update, origin });
+        this.#maybeCompact(e);
+      },
+      (err: unknown) => {
+        this.#opts.logger.error({ err, docKey: e.docKey }, 'store append failed; reloading the document');
+        // Memory now holds what the store does not: drop the copy so it reloads from the store.
+        this.#forceEvict(e);
+        throw err;
+      },
+    );
+  }
+
+  #emit(u: CommittedUpdate): void {
+    for (const l of this.#listeners) {
+      try {
+        l(u);
+      } catch (err) {
+        this.#opts.logger.error({ err }, 'committed-update listener threw');
+      }
+    }
+  }
+
+  #maybeCompact(e: Entry): void {
+    if (e.compacting || e.sinceCompact < this.#opts.compactEvery) return;
+    e.compacting = true;
+    setImmediate(() => {
+      void this.#compact(e).finally(() => {
+        e.compacting = false;
+      });
+    });
+  }
+
+  /**
+   * Replaces the stored log up to the last committed seq by the doc's full state. Every
+   * committed update was applied to the doc before it committed, so the state covers them;
+   * it may also cover updates still committing, whose rows then merely repeat content.
+   */
+  async #compact(e: Entry): Promise<void> {
+    const uptoSeq = e.lastSeq;
+    if (uptoSeq === 0) return;
+    const merged = Y.encodeStateAsUpdate(e.doc);
+    const before = e.sinceCompact;
+    try {
+      await this.#opts.store.compact(e.docKey, merged, uptoSeq);
+      e.sinceCompact = Math.max(0, e.sinceCompact - before);
+      this.#opts.logger.debug({ docKey: e.docKey, uptoSeq, bytes: merged.length }, 'compacted');
+    } catch (err) {
+      this.#opts.logger.error({ err, docKey: e.docKey }, 'compaction failed');
+    }
+  }
+
+  async #use<T>(docKey: string, fn: (e: Entry) => T | Promise<T>): Promise<T> {
+    for (;;) {
+      if (this.#closed) throw new Error('registry closed');
+      const evicting = this.#evicting.get(docKey);
+      if (evicting) {
+        await evicting;
+        continue;
+      }
+      let p = this.#entries.get(docKey);
+      if (!p) {
+        p = this.#load(docKey);
+        this.#entries.set(docKey, p);
+        p.catch(() => this.#entries.delete(docKey));
+      }
+      const e = await p;
+      if (e.eviction) {
+        await e.eviction;
+        continue;
+      }
+      e.inflight++;
+      if (e.evictTimer) {
+        clearTimeout(e.evictTimer);
+        e.evictTimer = null;
+      }
+      try {
+        return await fn(e);
+      } finally {
+        e.inflight--;
+        this.#maybeScheduleEvict(e);
+      }
+    }
+  }
+
+  async #load(docKey: string): Promise<Entry> {
+    const { store, validator, logger } = this.#opts;
+    const rows = await store.loadUpdates(docKey);
+    const doc = new Y.Doc();
+    const e: Entry = {
+      docKey,
+      doc,
+      holders: new Set(),
+      chain: Promise.resolve(),
+      inflight: 0,
+      captured: null,
+      capturing: false,
+      lastSeq: 0,
+      sinceCompact: 0,
+      compacting: false,
+      evictTimer: null,
+      eviction: null,
+    };
+    doc.on('update', (update: Uint8Array) => {
+      if (e.capturing) e.captured = update;
+    });
+    // Stored rows were validated when written, but a damaged file must not hang or stop
+    // the server: each row is decoded under the deadline again and quarantined on failure.
+    const checks = rows.map((r) => validator.validate(r.data));
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const v = await checks[i]!;
+      let reason: string | null = v.ok ? null : v.error.message;
+      if (!reason) {
+        try {
+          Y.applyUpdate(doc, row.data, STORE_ORIGIN);
+        } catch (err) {
+          reason = `apply failed: ${String((err as Error).message ?? err)}`;
+        }
+      }
+      if (reason) {
+        logger.error({ docKey, seq: row.seq, reason }, 'stored update quarantined');
+        await store.quarantine(docKey, row.seq, reason);
+      }
+      if (row.seq > e.lastSeq) e.lastSeq = row.seq;
+    }
+    if (doc.store.pendingStructs || doc.store.pendingDs) {
+      logger.error({ docKey }, 'stored updates leave pending structs; they are ignored');
+      doc.store.pendingStructs = null;
+      doc.store.pendingDs = null;
+    }
+    e.sinceCompact = rows.length > 1 ? rows.length : 0;
+    return e;
+  }
+
+  #maybeScheduleEvict(e: Entry): void {
+    if (this.#closed || e.eviction || e.evictTimer || e.holders.size > 0 || e.inflight > 0) return;
+    e.evictTimer = setTimeout(() => {
+      e.evictTimer = null;
+      if (e.holders.size === 0 && e.inflight === 0) this.#evict(e, true);
+    }, this.#opts.idleEvictMs);
+    e.evictTimer.unref();
+  }
+
+  #forceEvict(e: Entry): void {
+    if (!e.eviction) this.#evict(e, false);
+  }
+
+  #evict(e: Entry, compact: boolean): Promise<void> {
+    const run = (async () => {
+      await e.chain;
+      await this.#opts.store.flush();
+      if (compact && e.sinceCompact > 1) await this.#compact(e);
+      this.#entries.delete(e.docKey);
+      e.doc.destroy();
+    })()
+      .catch((err: unknown) => this.#opts.logger.error({ err, docKey: e.docKey }, 'eviction failed'))
+      .finally(() => this.#evicting.delete(e.docKey));
+    e.eviction = run;
+    this.#evicting.set(e.docKey, run);
+    return run;
+  }
+
+  /** Evicts every idle document now (tests and shutdown). */
+  async evictIdle(): Promise<void> {
+    const entries = await Promise.all([...this.#entries.values()].map((p) => p.catch(() => null)));
+    await Promise.all(
+      entries
+        .filter((e): e is Entry => !!e && !e.eviction && e.holders.size === 0 && e.inflight === 0)
+        .map((e) => {
+          if (e.evictTimer) clearTimeout(e.evictTimer);
+          return this.#evict(e, true);
+        }),
+    );
+  }
+
+  /** Flushes everything and drops every document. */
+  async close(): Promise<void> {
+    const entries = await Promise.all([...this.#entries.values()].map((p) => p.catch(() => null)));
+    for (const e of entries) {
+      if (!e) continue;
+      if (e.evictTimer) clearTimeout(e.evictTimer);
+      await e.chain;
+    }
+    await Promise.all([...this.#evicting.values()]);
+    await this.#opts.store.flush();
+    this.#closed = true;
+    for (const e of entries) e?.doc.destroy();
+    this.#entries.clear();
+  }
+}

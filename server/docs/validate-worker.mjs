@@ -1,0 +1,63 @@
+// Decodes untrusted Yjs updates off the main thread. The parent terminates this worker
+// when one update takes longer than its deadline (a crafted update can make Yjs loop
+// forever, yjs issue 687), so nothing here needs to guard against hangs itself.
+// Plain JavaScript so it runs without a TypeScript loader in every environment.
+import { parentPort } from 'node:worker_threads';
+import * as Y from 'yjs';
+
+const EMPTY = new Uint8Array([0, 0]);
+
+/**
+ * Returns { segs, refs, ds } as flat number arrays:
+ *   segs: [client, start, end, ...] — runs of real structs (Skip excluded), in update order
+ *   refs: [client, maxClock, ...]   — the highest clock each client is referenced at
+ *   ds:   [client, maxEnd, ...]     — the end of the furthest deleted range per client
+ */
+function summarize(bytes) {
+  const { structs, ds } = Y.decodeUpdate(bytes);
+  const segs = [];
+  const refs = new Map();
+  const ref = (id) => {
+    if (id && typeof id === 'object' && typeof id.client === 'number') {
+      const prev = refs.get(id.client);
+      if (prev === undefined || id.clock > prev) refs.set(id.client, id.clock);
+    }
+  };
+  for (const s of structs) {
+    if (s.length <= 0) throw new Error('struct of zero length');
+    if (s instanceof Y.Skip) continue;
+    const { client, clock } = s.id;
+    const n = segs.length;
+    if (n >= 3 && segs[n - 3] === client && segs[n - 1] === clock) segs[n - 1] = clock + s.length;
+    else segs.push(client, clock, clock + s.length);
+    if (s instanceof Y.Item) {
+      ref(s.origin);
+      ref(s.rightOrigin);
+      ref(s.parent);
+    }
+  }
+  const dsOut = [];
+  for (const [client, items] of ds.clients) {
+    let end = 0;
+    for (const it of items) {
+      if (it.len <= 0) throw new Error('empty delete range');
+      end = Math.max(end, it.clock + it.len);
+    }
+    dsOut.push(client, end);
+  }
+  const refsOut = [];
+  for (const [c, k] of refs) refsOut.push(c, k);
+  // Exercise the two other decoding paths on a scratch copy: applying (what the server
+  // will do with these bytes) and merging (what y-websocket clients and tools may do).
+  Y.applyUpdate(new Y.Doc(), bytes);
+  Y.mergeUpdates([bytes, EMPTY]);
+  return { segs, refs: refsOut, ds: dsOut };
+}
+
+parentPort.on('message', (msg) => {
+  try {
+    parentPort.postMessage({ id: msg.id, ok: true, summary: summarize(msg.bytes) });
+  } catch (err) {
+    parentPort.postMessage({ id: msg.id, ok: false, message: String(err?.message ?? err) });
+  }
+});

@@ -1,0 +1,40 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { AppError, ErrorCode, HTTP_STATUS } from '../../shared/protocol/errors.js';
+
+/** Parses a request part with its schema or throws a 400 that names the bad fields. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const detail = r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+  throw new AppError(ErrorCode.BadRequest, detail);
+}
+
+export const notFound: RequestHandler = (_req, _res, next) =>
+  next(new AppError(ErrorCode.NotFound, 'no such route'));
+
+/** Every error leaves as `{ error: { code, message } }`; never a stack trace. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    let code: ErrorCode = ErrorCode.Internal;
+    let message = 'internal error';
+    const e = err as { type?: string; status?: number; message?: string };
+    if (err instanceof AppError) {
+      code = err.code;
+      message = err.message;
+    } else if (e?.type === 'entity.too.large') {
+      code = ErrorCode.PayloadTooLarge;
+      message = 'request body too large';
+    } else if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+      code = ErrorCode.BadRequest;
+      message = 'request body is not valid JSON';
+    } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      code = ErrorCode.BadRequest;
+      message = e.message ?? 'bad request';
+    } else {
+      logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    }
+    res.status(HTTP_STATUS[code]).json({ error: { code, message } });
+  };
+}

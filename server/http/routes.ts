@@ -1,0 +1,203 @@
+/**
+ * REST API under /api (DESIGN.md "Public interfaces"). JSON in and out, bearer tokens,
+ * errors as `{ error: { code, message } }`. A board that does not exist and one the caller
+ * may not see answer the same 404.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
+import { canManage, canWriteBoard, type Role } from '../../shared/protocol/roles.js';
+import {
+  CreateBoardSchema,
+  CreateInviteSchema,
+  CreateUserSchema,
+  IdSchema,
+  PatchMemberSchema,
+} from '../../shared/protocol/schemas.js';
+import type { Access } from '../auth/access.js';
+import { hashToken, newId, newToken } from '../auth/tokens.js';
+import type { Store, UserRecord } from '../persistence/store.js';
+import type { BoardService } from '../boards.js';
+import { parse } from './errors.js';
+
+export interface RouteDeps {
+  store: Store;
+  access: Access;
+  boards: BoardService;
+  now: () => number;
+}
+
+type AuthedRequest = Request & { user: UserRecord };
+
+/** Express 5 forwards rejected promises to the error handler; this only types `req.user`. */
+const authed =
+  (fn: (req: AuthedRequest, res: Response) => Promise<void> | void) =>
+  (req: Request, res: Response, next: NextFunction) =>
+    Promise.resolve(fn(req as AuthedRequest, res)).catch(next);
+
+const ROLE_RANK: Record<Role, number> = { viewer: 0, reviewer: 1, editor: 2, owner: 3 };
+
+export function apiRouter(d: RouteDeps): Router {
+  const r = express.Router();
+
+  const requireUser = async (req: Request, _res: Response, next: NextFunction) => {
+    const h = req.headers.authorization;
+    const m = typeof h === 'string' ? /^Bearer (\S+)$/.exec(h) : null;
+    const user = m ? await d.access.authenticate(m[1]) : null;
+    if (!user) return next(new AppError(ErrorCode.Unauthorized, 'a valid bearer token is required'));
+    (req as AuthedRequest).user = user;
+    next();
+  };
+
+  /** The caller's role on the board in the URL, or the same 404 as a missing board. */
+  const roleOn = async (req: AuthedRequest): Promise<{ boardId: string; role: Role }> => {
+    const id = IdSchema.safeParse(req.params.id);
+    const role = id.success ? await d.access.roleOf(id.data, req.user.id) : null;
+    if (!id.success || !role) throw new AppError(ErrorCode.NotFound, 'no such board');
+    return { boardId: id.data, role };
+  };
+
+  const boardJson = async (boardId: string, userId: string, role: Role) => {
+    const b = await d.store.getBoard(boardId);
+    if (!b) throw new AppError(ErrorCode.NotFound, 'no such board');
+    return {
+      id: b.id,
+      title: b.title,
+      role,
+      createdAt: b.createdAt,
+      docs: await d.access.docsOf(boardId),
+      writable: d.access.writableDocs(boardId, userId, role),
+    };
+  };
+
+  r.post('/users', async (req, res) => {
+    const body = parse(CreateUserSchema, req.body);
+    const token = newToken();
+    const user = { id: `u_${newId()}`, name: body.name, createdAt: d.now() };
+    await d.store.createUser(user, hashToken(token), null);
+    res.status(201).json({ user: { id: user.id, name: user.name }, token });
+  });
+
+  r.use(requireUser);
+
+  r.get('/me', authed((req, res) => {
+    res.json({ user: { id: req.user.id, name: req.user.name } });
+  }));
+
+  r.post('/boards', authed(async (req, res) => {
+    const body = parse(CreateBoardSchema, req.body);
+    const boardId = await d.boards.create(req.user, body);
+    res.status(201).json({ board: await boardJson(boardId, req.user.id, 'owner') });
+  }));
+
+  r.get('/boards', authed(async (req, res) => {
+    const boards = await d.store.boardsOf(req.user.id);
+    res.json({ boards: boards.map((b) => ({ id: b.id, title: b.title, role: b.role, createdAt: b.createdAt })) });
+  }));
+
+  r.get('/boards/:id', authed(async (req, res) => {
+    const { boardId, role } = await roleOn(req);
+    res.json({ board: await boardJson(boardId, req.user.id, role) });
+  }));
+
+  r.post('/boards/:id/invites', authed(async (req, res) => {
+    const { boardId, role } = await roleOn(req);
+    const body = parse(CreateInviteSchema, req.body);
+    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors invite');
+    if (ROLE_RANK[body.role] > ROLE_RANK[role]) {
+      throw new AppError(ErrorCode.Forbidden, `an ${role} cannot invite an ${body.role}`);
+    }
+    const token = newToken();
+    const now = d.now();
+    const invite = {
+      id: `i_${newId()}`,
+      boardId,
+      role: body.role,
+      createdBy: req.user.id,
+      createdAt: now,
+      expiresAt: body.expiresInHours === undefined ? null : Math.round(now + body.expiresInHours * 3_600_000),
+      maxUses: body.maxUses ?? null,
+      uses: 0,
+      revokedAt: null,
+    };
+    await d.store.createInvite(invite, hashToken(token));
+    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    res.status(201).json({
+      invite: {
+        id: invite.id,
+        token,
+        url: `${origin}/invite/${token}`,
+        role: invite.role,
+        expiresAt: invite.expiresAt === null ? null : new Date(invite.expiresAt).toISOString(),
+        maxUses: invite.maxUses,
+      },
+    });
+  }));
+
+  r.delete('/boards/:id/invites/:inviteId', authed(async (req, res) => {
+    const { boardId, role } = await roleOn(req);
+    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors revoke invites');
+    const inviteId = String(req.params.inviteId);
+    if (!(await d.store.revokeInvite(boardId, inviteId, d.now()))) {
+      throw new AppError(ErrorCode.NotFound, 'no such invite');
+    }
+    res.status(204).end();
+  }));
+
+  r.post('/invites/:token/accept', authed(async (req, res) => {
+    const token = String(req.params.token);
+    const result = token.length > 200 ? ({ ok: false, reason: 'not_found' } as const)
+      : await d.store.acceptInvite(hashToken(token), req.user.id, d.now());
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw new AppError(ErrorCode.NotFound, 'no such invite');
+      throw new AppError(ErrorCode.Gone, `this invite is ${result.reason.replace('_', ' ')}`);
+    }
+    if (!result.alreadyMember) d.access.changed(result.boardId, req.user.id, result.role);
+    res.json({ boardId: result.boardId, role: result.role });
+  }));
+
+  r.get('/boards/:id/members', authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    const members = await d.store.listMembers(boardId);
+    res.json({
+      members: members.map((m) => ({ userId: m.userId, name: m.name, role: m.role, joinedAt: m.joinedAt, lastSeenAt: m.lastSeenAt })),
+    });
+  }));
+
+  const requireOwnerOrSelf = (role: Role, self: boolean) => {
+    if (!canManage(role) && !self) throw new AppError(ErrorCode.Forbidden, 'only owners manage members');
+  };
+
+  const keepAnOwner = async (boardId: string, userId: string, newRole: Role | null) => {
+    if (newRole === 'owner') return;
+    const members = await d.store.listMembers(boardId);
+    const owners = members.filter((m) => m.role === 'owner');
+    if (owners.length === 1 && owners[0]!.userId === userId) {
+      throw new AppError(ErrorCode.Conflict, 'a board keeps at least one owner');
+    }
+  };
+
+  r.patch('/boards/:id/members/:userId', authed(async (req, res) => {
+    const { boardId, role } = await roleOn(req);
+    const body = parse(PatchMemberSchema, req.body);
+    requireOwnerOrSelf(role, false);
+    const userId = String(req.params.userId);
+    if (!(await d.store.getRole(boardId, userId))) throw new AppError(ErrorCode.NotFound, 'no such member');
+    await keepAnOwner(boardId, userId, body.role);
+    await d.store.setMember(boardId, userId, body.role, d.now());
+    d.access.changed(boardId, userId, body.role);
+    res.json({ member: { userId, role: body.role } });
+  }));
+
+  r.delete('/boards/:id/members/:userId', authed(async (req, res) => {
+    const { boardId, role } = await roleOn(req);
+    const userId = String(req.params.userId);
+    requireOwnerOrSelf(role, userId === req.user.id);
+    if (!(await d.store.getRole(boardId, userId))) throw new AppError(ErrorCode.NotFound, 'no such member');
+    await keepAnOwner(boardId, userId, null);
+    await d.store.removeMember(boardId, userId);
+    d.access.changed(boardId, userId, null);
+    res.status(204).end();
+  }));
+
+  return r;
+}

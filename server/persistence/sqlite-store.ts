@@ -1,0 +1,371 @@
+/**
+ * Embedded store: one SQLite file under DATA_DIR through better-sqlite3, WAL journal with
+ * synchronous=FULL (checked at start-up, since WAL defaults to NORMAL) so a committed
+ * transaction survives power loss and kill -9 [S3].
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Role } from '../../shared/protocol/roles.js';
+import type {
+  AcceptInviteResult,
+  BoardRecord,
+  InviteRecord,
+  MemberRecord,
+  Store,
+  StoredUpdate,
+  UserRecord,
+} from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS updates (
+  doc_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (doc_key, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quarantine (
+  doc_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS boards (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS members (
+  board_id TEXT NOT NULL REFERENCES boards(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL,
+  joined_at INTEGER NOT NULL,
+  last_seen_at INTEGER,
+  PRIMARY KEY (board_id, user_id)
+);
+CREATE INDEX IF NOT EXISTS members_by_user ON members(user_id);
+CREATE TABLE IF NOT EXISTS invites (
+  id TEXT PRIMARY KEY,
+  board_id TEXT NOT NULL REFERENCES boards(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  max_uses INTEGER,
+  uses INTEGER NOT NULL DEFAULT 0,
+  revoked_at INTEGER
+);
+`;
+
+interface PendingAppend {
+  docKey: string;
+  data: Uint8Array;
+  resolve: (seq: number) => void;
+  reject: (err: unknown) => void;
+}
+
+type Row = Record<string, unknown>;
+
+const toInvite = (r: Row): InviteRecord => ({
+  id: r.id as string,
+  boardId: r.board_id as string,
+  role: r.role as Role,
+  createdBy: r.created_by as string,
+  createdAt: r.created_at as number,
+  expiresAt: (r.expires_at as number | null) ?? null,
+  maxUses: (r.max_uses as number | null) ?? null,
+  uses: r.uses as number,
+  revokedAt: (r.revoked_at as number | null) ?? null,
+});
+
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  #pending: PendingAppend[] = [];
+  #flushScheduled = false;
+  #flushWaiters: Array<() => void> = [];
+  /** Highest seq per doc key, so appends need no read inside the write transaction. */
+  readonly #lastSeq = new Map<string, number>();
+  readonly #stmts;
+
+  constructor(file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = FULL');
+    this.#db.pragma('foreign_keys = ON');
+    this.#db.pragma('busy_timeout = 5000');
+    const sync = this.#db.pragma('synchronous', { simple: true });
+    if (sync !== 2) throw new Error(`SQLite refused synchronous=FULL (got ${String(sync)})`);
+    this.#db.exec(SCHEMA);
+    const db = this.#db;
+    this.#stmts = {
+      load: db.prepare('SELECT seq, data FROM updates WHERE doc_key = ? ORDER BY seq'),
+      maxSeq: db.prepare('SELECT MAX(seq) AS m FROM updates WHERE doc_key = ?'),
+      insert: db.prepare('INSERT INTO updates (doc_key, seq, data) VALUES (?, ?, ?)'),
+      deleteUpto: db.prepare('DELETE FROM updates WHERE doc_key = ? AND seq <= ?'),
+      getRow: db.prepare('SELECT data FROM updates WHERE doc_key = ? AND seq = ?'),
+      deleteRow: db.prepare('DELETE FROM updates WHERE doc_key = ? AND seq = ?'),
+      quarantine: db.prepare(
+        'INSERT INTO quarantine (doc_key, seq, data, reason, at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertUser: db.prepare('INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)'),
+      insertToken: db.prepare(
+        'INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      ),
+      userByToken: db.prepare(
+        `SELECT u.id, u.name, u.created_at FROM tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`,
+      ),
+      revokeTokens: db.prepare(
+        'UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
+      ),
+      insertBoard: db.prepare(
+        'INSERT INTO boards (id, title, created_by, created_at) VALUES (?, ?, ?, ?)',
+      ),
+      getBoard: db.prepare('SELECT id, title, created_by, created_at FROM boards WHERE id = ?'),
+      boardsOf: db.prepare(
+        `SELECT b.id, b.title, b.created_by, b.created_at, m.role FROM members m
+         JOIN boards b ON b.id = m.board_id WHERE m.user_id = ? ORDER BY b.created_at DESC, b.id`,
+      ),
+      getRole: db.prepare('SELECT role FROM members WHERE board_id = ? AND user_id = ?'),
+      listMembers: db.prepare(
+        `SELECT m.board_id, m.user_id, u.name, m.role, m.joined_at, m.last_seen_at
+         FROM members m JOIN users u ON u.id = m.user_id WHERE m.board_id = ? ORDER BY m.joined_at, m.user_id`,
+      ),
+      upsertMember: db.prepare(
+        `INSERT INTO members (board_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (board_id, user_id) DO UPDATE SET role = excluded.role`,
+      ),
+      removeMember: db.prepare('DELETE FROM members WHERE board_id = ? AND user_id = ?'),
+      touchMember: db.prepare(
+        'UPDATE members SET last_seen_at = ? WHERE board_id = ? AND user_id = ?',
+      ),
+      insertInvite: db.prepare(
+        `INSERT INTO invites (id, board_id, token_hash, role, created_by, created_at, expires_at, max_uses)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      listInvites: db.prepare(
+        'SELECT * FROM invites WHERE board_id = ? ORDER BY created_at, id',
+      ),
+      revokeInvite: db.prepare(
+        'UPDATE invites SET revoked_at = ? WHERE board_id = ? AND id = ? AND revoked_at IS NULL',
+      ),
+      inviteByHash: db.prepare('SELECT * FROM invites WHERE token_hash = ?'),
+      useInvite: db.prepare('UPDATE invites SET uses = uses + 1 WHERE id = ?'),
+    };
+  }
+
+  /** Reads back a pragma, for the start-up check and its test. */
+  pragma(name: string): unknown {
+    return this.#db.pragma(name, { simple: true });
+  }
+
+  async loadUpdates(docKey: string): Promise<StoredUpdate[]> {
+    const rows = this.#stmts.load.all(docKey) as Array<{ seq: number; data: Buffer }>;
+    return rows.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data) }));
+  }
+
+  appendUpdate(docKey: string, data: Uint8Array): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ docKey, data, resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // setImmediate runs after the I/O callbacks of this loop turn, so every frame that
+    // arrived together is committed in one transaction (group commit).
+    setImmediate(() => this.#flushNow());
+  }
+
+  #seqFor(docKey: string): number {
+    let last = this.#lastSeq.get(docKey);
+    if (last === undefined) {
+      last = ((this.#stmts.maxSeq.get(docKey) as { m: number | null }).m ?? 0) as number;
+    }
+    return last;
+  }
+
+  #flushNow(): void {
+    this.#flushScheduled = false;
+    const batch = this.#pending;
+    this.#pending = [];
+    const waiters = this.#flushWaiters;
+    this.#flushWaiters = [];
+    if (batch.length > 0) {
+      const seqs: number[] = [];
+      const next = new Map<string, number>();
+      try {
+        this.#db.transaction(() => {
+          for (const p of batch) {
+            const seq = (next.get(p.docKey) ?? this.#seqFor(p.docKey)) + 1;
+            next.set(p.docKey, seq);
+            this.#stmts.insert.run(p.docKey, seq, p.data);
+            seqs.push(seq);
+          }
+        })();
+        for (const [k, v] of next) this.#lastSeq.set(k, v);
+        batch.forEach((p, i) => p.resolve(seqs[i]!));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    for (const w of waiters) w();
+  }
+
+  flush(): Promise<void> {
+    if (this.#pending.length === 0 && !this.#flushScheduled) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#flushWaiters.push(resolve);
+      this.#scheduleFlush();
+    });
+  }
+
+  async compact(docKey: string, merged: Uint8Array, uptoSeq: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#stmts.deleteUpto.run(docKey, uptoSeq);
+      this.#stmts.insert.run(docKey, uptoSeq, merged);
+    })();
+    const last = this.#lastSeq.get(docKey);
+    if (last === undefined || last < uptoSeq) this.#lastSeq.set(docKey, uptoSeq);
+  }
+
+  async quarantine(docKey: string, seq: number, reason: string): Promise<void> {
+    this.#db.transaction(() => {
+      const row = this.#stmts.getRow.get(docKey, seq) as { data: Buffer } | undefined;
+      if (!row) return;
+      this.#stmts.quarantine.run(docKey, seq, row.data, reason, Date.now());
+      this.#stmts.deleteRow.run(docKey, seq);
+    })();
+  }
+
+  async createUser(user: UserRecord, tokenHash: string, expiresAt: number | null): Promise<void> {
+    this.#db.transaction(() => {
+      this.#stmts.insertUser.run(user.id, user.name, user.createdAt);
+      this.#stmts.insertToken.run(tokenHash, user.id, user.createdAt, expiresAt);
+    })();
+  }
+
+  async userByTokenHash(tokenHash: string, now: number): Promise<UserRecord | null> {
+    const r = this.#stmts.userByToken.get(tokenHash, now) as Row | undefined;
+    return r ? { id: r.id as string, name: r.name as string, createdAt: r.created_at as number } : null;
+  }
+
+  async revokeTokensOf(userId: string, now: number): Promise<void> {
+    this.#stmts.revokeTokens.run(now, userId);
+  }
+
+  async createBoard(board: BoardRecord): Promise<void> {
+    this.#db.transaction(() => {
+      this.#stmts.insertBoard.run(board.id, board.title, board.createdBy, board.createdAt);
+      this.#stmts.upsertMember.run(board.id, board.createdBy, 'owner', board.createdAt);
+    })();
+  }
+
+  async getBoard(boardId: string): Promise<BoardRecord | null> {
+    const r = this.#stmts.getBoard.get(boardId) as Row | undefined;
+    return r ? toBoard(r) : null;
+  }
+
+  async boardsOf(userId: string): Promise<Array<BoardRecord & { role: Role }>> {
+    return (this.#stmts.boardsOf.all(userId) as Row[]).map((r) => ({
+      ...toBoard(r),
+      role: r.role as Role,
+    }));
+  }
+
+  async getRole(boardId: string, userId: string): Promise<Role | null> {
+    const r = this.#stmts.getRole.get(boardId, userId) as { role: Role } | undefined;
+    return r?.role ?? null;
+  }
+
+  async listMembers(boardId: string): Promise<MemberRecord[]> {
+    return (this.#stmts.listMembers.all(boardId) as Row[]).map((r) => ({
+      boardId: r.board_id as string,
+      userId: r.user_id as string,
+      name: r.name as string,
+      role: r.role as Role,
+      joinedAt: r.joined_at as number,
+      lastSeenAt: (r.last_seen_at as number | null) ?? null,
+    }));
+  }
+
+  async setMember(boardId: string, userId: string, role: Role, now: number): Promise<void> {
+    this.#stmts.upsertMember.run(boardId, userId, role, now);
+  }
+
+  async removeMember(boardId: string, userId: string): Promise<void> {
+    this.#stmts.removeMember.run(boardId, userId);
+  }
+
+  async touchMember(boardId: string, userId: string, now: number): Promise<void> {
+    this.#stmts.touchMember.run(now, boardId, userId);
+  }
+
+  async createInvite(invite: InviteRecord, tokenHash: string): Promise<void> {
+    this.#stmts.insertInvite.run(
+      invite.id,
+      invite.boardId,
+      tokenHash,
+      invite.role,
+      invite.createdBy,
+      invite.createdAt,
+      invite.expiresAt,
+      invite.maxUses,
+    );
+  }
+
+  async listInvites(boardId: string): Promise<InviteRecord[]> {
+    return (this.#stmts.listInvites.all(boardId) as Row[]).map(toInvite);
+  }
+
+  async revokeInvite(boardId: string, inviteId: string, now: number): Promise<boolean> {
+    return this.#stmts.revokeInvite.run(now, boardId, inviteId).changes > 0;
+  }
+
+  async acceptInvite(tokenHash: string, userId: string, now: number): Promise<AcceptInviteResult> {
+    return this.#db.transaction((): AcceptInviteResult => {
+      const r = this.#stmts.inviteByHash.get(tokenHash) as Row | undefined;
+      if (!r) return { ok: false, reason: 'not_found' };
+      const inv = toInvite(r);
+      if (inv.revokedAt !== null) return { ok: false, reason: 'revoked' };
+      if (inv.expiresAt !== null && inv.expiresAt <= now) return { ok: false, reason: 'expired' };
+      const existing = this.#stmts.getRole.get(inv.boardId, userId) as { role: Role } | undefined;
+      // Accepting again is idempotent and never demotes: the current role stays.
+      if (existing) return { ok: true, boardId: inv.boardId, role: existing.role, alreadyMember: true };
+      if (inv.maxUses !== null && inv.uses >= inv.maxUses) return { ok: false, reason: 'used_up' };
+      this.#stmts.useInvite.run(inv.id);
+      this.#stmts.upsertMember.run(inv.boardId, userId, inv.role, now);
+      return { ok: true, boardId: inv.boardId, role: inv.role, alreadyMember: false };
+    })();
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.#db.close();
+  }
+}
+
+const toBoard = (r: Row): BoardRecord => ({
+  id: r.id as string,
+  title: r.title as string,
+  createdBy: r.created_by as string,
+  createdAt: r.created_at as number,
+});

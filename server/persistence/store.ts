@@ -1,0 +1,89 @@
+/**
+ * Storage contract. Every implementation passes tests/integration/store-contract.test.ts.
+ * Document updates form an append-only log per doc key; `appendUpdate` resolves only
+ * after the update's transaction has committed durably, and appends arriving together
+ * share one transaction (group commit) [S1, S2].
+ */
+import type { Role } from '../../shared/protocol/roles.js';
+
+export interface StoredUpdate {
+  seq: number;
+  data: Uint8Array;
+}
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface BoardRecord {
+  id: string;
+  title: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+export interface MemberRecord {
+  boardId: string;
+  userId: string;
+  name: string;
+  role: Role;
+  joinedAt: number;
+  lastSeenAt: number | null;
+}
+
+export interface InviteRecord {
+  id: string;
+  boardId: string;
+  role: Role;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number | null;
+  maxUses: number | null;
+  uses: number;
+  revokedAt: number | null;
+}
+
+export type AcceptInviteResult =
+  | { ok: true; boardId: string; role: Role; alreadyMember: boolean }
+  | { ok: false; reason: 'not_found' | 'expired' | 'revoked' | 'used_up' };
+
+export interface Store {
+  // ---- documents ----
+  /** Every stored update of a document in append order; undecodable rows are the caller's to quarantine. */
+  loadUpdates(docKey: string): Promise<StoredUpdate[]>;
+  /** Appends one update; resolves with its sequence number once committed. */
+  appendUpdate(docKey: string, data: Uint8Array): Promise<number>;
+  /** Replaces every row with seq ≤ uptoSeq by one merged update, atomically. */
+  compact(docKey: string, merged: Uint8Array, uptoSeq: number): Promise<void>;
+  /** Moves a row out of the log into the quarantine table with the reason. */
+  quarantine(docKey: string, seq: number, reason: string): Promise<void>;
+  /** Resolves when every append issued so far has committed. */
+  flush(): Promise<void>;
+
+  // ---- identity ----
+  createUser(user: UserRecord, tokenHash: string, tokenExpiresAt: number | null): Promise<void>;
+  /** The user a live (unexpired, unrevoked) token hash belongs to. */
+  userByTokenHash(tokenHash: string, now: number): Promise<UserRecord | null>;
+  revokeTokensOf(userId: string, now: number): Promise<void>;
+
+  // ---- boards and membership ----
+  createBoard(board: BoardRecord): Promise<void>;
+  getBoard(boardId: string): Promise<BoardRecord | null>;
+  boardsOf(userId: string): Promise<Array<BoardRecord & { role: Role }>>;
+  getRole(boardId: string, userId: string): Promise<Role | null>;
+  listMembers(boardId: string): Promise<MemberRecord[]>;
+  setMember(boardId: string, userId: string, role: Role, now: number): Promise<void>;
+  removeMember(boardId: string, userId: string): Promise<void>;
+  touchMember(boardId: string, userId: string, now: number): Promise<void>;
+
+  // ---- invites ----
+  createInvite(invite: InviteRecord, tokenHash: string): Promise<void>;
+  listInvites(boardId: string): Promise<InviteRecord[]>;
+  revokeInvite(boardId: string, inviteId: string, now: number): Promise<boolean>;
+  /** Atomically checks the invite, counts a use and adds the membership. */
+  acceptInvite(tokenHash: string, userId: string, now: number): Promise<AcceptInviteResult>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,219 @@
+/**
+ * The transport-independent half of real-time sync [T1–T8]. Socket.IO and y-websocket
+ * connections are both `Conn`s; the hub subscribes them to documents, answers sync
+ * messages against the DocRegistry with the authority check of every frame, fans
+ * committed updates out to subscribers (never back to the sender) and keeps presence.
+ */
+import type { Logger } from 'pino';
+import * as Y from 'yjs';
+import { decodeSync, encodeSync, SyncType } from '../../shared/protocol/sync-codec.js';
+import { ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
+import { parseDocKey } from '../../shared/protocol/doc-keys.js';
+import type { Role } from '../../shared/protocol/roles.js';
+import type { Access, RoleChange } from '../auth/access.js';
+import type { DocRegistry, CommittedUpdate } from '../docs/registry.js';
+import { sourceConn } from '../docs/origins.js';
+import { BoardPresence } from './presence.js';
+
+export interface Conn {
+  readonly id: string;
+  readonly userId: string;
+  readonly transport: 'socket.io' | 'y-websocket';
+  /** Sends one y-protocols sync message for a doc. */
+  sendSync(docKey: string, message: Uint8Array): void;
+  sendAwareness(boardId: string, update: Uint8Array): void;
+  /** The user's role on a board changed; null means they were removed. */
+  accessChanged(boardId: string, role: Role | null): void;
+}
+
+interface ConnState {
+  conn: Conn;
+  docs: Set<string>;
+  boards: Set<string>;
+  /** Frames of one connection are dispatched in arrival order. */
+  order: Promise<unknown>;
+}
+
+export class Hub {
+  readonly #subs = new Map<string, Set<Conn>>();
+  readonly #conns = new Map<string, ConnState>();
+  readonly #presence = new Map<string, BoardPresence>();
+
+  constructor(
+    private readonly registry: DocRegistry,
+    private readonly access: Access,
+    private readonly logger: Logger,
+    private readonly maxAwarenessBytes: number,
+  ) {
+    registry.onCommitted((u) => this.#fanOut(u));
+    access.onRoleChange((c) => this.#roleChanged(c));
+  }
+
+  add(conn: Conn): void {
+    this.#conns.set(conn.id, { conn, docs: new Set(), boards: new Set(), order: Promise.resolve() });
+  }
+
+  /** Forgets a connection: its subscriptions, holds on documents and presence. */
+  remove(conn: Conn): void {
+    const st = this.#conns.get(conn.id);
+    if (!st) return;
+    this.#conns.delete(conn.id);
+    for (const d of st.docs) this.#unsubscribe(conn, d);
+    for (const b of st.boards) this.#leavePresence(conn, b);
+  }
+
+  joined(conn: Conn, boardId: string): boolean {
+    return this.#conns.get(conn.id)?.boards.has(boardId) ?? false;
+  }
+
+  /** Adds the connection to a board's presence (after the caller checked membership). */
+  joinBoard(conn: Conn, boardId: string): void {
+    const st = this.#conns.get(conn.id);
+    if (!st || st.boards.has(boardId)) return;
+    st.boards.add(boardId);
+    let p = this.#presence.get(boardId);
+    if (!p) this.#presence.set(boardId, (p = new BoardPresence(boardId, this.maxAwarenessBytes)));
+    p.join(conn);
+  }
+
+  leaveBoard(conn: Conn, boardId: string): void {
+    const st = this.#conns.get(conn.id);
+    if (!st) return;
+    for (const d of [...st.docs]) if (parseDocKey(d)?.boardId === boardId) this.#unsubscribe(conn, d);
+    if (st.boards.delete(boardId)) this.#leavePresence(conn, boardId);
+  }
+
+  applyAwareness(conn: Conn, boardId: string, update: Uint8Array): Ack<null> {
+    if (update.length > this.maxAwarenessBytes) {
+      return fail(ErrorCode.PayloadTooLarge, `awareness update over ${this.maxAwarenessBytes} bytes`);
+    }
+    const p = this.#presence.get(boardId);
+    if (!p || !this.joined(conn, boardId)) return fail(ErrorCode.NotJoined, 'join the board first');
+    return p.apply(conn.id, update);
+  }
+
+  awarenessSnapshot(boardId: string): Uint8Array | null {
+    return this.#presence.get(boardId)?.snapshot() ?? null;
+  }
+
+  /**
+   * Handles one sync message from a connection. Step 1 subscribes the connection to the
+   * doc and answers with step 2 (`reply`); the server's own step 1 is sent as a message so
+   * the client can push what the server lacks. Step 2 and updates are writes: authority is
+   * checked, then the registry validates, commits and broadcasts. Resolves after commit.
+   */
+  handleSync(conn: Conn, docKey: string, bytes: Uint8Array): Promise<Ack<{ reply?: Uint8Array }>> {
+    const st = this.#conns.get(conn.id);
+    if (!st) return Promise.resolve(fail(ErrorCode.NotJoined, 'connection closed'));
+    // Checks run in arrival order per connection; only the commit is waited for outside it.
+    const dispatched = st.order.then(() => this.#dispatchSync(st, docKey, bytes));
+    st.order = dispatched.catch(() => undefined);
+    return dispatched.then((d) => d());
+  }
+
+  async #dispatchSync(
+    st: ConnState,
+    docKey: string,
+    bytes: Uint8Array,
+  ): Promise<() => Promise<Ack<{ reply?: Uint8Array }>>> {
+    const { conn } = st;
+    const done = (a: Ack<{ reply?: Uint8Array }>) => () => Promise.resolve(a);
+    let msg;
+    try {
+      msg = decodeSync(bytes);
+    } catch (err) {
+      return done(fail(ErrorCode.BadRequest, `malformed sync message: ${(err as Error).message}`));
+    }
+    const parsed = parseDocKey(docKey);
+    if (!parsed) return done(fail(ErrorCode.NotFound, 'no such document'));
+    if (!this.joined(conn, parsed.boardId)) return done(fail(ErrorCode.NotJoined, 'join the board first'));
+    if (msg.type === SyncType.Step1) {
+      const allowed = await this.access.check(docKey, conn.userId, 'read');
+      if (!allowed.ok) return done(fail(ErrorCode.NotFound, 'no such document'));
+      try {
+        Y.decodeStateVector(msg.payload);
+      } catch {
+        return done(fail(ErrorCode.BadRequest, 'malformed state vector'));
+      }
+      const doc = await this.#subscribe(conn, st, docKey);
+      const reply = encodeSync(SyncType.Step2, Y.encodeStateAsUpdate(doc, msg.payload));
+      conn.sendSync(docKey, encodeSync(SyncType.Step1, Y.encodeStateVector(doc)));
+      return done(ok({ reply }));
+    }
+    // A write. An empty step 2 ("I have nothing you lack") is fine from anyone who reads.
+    const isEmpty = msg.payload.length === 2 && msg.payload[0] === 0 && msg.payload[1] === 0;
+    const allowed = await this.access.check(docKey, conn.userId, isEmpty ? 'read' : 'write');
+    if (!allowed.ok) {
+      return done(
+        allowed.reason === 'forbidden'
+          ? fail(ErrorCode.ReadOnly, `you may not write ${docKey}`)
+          : fail(ErrorCode.NotFound, 'no such document'),
+      );
+    }
+    if (isEmpty) return done(ok({}));
+    const pending = this.registry.applyUpdate(docKey, msg.payload, {
+      kind: 'client',
+      connId: conn.id,
+      userId: conn.userId,
+    });
+    return () => pending.then((r) => (r.ok ? ok({}) : r));
+  }
+
+  async #subscribe(conn: Conn, st: ConnState, docKey: string): Promise<Y.Doc> {
+    const doc = await this.registry.acquire(docKey, conn.id);
+    if (!this.#conns.has(conn.id)) {
+      this.registry.release(docKey, conn.id);
+      return doc;
+    }
+    st.docs.add(docKey);
+    let set = this.#subs.get(docKey);
+    if (!set) this.#subs.set(docKey, (set = new Set()));
+    set.add(conn);
+    return doc;
+  }
+
+  #unsubscribe(conn: Conn, docKey: string): void {
+    const set = this.#subs.get(docKey);
+    if (set?.delete(conn) && set.size === 0) this.#subs.delete(docKey);
+    this.#conns.get(conn.id)?.docs.delete(docKey);
+    this.registry.release(docKey, conn.id);
+  }
+
+  #leavePresence(conn: Conn, boardId: string): void {
+    const p = this.#presence.get(boardId);
+    if (!p) return;
+    p.leave(conn.id);
+    if (p.empty) {
+      p.destroy();
+      this.#presence.delete(boardId);
+    }
+  }
+
+  #fanOut(u: CommittedUpdate): void {
+    const set = this.#subs.get(u.docKey);
+    if (!set) return;
+    const skip = sourceConn(u.origin);
+    const message = encodeSync(SyncType.Update, u.update);
+    for (const c of set) {
+      if (c.id === skip) continue;
+      try {
+        c.sendSync(u.docKey, message);
+      } catch (err) {
+        this.logger.warn({ err, conn: c.id }, 'send failed');
+      }
+    }
+  }
+
+  #roleChanged(c: RoleChange): void {
+    for (const st of this.#conns.values()) {
+      if (st.conn.userId !== c.userId || !st.boards.has(c.boardId)) continue;
+      if (c.role === null) this.leaveBoard(st.conn, c.boardId);
+      st.conn.accessChanged(c.boardId, c.role);
+    }
+  }
+
+  /** Connections currently open (for tests and metrics). */
+  get connectionCount(): number {
+    return this.#conns.size;
+  }
+}

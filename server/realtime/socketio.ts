@@ -1,0 +1,180 @@
+/**
+ * Socket.IO transport [T1–T5, P1–P4]. Handshake `auth: { token }`; then `board:join`,
+ * `sync:message`, `awareness:update`, `board:leave`. Every handler goes through `handle`,
+ * which parses the payload with its schema, checks the ack, and catches sync and async
+ * errors, so no client input can throw into Socket.IO.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import type { z } from 'zod';
+import {
+  CLIENT_EVENTS,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+} from '../../shared/protocol/events.js';
+import { ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
+import {
+  AwarenessUpdateSchema,
+  BoardJoinSchema,
+  BoardLeaveSchema,
+  SyncMessageSchema,
+} from '../../shared/protocol/schemas.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+import type { Access } from '../auth/access.js';
+import type { Conn, Hub } from './hub.js';
+import { originAllowed } from './origin-check.js';
+import type { Role } from '../../shared/protocol/roles.js';
+
+type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface SocketIoOptions {
+  hub: Hub;
+  access: Access;
+  logger: Logger;
+  allowedOrigins: string[];
+  maxUpdateBytes: number;
+}
+
+class SocketIoConn implements Conn {
+  readonly transport = 'socket.io' as const;
+  constructor(readonly socket: IoSocket) {}
+  get id() {
+    return this.socket.id;
+  }
+  get userId() {
+    return this.socket.data.userId;
+  }
+  sendSync(docKey: string, message: Uint8Array): void {
+    this.socket.emit('sync:message', { docKey, message });
+  }
+  sendAwareness(boardId: string, update: Uint8Array): void {
+    this.socket.emit('awareness:update', { boardId, update });
+  }
+  accessChanged(boardId: string, role: Role | null): void {
+    this.socket.emit('board:access', { boardId, role });
+  }
+}
+
+export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoServer {
+  const io: IoServer = new Server(httpServer, {
+    serveClient: false,
+    // Room for the largest update plus its envelope; bigger frames close the connection.
+    maxHttpBufferSize: o.maxUpdateBytes + 64 * 1024,
+    // Leave other upgrade paths (y-websocket at /yjs/) alone.
+    destroyUpgrade: false,
+    allowRequest: (req, cb) => {
+      if (originAllowed(req, o.allowedOrigins)) cb(null, true);
+      else cb(ErrorCode.OriginForbidden, false);
+    },
+  });
+
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    o.access.authenticate(token).then(
+      (user) => {
+        if (!user) {
+          const err = new Error(ErrorCode.Unauthorized) as Error & { data?: unknown };
+          err.data = { code: ErrorCode.Unauthorized, message: 'a valid token is required' };
+          return next(err);
+        }
+        socket.data.userId = user.id;
+        socket.data.userName = user.name;
+        next();
+      },
+      (err: unknown) => {
+        o.logger.error({ err }, 'authentication failed');
+        next(new Error(ErrorCode.Internal));
+      },
+    );
+  });
+
+  io.on('connection', (socket) => {
+    const conn = new SocketIoConn(socket);
+    o.hub.add(conn);
+    const log = o.logger.child({ conn: socket.id, user: socket.data.userId });
+
+    const handle = <S extends z.ZodType, R>(
+      event: keyof ClientToServerEvents,
+      schema: S,
+      ackRequired: boolean,
+      fn: (payload: z.output<S>) => Ack<R> | Promise<Ack<R>>,
+    ) => {
+      socket.on(event, (...args: unknown[]) => {
+        const last = args.length > 1 ? args[args.length - 1] : undefined;
+        const ack = typeof last === 'function' ? (last as (r: Ack<R>) => void) : undefined;
+        const reply = (r: Ack<R>) => {
+          if (ack) ack(r);
+          else if (!r.ok) socket.emit('protocol:error', { ...r.error, event });
+        };
+        if (args.length > 1 && !ack) {
+          return reply(fail(ErrorCode.BadRequest, 'the last argument must be the acknowledgement callback'));
+        }
+        if (ackRequired && !ack) {
+          return socket.emit('protocol:error', {
+            code: ErrorCode.AckRequired,
+            message: `${event} needs an acknowledgement callback`,
+            event,
+          });
+        }
+        if (args.length > 2) return reply(fail(ErrorCode.BadRequest, 'expected one payload argument'));
+        const parsed = schema.safeParse(args[0]);
+        if (!parsed.success) {
+          return reply(fail(ErrorCode.BadRequest, `invalid ${event} payload: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`));
+        }
+        Promise.resolve()
+          .then(() => fn(parsed.data))
+          .then(reply, (err: unknown) => {
+            log.error({ err, event }, 'handler failed');
+            reply(fail(ErrorCode.Internal, 'internal error'));
+          });
+      });
+    };
+
+    handle('board:join', BoardJoinSchema, true, async (p) => {
+      if (p.protocolVersion < PROTOCOL_VERSION) {
+        return fail(ErrorCode.ClientTooOld, `server speaks protocol ${PROTOCOL_VERSION}; please reload`);
+      }
+      if (p.protocolVersion > PROTOCOL_VERSION) {
+        return fail(ErrorCode.ServerTooOld, `server speaks protocol ${PROTOCOL_VERSION}`);
+      }
+      const role = await o.access.roleOf(p.boardId, conn.userId);
+      if (!role) return fail(ErrorCode.NotFound, 'no such board');
+      o.hub.joinBoard(conn, p.boardId);
+      return ok({
+        boardId: p.boardId,
+        userId: conn.userId,
+        role,
+        docs: await o.access.docsOf(p.boardId),
+        writable: o.access.writableDocs(p.boardId, conn.userId, role),
+        protocolVersion: PROTOCOL_VERSION,
+      });
+    });
+
+    handle('board:leave', BoardLeaveSchema, true, (p) => {
+      o.hub.leaveBoard(conn, p.boardId);
+      return ok(null);
+    });
+
+    handle('sync:message', SyncMessageSchema, true, (p) => o.hub.handleSync(conn, p.docKey, p.message));
+
+    handle('awareness:update', AwarenessUpdateSchema, false, (p) =>
+      o.hub.applyAwareness(conn, p.boardId, p.update),
+    );
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (CLIENT_EVENTS.has(event)) return;
+      const last = args[args.length - 1];
+      const error = { code: ErrorCode.UnknownEvent, message: `unknown event ${JSON.stringify(String(event).slice(0, 64))}` };
+      if (typeof last === 'function') (last as (r: Ack<never>) => void)({ ok: false, error });
+      else socket.emit('protocol:error', { ...error, event: String(event).slice(0, 64) });
+    });
+
+    socket.on('disconnect', () => o.hub.remove(conn));
+  });
+
+  return io;
+}

@@ -1,0 +1,156 @@
+/**
+ * y-websocket transport at /yjs/<docKey>?token=… [Y1–Y5]: the standard protocol, so a
+ * stock `WebsocketProvider` (room name = doc key, `params: { token }`) takes part. Same
+ * authentication, authority and DocRegistry as Socket.IO. A write the connection may not
+ * make is answered with the y-protocols auth message "permission denied" and dropped.
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import * as decoding from 'lib0/decoding';
+import { parseDocKey } from '../../shared/protocol/doc-keys.js';
+import type { Role } from '../../shared/protocol/roles.js';
+import {
+  encodeSync,
+  SyncType,
+  WsMessage,
+  wsAwarenessFrame,
+  wsPermissionDeniedFrame,
+  wsSyncFrame,
+} from '../../shared/protocol/sync-codec.js';
+import type { Access } from '../auth/access.js';
+import type { Conn, Hub } from './hub.js';
+import { originAllowed } from './origin-check.js';
+
+export const YJS_PATH_PREFIX = '/yjs/';
+
+export interface YWebsocketOptions {
+  hub: Hub;
+  access: Access;
+  logger: Logger;
+  allowedOrigins: string[];
+  maxUpdateBytes: number;
+}
+
+class WsConn implements Conn {
+  readonly transport = 'y-websocket' as const;
+  readonly id = `ws-${randomUUID()}`;
+  constructor(
+    readonly ws: WebSocket,
+    readonly userId: string,
+    readonly docKey: string,
+    readonly boardId: string,
+  ) {}
+  #send(frame: Uint8Array): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
+  }
+  sendSync(docKey: string, message: Uint8Array): void {
+    if (docKey === this.docKey) this.#send(wsSyncFrame(message));
+  }
+  sendAwareness(_boardId: string, update: Uint8Array): void {
+    this.#send(wsAwarenessFrame(update));
+  }
+  accessChanged(_boardId: string, role: Role | null): void {
+    if (role === null) this.ws.close(4403, 'membership removed');
+  }
+  deny(reason: string): void {
+    this.#send(wsPermissionDeniedFrame(reason));
+  }
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): WebSocketServer {
+  // Room for the largest update plus the sync envelope.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxUpdateBytes + 1024 });
+
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/socket.io/')) return; // Socket.IO's own upgrade
+    if (!url.pathname.startsWith(YJS_PATH_PREFIX)) return refuse(socket, 404, 'Not Found');
+    socket.on('error', () => socket.destroy());
+    if (!originAllowed(req, o.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
+    const docKey = decodeURIComponent(url.pathname.slice(YJS_PATH_PREFIX.length));
+    const parsed = parseDocKey(docKey);
+    if (!parsed) return refuse(socket, 404, 'Not Found');
+    void (async () => {
+      const user = await o.access.authenticate(url.searchParams.get('token'));
+      if (!user) return refuse(socket, 401, 'Unauthorized');
+      const allowed = await o.access.check(docKey, user.id, 'read');
+      if (!allowed.ok) return refuse(socket, 404, 'Not Found');
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, user.id, docKey, parsed.boardId));
+    })().catch((err: unknown) => {
+      o.logger.error({ err }, 'y-websocket upgrade failed');
+      refuse(socket, 500, 'Internal Server Error');
+    });
+  });
+
+  function onConnection(ws: WebSocket, userId: string, docKey: string, boardId: string) {
+    const conn = new WsConn(ws, userId, docKey, boardId);
+    const log = o.logger.child({ conn: conn.id, user: userId, docKey });
+    o.hub.add(conn);
+    o.hub.joinBoard(conn, boardId);
+    ws.binaryType = 'nodebuffer';
+    ws.on('error', (err) => log.debug({ err }, 'websocket error'));
+    ws.on('close', () => o.hub.remove(conn));
+
+    const onSync = (syncMessage: Uint8Array) => {
+      o.hub.handleSync(conn, docKey, syncMessage).then(
+        (r) => {
+          if (r.ok) {
+            if (r.value.reply) conn.sendSync(docKey, r.value.reply);
+          } else {
+            log.info({ code: r.error.code }, 'sync message refused');
+            conn.deny(`${r.error.code}: ${r.error.message}`);
+          }
+        },
+        (err: unknown) => log.error({ err }, 'sync failed'),
+      );
+    };
+
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      try {
+        if (!isBinary) return conn.deny('BAD_REQUEST: binary frames only');
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        const d = decoding.createDecoder(bytes);
+        const type = decoding.readVarUint(d);
+        switch (type) {
+          case WsMessage.Sync:
+            return onSync(bytes.subarray(d.pos));
+          case WsMessage.Awareness: {
+            const r = o.hub.applyAwareness(conn, boardId, decoding.readVarUint8Array(d));
+            if (!r.ok) conn.deny(`${r.error.code}: ${r.error.message}`);
+            return;
+          }
+          case WsMessage.QueryAwareness: {
+            const snap = o.hub.awarenessSnapshot(boardId);
+            if (snap) conn.sendAwareness(boardId, snap);
+            return;
+          }
+          default:
+            return conn.deny(`BAD_REQUEST: unknown message type ${type}`);
+        }
+      } catch (err) {
+        log.info({ err: (err as Error).message }, 'malformed y-websocket frame');
+        conn.deny('BAD_REQUEST: malformed frame');
+      }
+    });
+
+    // Standard opening: the server's step 1, so the client sends what the server lacks.
+    // (The client's own step 1 subscribes it, through the hub, like any reader.)
+    void o.hub
+      .handleSync(conn, docKey, encodeSync(SyncType.Step1, new Uint8Array([0])))
+      .then((r) => {
+        // Answering our own empty step 1 subscribed us and sent the server's step 1;
+        // its reply is the full state, which the client also needs.
+        if (r.ok && r.value.reply) conn.sendSync(docKey, r.value.reply);
+      })
+      .catch((err: unknown) => log.error({ err }, 'initial sync failed'));
+  }
+
+  return wss;
+}

@@ -1,0 +1,28 @@
+/**
+ * Document keys name every Yjs document of a board [D1]:
+ *   board/<boardId>                      the board (owners and editors write it)
+ *   board/<boardId>/reviewer/<userId>    one reviewer's votes, notes, suggestions (that user writes it)
+ * Ids are URL-safe so a key can stand in a y-websocket URL unescaped.
+ */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export type DocKind = 'board' | 'reviewer';
+export type ParsedDocKey =
+  | { kind: 'board'; boardId: string }
+  | { kind: 'reviewer'; boardId: string; userId: string };
+
+export const boardDocKey = (boardId: string): string => `board/${boardId}`;
+export const reviewerDocKey = (boardId: string, userId: string): string =>
+  `board/${boardId}/reviewer/${userId}`;
+
+/** Parses a doc key; null for anything that is not exactly one of the shapes above. */
+export function parseDocKey(key: string): ParsedDocKey | null {
+  if (typeof key !== 'string' || key.length > 200) return null;
+  const parts = key.split('/');
+  if (parts[0] !== 'board' || !ID_PATTERN.test(parts[1] ?? '')) return null;
+  if (parts.length === 2) return { kind: 'board', boardId: parts[1]! };
+  if (parts.length === 4 && parts[2] === 'reviewer' && ID_PATTERN.test(parts[3]!)) {
+    return { kind: 'reviewer', boardId: parts[1]!, userId: parts[3]! };
+  }
+  return null;
+}

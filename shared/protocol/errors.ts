@@ -1,0 +1,74 @@
+/** Error codes shared by REST, Socket.IO acks and y-websocket refusals. */
+export const ErrorCode = {
+  BadRequest: 'BAD_REQUEST',
+  Unauthorized: 'UNAUTHORIZED',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  Conflict: 'CONFLICT',
+  /** An invite that expired, was revoked or is used up. */
+  Gone: 'GONE',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  RateLimited: 'RATE_LIMITED',
+  AckRequired: 'ACK_REQUIRED',
+  UnknownEvent: 'UNKNOWN_EVENT',
+  NotJoined: 'NOT_JOINED',
+  ClientTooOld: 'CLIENT_TOO_OLD',
+  ServerTooOld: 'SERVER_TOO_OLD',
+  ReadOnly: 'READ_ONLY',
+  UpdateTooLarge: 'UPDATE_TOO_LARGE',
+  UpdateMalformed: 'UPDATE_MALFORMED',
+  UpdateMissingDeps: 'UPDATE_MISSING_DEPENDENCIES',
+  UpdateTimeout: 'UPDATE_TIMEOUT',
+  OriginForbidden: 'ORIGIN_FORBIDDEN',
+  Internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Result of every acknowledged event: expected failures are values, never throws. */
+export type Ack<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
+
+export const ok = <T>(value: T): Ack<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string): Ack<never> => ({
+  ok: false,
+  error: { code, message },
+});
+
+/** An expected failure carried through server code; transports turn it into an Ack or a 4xx. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+/** HTTP status for each code, for the REST layer. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  GONE: 410,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  ACK_REQUIRED: 400,
+  UNKNOWN_EVENT: 400,
+  NOT_JOINED: 403,
+  CLIENT_TOO_OLD: 426,
+  SERVER_TOO_OLD: 400,
+  READ_ONLY: 403,
+  UPDATE_TOO_LARGE: 413,
+  UPDATE_MALFORMED: 400,
+  UPDATE_MISSING_DEPENDENCIES: 400,
+  UPDATE_TIMEOUT: 400,
+  ORIGIN_FORBIDDEN: 403,
+  INTERNAL: 500,
+};

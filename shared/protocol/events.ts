@@ -1,0 +1,76 @@
+/**
+ * The only place Socket.IO event names and payload shapes exist. Both the server
+ * (`Server<ClientToServerEvents, ServerToClientEvents, …>`) and the client
+ * (`Socket<ServerToClientEvents, ClientToServerEvents>`) are typed from here.
+ * Types describe; schemas.ts validates.
+ */
+import type { Ack, ErrorBody } from './errors.js';
+import type { Role } from './roles.js';
+import type {
+  AwarenessUpdatePayload,
+  BoardJoinPayload,
+  BoardLeavePayload,
+  SyncMessagePayload,
+} from './schemas.js';
+
+export const Events = {
+  BoardJoin: 'board:join',
+  BoardLeave: 'board:leave',
+  BoardAccess: 'board:access',
+  SyncMessage: 'sync:message',
+  AwarenessUpdate: 'awareness:update',
+  ProtocolError: 'protocol:error',
+} as const;
+
+export interface JoinResult {
+  boardId: string;
+  userId: string;
+  role: Role;
+  /** Every doc key of the board the caller may read, board doc first. */
+  docs: string[];
+  /** The subset the caller may write. */
+  writable: string[];
+  protocolVersion: number;
+}
+
+export interface SyncReply {
+  /** For a step 1: the step 2 answer (a y-protocols sync message). */
+  reply?: Uint8Array;
+}
+
+/** Binary as it arrives: Buffer in Node, ArrayBuffer in the browser. */
+export type WireBytes = Uint8Array | ArrayBuffer;
+
+export interface ClientToServerEvents {
+  'board:join': (payload: BoardJoinPayload, ack: (res: Ack<JoinResult>) => void) => void;
+  'board:leave': (payload: BoardLeavePayload, ack: (res: Ack<null>) => void) => void;
+  'sync:message': (payload: SyncMessagePayload, ack: (res: Ack<SyncReply>) => void) => void;
+  /** The ack is optional here: presence is frequent and loss-tolerant. */
+  'awareness:update': (payload: AwarenessUpdatePayload, ack?: (res: Ack<null>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  /** Server step 1 after a sync request, and broadcast updates (sync message type 2). */
+  'sync:message': (payload: { docKey: string; message: WireBytes }) => void;
+  'awareness:update': (payload: { boardId: string; update: WireBytes }) => void;
+  /** The caller's role on a board changed (null: no longer a member). */
+  'board:access': (payload: { boardId: string; role: Role | null }) => void;
+  /** A frame that could not be answered through an ack (no ack, unknown event). */
+  'protocol:error': (payload: ErrorBody & { event?: string }) => void;
+}
+
+export interface InterServerEvents {
+  ping: () => void;
+}
+
+export interface SocketData {
+  userId: string;
+  userName: string;
+}
+
+export const CLIENT_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEvents>([
+  'board:join',
+  'board:leave',
+  'sync:message',
+  'awareness:update',
+]);

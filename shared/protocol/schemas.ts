@@ -1,0 +1,75 @@
+/**
+ * One zod schema per inbound payload (Socket.IO events and REST bodies). Types come from
+ * z.infer; the transports parse with these before anything else runs [P4].
+ */
+import { z } from 'zod';
+import { ID_PATTERN } from './doc-keys.js';
+import { ROLES } from './roles.js';
+
+/** Binary fields: Buffer in Node, ArrayBuffer or Uint8Array in the browser. */
+export const BytesSchema = z
+  .custom<Uint8Array | ArrayBuffer>(
+    (v) => v instanceof Uint8Array || v instanceof ArrayBuffer,
+    'expected binary data',
+  )
+  .transform((v) => (v instanceof Uint8Array ? v : new Uint8Array(v)));
+
+export const IdSchema = z.string().regex(ID_PATTERN, 'expected an id of [A-Za-z0-9_-]{1,64}');
+export const DocKeySchema = z.string().min(1).max(200);
+
+export const BoardJoinSchema = z.object({
+  boardId: IdSchema,
+  protocolVersion: z.number().int().nonnegative(),
+});
+export type BoardJoinPayload = z.infer<typeof BoardJoinSchema>;
+
+export const BoardLeaveSchema = z.object({ boardId: IdSchema });
+export type BoardLeavePayload = z.infer<typeof BoardLeaveSchema>;
+
+export const SyncMessageSchema = z.object({
+  docKey: DocKeySchema,
+  /** A y-protocols sync message: step 1, step 2 or update (lib0 encoding). */
+  message: BytesSchema,
+});
+export type SyncMessagePayload = z.infer<typeof SyncMessageSchema>;
+
+export const AwarenessUpdateSchema = z.object({
+  boardId: IdSchema,
+  /** A y-protocols awareness update. */
+  update: BytesSchema,
+});
+export type AwarenessUpdatePayload = z.infer<typeof AwarenessUpdateSchema>;
+
+// ---- REST bodies ----
+
+export const CreateUserSchema = z.object({
+  name: z.string().trim().min(1).max(80),
+});
+
+export const SourceSchema = z
+  .object({
+    url: z.url().max(2000).optional(),
+    publisher: z.string().max(200).optional(),
+    author: z.string().max(200).optional(),
+    publishedAt: z.string().max(40).optional(),
+  })
+  .strict();
+
+export const CreateBoardSchema = z.object({
+  title: z.string().trim().min(1).max(200),
+  text: z.string().max(2_000_000),
+  format: z.enum(['text', 'markdown', 'html']).default('text'),
+  source: SourceSchema.optional(),
+});
+export type CreateBoardBody = z.infer<typeof CreateBoardSchema>;
+
+export const RoleSchema = z.enum(ROLES);
+
+export const CreateInviteSchema = z.object({
+  role: RoleSchema,
+  expiresInHours: z.number().positive().max(24 * 365).optional(),
+  maxUses: z.number().int().positive().max(10_000).optional(),
+});
+export type CreateInviteBody = z.infer<typeof CreateInviteSchema>;
+
+export const PatchMemberSchema = z.object({ role: RoleSchema });

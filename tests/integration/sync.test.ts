@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
+import { addMember, api, createBoard, createUser, serverState, socketClient, startServer, waitFor, wsProvider, type TestServer, type TestUser } from '../helpers/server.js';
+
+let srv: TestServer;
+let owner: TestUser;
+let alice: TestUser;
+let board: { id: string; docs: string[] };
+
+beforeAll(async () => {
+  srv = await startServer();
+  owner = await createUser(srv.url, 'Olga');
+  alice = await createUser(srv.url, 'Alice');
+  board = await createBoard(srv.url, owner);
+  await addMember(srv.url, owner, board.id, alice, 'reviewer');
+});
+afterAll(() => srv.close());
+
+describe('sync over both transports', () => {
+  it('[T1][Y1] a Socket.IO client and a stock WebsocketProvider see each other\'s edits live', async () => {
+    const bKey = boardDocKey(board.id);
+    const aKey = reviewerDocKey(board.id, alice.id);
+    const sio = socketClient(srv.url, alice.token, board.id, [bKey, aKey]);
+    const ws = wsProvider(srv.url, owner.token, bKey);
+    const wsA = wsProvider(srv.url, owner.token, aKey);
+    try {
+      await waitFor(() => sio.conn.synced && ws.provider.synced && wsA.provider.synced, 'initial sync');
+      expect(sio.docs.get(bKey)!.getText('article').toString()).toContain('$4.2 million');
+      expect(ws.doc.getText('article').toString()).toContain('$4.2 million');
+      // Alice votes over Socket.IO; the owner's stock provider sees it.
+      sio.docs.get(aKey)!.getMap('votes').set('c1', { rating: 4, confidence: 'high', at: 1 });
+      await waitFor(() => wsA.doc.getMap('votes').get('c1') !== undefined, 'vote over y-websocket');
+      await sio.conn.whenSaved();
+      // The owner edits the board over y-websocket; Alice sees it over Socket.IO.
+      ws.doc.getText('article').insert(0, 'Updated: ');
+      await waitFor(() => sio.docs.get(bKey)!.getText('article').toString().startsWith('Updated: '), 'board edit over Socket.IO');
+      const state = await serverState(srv.app, aKey);
+      const check = new Y.Doc();
+      Y.applyUpdate(check, state);
+      expect(check.getMap('votes').get('c1')).toEqual({ rating: 4, confidence: 'high', at: 1 });
+    } finally {
+      sio.close();
+      ws.close();
+      wsA.close();
+    }
+  });
+
+  it('GET /health answers ok', async () => {
+    const r = await api(srv.url, 'GET', '/health');
+    expect(r).toEqual({ status: 200, body: { ok: true } });
+  });
+});
