@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { fail, ok, ErrorCode, type Ack } from '../../shared/protocol/errors.js';
 import type { Store } from '../persistence/store.js';
 import { persists, STORE_ORIGIN, type TxOrigin } from './origins.js';
-import { missingDependencies, type UpdateValidator } from './validator.js';
+import { changesNothing, missingDependencies, type UpdateValidator } from './validator.js';
 
 export interface CommittedUpdate {
   docKey: string;
@@ -28,6 +28,9 @@ export interface RegistryOptions {
   compactEvery: number;
   maxUpdateBytes: number;
 }
+
+/** Deadline for re-checking one stored row on load. */
+const STORED_ROW_TIMEOUT_MS = 20_000;
 
 interface Applied {
   refused: Ack<null> | null;
@@ -140,6 +143,17 @@ export class DocRegistry {
       if (committed) await committed;
       return refused ?? ok(null);
     });
+  }
+
+  /**
+   * For a connection that may not write: true when the update would change nothing (it
+   * is then acknowledged and dropped), false when it carries anything new.
+   */
+  async wouldChangeNothing(docKey: string, update: Uint8Array): Promise<boolean> {
+    if (update.length > this.#opts.maxUpdateBytes) return false;
+    const v = await this.#opts.validator.validate(update);
+    if (!v.ok) return false;
+    return this.#use(docKey, (e) => changesNothing(e.doc, v.summary));
   }
 
   /** A trusted server-side change (board creation, reveal): persisted, then broadcast to all. */
@@ -283,8 +297,9 @@ export class DocRegistry {
       if (e.capturing) e.captured = update;
     });
     // Stored rows were validated when written, but a damaged file must not hang or stop
-    // the server: each row is decoded under the deadline again and quarantined on failure.
-    const checks = rows.map((r) => validator.validate(r.data));
+    // the server: each row is decoded under a deadline again and quarantined on failure.
+    // The deadline is generous: a large compacted row on a busy machine is slow, not bad.
+    const checks = rows.map((r) => validator.validate(r.data, STORED_ROW_TIMEOUT_MS));
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const v = await checks[i]!;

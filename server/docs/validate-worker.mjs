@@ -11,7 +11,7 @@ const EMPTY = new Uint8Array([0, 0]);
  * Returns { segs, refs, ds } as flat number arrays:
  *   segs: [client, start, end, ...] — runs of real structs (Skip excluded), in update order
  *   refs: [client, maxClock, ...]   — the highest clock each client is referenced at
- *   ds:   [client, maxEnd, ...]     — the end of the furthest deleted range per client
+ *   ds:   [client, clock, len, ...]  — every deleted range
  */
 function summarize(bytes) {
   const { structs, ds } = Y.decodeUpdate(bytes);
@@ -38,12 +38,10 @@ function summarize(bytes) {
   }
   const dsOut = [];
   for (const [client, items] of ds.clients) {
-    let end = 0;
     for (const it of items) {
       if (it.len <= 0) throw new Error('empty delete range');
-      end = Math.max(end, it.clock + it.len);
+      dsOut.push(client, it.clock, it.len);
     }
-    dsOut.push(client, end);
   }
   const refsOut = [];
   for (const [c, k] of refs) refsOut.push(c, k);
@@ -61,3 +59,5 @@ parentPort.on('message', (msg) => {
     parentPort.postMessage({ id: msg.id, ok: false, message: String(err?.message ?? err) });
   }
 });
+
+parentPort.postMessage({ ready: true });

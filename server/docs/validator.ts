@@ -21,6 +21,7 @@ export type ValidationResult = { ok: true; summary: UpdateSummary } | { ok: fals
 interface Request {
   id: number;
   bytes: Uint8Array;
+  timeoutMs: number;
   resolve: (r: ValidationResult) => void;
 }
 
@@ -32,6 +33,8 @@ export class UpdateValidator {
   #queue: Request[] = [];
   #nextId = 1;
   #timer: NodeJS.Timeout | null = null;
+  /** The deadline runs only once the worker has loaded Yjs (booting takes tens of ms). */
+  #online = false;
   #closed = false;
   /** How many workers were terminated for exceeding the deadline (for tests and metrics). */
   timeouts = 0;
@@ -39,15 +42,18 @@ export class UpdateValidator {
   constructor(
     private readonly timeoutMs: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.#ensureWorker(); // boot now, not on the first update
+  }
 
-  validate(bytes: Uint8Array): Promise<ValidationResult> {
+  /** `timeoutMs` overrides the deadline (stored rows get a generous one: see DocRegistry). */
+  validate(bytes: Uint8Array, timeoutMs = this.timeoutMs): Promise<ValidationResult> {
     if (isEmptyUpdate(bytes)) return Promise.resolve({ ok: true, summary: { segs: [], refs: [], ds: [] } });
     if (this.#closed) {
       return Promise.resolve({ ok: false, error: { code: ErrorCode.Internal, message: 'server is shutting down' } });
     }
     return new Promise((resolve) => {
-      const req: Request = { id: this.#nextId++, bytes, resolve };
+      const req: Request = { id: this.#nextId++, bytes, timeoutMs, resolve };
       this.#queue.push(req);
       this.#send(req);
       if (this.#queue.length === 1) this.#arm();
@@ -58,7 +64,16 @@ export class UpdateValidator {
     if (this.#worker) return this.#worker;
     const w = new Worker(new URL('./validate-worker.mjs', import.meta.url));
     w.unref();
-    w.on('message', (m: { id: number; ok: boolean; summary?: UpdateSummary; message?: string }) => {
+    this.#online = false;
+    w.on('message', (m: { id: number; ok: boolean; summary?: UpdateSummary; message?: string; ready?: true }) => {
+      if (m.ready) {
+        // Modules loaded: from now on the deadline is the decoder's alone.
+        if (this.#worker === w) {
+          this.#online = true;
+          this.#arm();
+        }
+        return;
+      }
       const head = this.#queue[0];
       if (!head || head.id !== m.id) return; // answer from before a restart
       this.#queue.shift();
@@ -84,12 +99,13 @@ export class UpdateValidator {
   #arm(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    if (this.#queue.length === 0) return;
+    const head = this.#queue[0];
+    if (!head || !this.#online) return;
     this.#timer = setTimeout(() => {
       this.timeouts++;
-      this.logger.warn({ bytes: this.#queue[0]?.bytes.length }, 'update decoding exceeded its deadline; worker terminated');
-      this.#restart(ErrorCode.UpdateTimeout, `update took longer than ${this.timeoutMs} ms to decode`);
-    }, this.timeoutMs);
+      this.logger.warn({ bytes: head.bytes.length }, 'update decoding exceeded its deadline; worker terminated');
+      this.#restart(ErrorCode.UpdateTimeout, `update took longer than ${head.timeoutMs} ms to decode`);
+    }, head.timeoutMs);
   }
 
   /** Fails the head request, replaces the worker and re-sends the others. */
@@ -137,10 +153,42 @@ export function missingDependencies(doc: Y.Doc, s: UpdateSummary): string | null
     const clock = s.refs[i + 1]!;
     if (clock >= stateOf(client)) return `reference to unknown content ${client}:${clock}`;
   }
-  for (let i = 0; i < s.ds.length; i += 2) {
+  for (let i = 0; i < s.ds.length; i += 3) {
     const client = s.ds[i]!;
-    const end = s.ds[i + 1]!;
+    const end = s.ds[i + 1]! + s.ds[i + 2]!;
     if (end > stateOf(client)) return `deletion of unknown content of client ${client}`;
   }
   return null;
+}
+
+/**
+ * True when applying the update would change nothing: every struct is already known and
+ * every deleted range is already deleted. Stock y-websocket clients answer the server's
+ * step 1 with their whole delete set, so read-only connections send such updates all the
+ * time; they are accepted silently rather than refused.
+ */
+export function changesNothing(doc: Y.Doc, s: UpdateSummary): boolean {
+  for (let i = 0; i < s.segs.length; i += 3) {
+    if (s.segs[i + 2]! > Y.getState(doc.store, s.segs[i]!)) return false;
+  }
+  if (s.ds.length === 0) return true;
+  const have = Y.createDeleteSetFromStructStore(doc.store);
+  for (let i = 0; i < s.ds.length; i += 3) {
+    const ranges = have.clients.get(s.ds[i]!);
+    const start = s.ds[i + 1]!;
+    const end = start + s.ds[i + 2]!;
+    // Ranges are sorted and merged: find the last one starting at or before `start`.
+    let lo = 0;
+    let hi = (ranges?.length ?? 0) - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges![mid]!.clock <= start) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (found < 0 || ranges![found]!.clock + ranges![found]!.len < end) return false;
+  }
+  return true;
 }

@@ -2,9 +2,15 @@
  * Embedded store: one SQLite file under DATA_DIR through better-sqlite3, WAL journal with
  * synchronous=FULL (checked at start-up, since WAL defaults to NORMAL) so a committed
  * transaction survives power loss and kill -9 [S3].
+ *
+ * The update log is written by a worker thread (sqlite-writer.mjs) so that the fsync of a
+ * commit never blocks the event loop. One batch is in flight at a time; everything that
+ * arrives meanwhile goes into the next batch, one transaction (group commit) [S2]. The
+ * main thread's own connection reads, and writes the small identity tables.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Role } from '../../shared/protocol/roles.js';
 import type {
@@ -79,6 +85,8 @@ interface PendingAppend {
   reject: (err: unknown) => void;
 }
 
+type WriterReply = { id: number; ok: boolean; seqs?: number[]; message?: string };
+
 type Row = Record<string, unknown>;
 
 const toInvite = (r: Row): InviteRecord => ({
@@ -95,11 +103,15 @@ const toInvite = (r: Row): InviteRecord => ({
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
+  readonly #writer: Worker;
+  #nextId = 1;
+  readonly #calls = new Map<number, (r: WriterReply) => void>();
   #pending: PendingAppend[] = [];
-  #flushScheduled = false;
-  #flushWaiters: Array<() => void> = [];
-  /** Highest seq per doc key, so appends need no read inside the write transaction. */
-  readonly #lastSeq = new Map<string, number>();
+  #scheduled = false;
+  /** The batch being committed, if any; the next one waits for it. */
+  #inFlight: Promise<void> | null = null;
+  /** Settles when the newest append so far has (and so every earlier one has). */
+  #lastAppend: Promise<unknown> = Promise.resolve();
   readonly #stmts;
 
   constructor(file: string) {
@@ -112,14 +124,21 @@ export class SqliteStore implements Store {
     const sync = this.#db.pragma('synchronous', { simple: true });
     if (sync !== 2) throw new Error(`SQLite refused synchronous=FULL (got ${String(sync)})`);
     this.#db.exec(SCHEMA);
+    this.#writer = new Worker(new URL('./sqlite-writer.mjs', import.meta.url), { workerData: { file } });
+    this.#writer.on('message', (r: WriterReply) => {
+      const cb = this.#calls.get(r.id);
+      this.#calls.delete(r.id);
+      cb?.(r);
+    });
+    this.#writer.on('error', (err) => {
+      for (const cb of this.#calls.values()) cb({ id: 0, ok: false, message: String(err) });
+      this.#calls.clear();
+    });
     const db = this.#db;
     this.#stmts = {
       load: db.prepare('SELECT seq, data FROM updates WHERE doc_key = ? ORDER BY seq'),
       maxSeq: db.prepare('SELECT MAX(seq) AS m FROM updates WHERE doc_key = ?'),
       insert: db.prepare('INSERT INTO updates (doc_key, seq, data) VALUES (?, ?, ?)'),
-      deleteUpto: db.prepare('DELETE FROM updates WHERE doc_key = ? AND seq <= ?'),
-      getRow: db.prepare('SELECT data FROM updates WHERE doc_key = ? AND seq = ?'),
-      deleteRow: db.prepare('DELETE FROM updates WHERE doc_key = ? AND seq = ?'),
       quarantine: db.prepare(
         'INSERT INTO quarantine (doc_key, seq, data, reason, at) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -180,80 +199,60 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data) }));
   }
 
-  appendUpdate(docKey: string, data: Uint8Array): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ docKey, data, resolve, reject });
-      this.#scheduleFlush();
-    });
-  }
-
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    // setImmediate runs after the I/O callbacks of this loop turn, so every frame that
-    // arrived together is committed in one transaction (group commit).
-    setImmediate(() => this.#flushNow());
-  }
-
-  #seqFor(docKey: string): number {
-    let last = this.#lastSeq.get(docKey);
-    if (last === undefined) {
-      last = ((this.#stmts.maxSeq.get(docKey) as { m: number | null }).m ?? 0) as number;
-    }
-    return last;
-  }
-
-  #flushNow(): void {
-    this.#flushScheduled = false;
-    const batch = this.#pending;
-    this.#pending = [];
-    const waiters = this.#flushWaiters;
-    this.#flushWaiters = [];
-    if (batch.length > 0) {
-      const seqs: number[] = [];
-      const next = new Map<string, number>();
-      try {
-        this.#db.transaction(() => {
-          for (const p of batch) {
-            const seq = (next.get(p.docKey) ?? this.#seqFor(p.docKey)) + 1;
-            next.set(p.docKey, seq);
-            this.#stmts.insert.run(p.docKey, seq, p.data);
-            seqs.push(seq);
-          }
-        })();
-        for (const [k, v] of next) this.#lastSeq.set(k, v);
-        batch.forEach((p, i) => p.resolve(seqs[i]!));
-      } catch (err) {
-        for (const p of batch) p.reject(err);
-      }
-    }
-    for (const w of waiters) w();
-  }
-
-  flush(): Promise<void> {
-    if (this.#pending.length === 0 && !this.#flushScheduled) return Promise.resolve();
+  #call(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<WriterReply> {
+    const id = this.#nextId++;
     return new Promise((resolve) => {
-      this.#flushWaiters.push(resolve);
-      this.#scheduleFlush();
+      this.#calls.set(id, resolve);
+      this.#writer.postMessage({ ...msg, id }, transfer);
     });
   }
 
+  appendUpdate(docKey: string, data: Uint8Array): Promise<number> {
+    const p = new Promise<number>((resolve, reject) => {
+      this.#pending.push({ docKey, data, resolve, reject });
+      this.#schedule();
+    });
+    this.#lastAppend = p.catch(() => undefined);
+    return p;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight) return;
+    this.#scheduled = true;
+    // setImmediate runs after the I/O callbacks of this loop turn, so frames that arrived
+    // together start in one batch; while it commits, the next batch fills up.
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#commitNext();
+    });
+  }
+
+  #commitNext(): void {
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    const items = batch.map((p) => ({ docKey: p.docKey, data: p.data }));
+    this.#inFlight = this.#call({ type: 'append', items }).then((r) => {
+      if (r.ok) batch.forEach((p, i) => p.resolve(r.seqs![i]!));
+      else for (const p of batch) p.reject(new Error(`append failed: ${r.message}`));
+      this.#inFlight = null;
+      this.#commitNext();
+    });
+  }
+
+  async flush(): Promise<void> {
+    await this.#lastAppend;
+  }
+
+  /** Runs in the writer's order, after every batch already sent; later seqs are untouched. */
   async compact(docKey: string, merged: Uint8Array, uptoSeq: number): Promise<void> {
-    this.#db.transaction(() => {
-      this.#stmts.deleteUpto.run(docKey, uptoSeq);
-      this.#stmts.insert.run(docKey, uptoSeq, merged);
-    })();
-    const last = this.#lastSeq.get(docKey);
-    if (last === undefined || last < uptoSeq) this.#lastSeq.set(docKey, uptoSeq);
+    const r = await this.#call({ type: 'compact', docKey, merged, uptoSeq });
+    if (!r.ok) throw new Error(`compaction failed: ${r.message}`);
   }
 
   async quarantine(docKey: string, seq: number, reason: string): Promise<void> {
-    this.#db.transaction(() => {
-      const row = this.#stmts.getRow.get(docKey, seq) as { data: Buffer } | undefined;
-      if (!row) return;
-      this.#stmts.quarantine.run(docKey, seq, row.data, reason, Date.now());
-      this.#stmts.deleteRow.run(docKey, seq);
-    })();
+    const r = await this.#call({ type: 'quarantine', docKey, seq, reason });
+    if (!r.ok) throw new Error(`quarantine failed: ${r.message}`);
   }
 
   async createUser(user: UserRecord, tokenHash: string, expiresAt: number | null): Promise<void> {
@@ -359,6 +358,8 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.flush();
+    await this.#call({ type: 'close' });
+    await this.#writer.terminate();
     this.#db.close();
   }
 }

@@ -140,17 +140,15 @@ export class Hub {
       conn.sendSync(docKey, encodeSync(SyncType.Step1, Y.encodeStateVector(doc)));
       return done(ok({ reply }));
     }
-    // A write. An empty step 2 ("I have nothing you lack") is fine from anyone who reads.
-    const isEmpty = msg.payload.length === 2 && msg.payload[0] === 0 && msg.payload[1] === 0;
-    const allowed = await this.access.check(docKey, conn.userId, isEmpty ? 'read' : 'write');
+    // A write. Updates that change nothing (an empty step 2, or a stock client's delete
+    // set that the doc already has) are fine from anyone who reads.
+    const allowed = await this.access.check(docKey, conn.userId, 'write');
     if (!allowed.ok) {
-      return done(
-        allowed.reason === 'forbidden'
-          ? fail(ErrorCode.ReadOnly, `you may not write ${docKey}`)
-          : fail(ErrorCode.NotFound, 'no such document'),
-      );
+      if (allowed.reason === 'not_found') return done(fail(ErrorCode.NotFound, 'no such document'));
+      const readable = await this.access.check(docKey, conn.userId, 'read');
+      if (readable.ok && (await this.registry.wouldChangeNothing(docKey, msg.payload))) return done(ok({}));
+      return done(fail(ErrorCode.ReadOnly, `you may not write ${docKey}`));
     }
-    if (isEmpty) return done(ok({}));
     const pending = this.registry.applyUpdate(docKey, msg.payload, {
       kind: 'client',
       connId: conn.id,

@@ -14,6 +14,7 @@ import { parseDocKey } from '../../shared/protocol/doc-keys.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import {
   encodeSync,
+  readBytes,
   SyncType,
   WsMessage,
   wsAwarenessFrame,
@@ -115,14 +116,15 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       try {
         if (!isBinary) return conn.deny('BAD_REQUEST: binary frames only');
-        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        // A copy: frames arrive as views into pooled memory.
+        const bytes = new Uint8Array(data);
         const d = decoding.createDecoder(bytes);
         const type = decoding.readVarUint(d);
         switch (type) {
           case WsMessage.Sync:
             return onSync(bytes.subarray(d.pos));
           case WsMessage.Awareness: {
-            const r = o.hub.applyAwareness(conn, boardId, decoding.readVarUint8Array(d));
+            const r = o.hub.applyAwareness(conn, boardId, readBytes(d));
             if (!r.ok) conn.deny(`${r.error.code}: ${r.error.message}`);
             return;
           }

@@ -6,13 +6,16 @@ import { z } from 'zod';
 import { ID_PATTERN } from './doc-keys.js';
 import { ROLES } from './roles.js';
 
-/** Binary fields: Buffer in Node, ArrayBuffer or Uint8Array in the browser. */
+/**
+ * Binary fields: Buffer in Node, ArrayBuffer or Uint8Array in the browser. Always copied
+ * into a Uint8Array of its own, since a Node Buffer may be a view into pooled memory.
+ */
 export const BytesSchema = z
   .custom<Uint8Array | ArrayBuffer>(
     (v) => v instanceof Uint8Array || v instanceof ArrayBuffer,
     'expected binary data',
   )
-  .transform((v) => (v instanceof Uint8Array ? v : new Uint8Array(v)));
+  .transform((v) => new Uint8Array(v));
 
 export const IdSchema = z.string().regex(ID_PATTERN, 'expected an id of [A-Za-z0-9_-]{1,64}');
 export const DocKeySchema = z.string().min(1).max(200);
@@ -31,14 +34,15 @@ export const SyncMessageSchema = z.object({
   /** A y-protocols sync message: step 1, step 2 or update (lib0 encoding). */
   message: BytesSchema,
 });
-export type SyncMessagePayload = z.infer<typeof SyncMessageSchema>;
+/** What a client sends (the server works on the parsed output). */
+export type SyncMessagePayload = z.input<typeof SyncMessageSchema>;
 
 export const AwarenessUpdateSchema = z.object({
   boardId: IdSchema,
   /** A y-protocols awareness update. */
   update: BytesSchema,
 });
-export type AwarenessUpdatePayload = z.infer<typeof AwarenessUpdateSchema>;
+export type AwarenessUpdatePayload = z.input<typeof AwarenessUpdateSchema>;
 
 // ---- REST bodies ----
 

@@ -24,12 +24,22 @@ export function encodeSync(type: SyncType, payload: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
+/**
+ * Reads a length-prefixed byte string, checking the length against what is left: lib0's
+ * own reader trusts the prefix and, on a view into a pooled Buffer, would read past it.
+ */
+export function readBytes(d: decoding.Decoder): Uint8Array {
+  const len = decoding.readVarUint(d);
+  if (len > d.arr.length - d.pos) throw new Error('length prefix exceeds the message');
+  return decoding.readUint8Array(d, len);
+}
+
 /** Parses a sync message; throws on anything else (trailing bytes included). */
 export function decodeSync(bytes: Uint8Array): SyncMessage {
   const d = decoding.createDecoder(bytes);
   const type = decoding.readVarUint(d);
   if (type !== 0 && type !== 1 && type !== 2) throw new Error(`unknown sync message type ${type}`);
-  const payload = decoding.readVarUint8Array(d);
+  const payload = readBytes(d);
   if (decoding.hasContent(d)) throw new Error('trailing bytes after sync message');
   return { type, payload };
 }

@@ -1,0 +1,75 @@
+// The SQLite writer thread: owns the connection that writes the update log, so the fsync
+// of every commit (synchronous=FULL) happens off the main event loop. Messages are
+// handled strictly in order; the parent sends the next batch of appends only after the
+// previous one committed, so batches grow with load (group commit).
+// Plain JavaScript so it runs without a TypeScript loader in every environment.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('SQLite refused synchronous=FULL');
+
+const maxSeq = db.prepare('SELECT MAX(seq) AS m FROM updates WHERE doc_key = ?');
+const insert = db.prepare('INSERT INTO updates (doc_key, seq, data) VALUES (?, ?, ?)');
+const deleteUpto = db.prepare('DELETE FROM updates WHERE doc_key = ? AND seq <= ?');
+const getRow = db.prepare('SELECT data FROM updates WHERE doc_key = ? AND seq = ?');
+const deleteRow = db.prepare('DELETE FROM updates WHERE doc_key = ? AND seq = ?');
+const quarantine = db.prepare('INSERT INTO quarantine (doc_key, seq, data, reason, at) VALUES (?, ?, ?, ?, ?)');
+
+/** Highest seq per doc key, so appends need no read after the first. */
+const lastSeq = new Map();
+const seqOf = (docKey) => {
+  let s = lastSeq.get(docKey);
+  if (s === undefined) s = maxSeq.get(docKey).m ?? 0;
+  return s;
+};
+
+const appendBatch = db.transaction((items) => {
+  const seqs = [];
+  const next = new Map();
+  for (const it of items) {
+    const seq = (next.get(it.docKey) ?? seqOf(it.docKey)) + 1;
+    next.set(it.docKey, seq);
+    insert.run(it.docKey, seq, it.data);
+    seqs.push(seq);
+  }
+  return { seqs, next };
+});
+
+const compact = db.transaction((docKey, merged, uptoSeq) => {
+  deleteUpto.run(docKey, uptoSeq);
+  insert.run(docKey, uptoSeq, merged);
+});
+
+const moveToQuarantine = db.transaction((docKey, seq, reason) => {
+  const row = getRow.get(docKey, seq);
+  if (!row) return;
+  quarantine.run(docKey, seq, row.data, reason, Date.now());
+  deleteRow.run(docKey, seq);
+});
+
+parentPort.on('message', (m) => {
+  try {
+    if (m.type === 'append') {
+      const { seqs, next } = appendBatch(m.items);
+      for (const [k, v] of next) lastSeq.set(k, v);
+      parentPort.postMessage({ id: m.id, ok: true, seqs });
+    } else if (m.type === 'compact') {
+      compact(m.docKey, m.merged, m.uptoSeq);
+      if ((lastSeq.get(m.docKey) ?? 0) < m.uptoSeq) lastSeq.set(m.docKey, m.uptoSeq);
+      parentPort.postMessage({ id: m.id, ok: true });
+    } else if (m.type === 'quarantine') {
+      moveToQuarantine(m.docKey, m.seq, m.reason);
+      parentPort.postMessage({ id: m.id, ok: true });
+    } else if (m.type === 'close') {
+      db.close();
+      parentPort.postMessage({ id: m.id, ok: true });
+      parentPort.close();
+    }
+  } catch (err) {
+    parentPort.postMessage({ id: m.id, ok: false, message: String(err?.message ?? err) });
+  }
+});

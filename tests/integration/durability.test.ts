@@ -1,0 +1,117 @@
+/**
+ * [S1–S4] Durability: every acknowledged update survives a clean restart, and a kill -9 of
+ * the server process at random moments under write load (a real child process, 20+ kills).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { reviewerDocKey } from '../../shared/protocol/doc-keys.js';
+import { encodeSync, decodeSync, SyncType } from '../../shared/protocol/sync-codec.js';
+import { createBoard, createUser, startServer, tempDir, type TestUser } from '../helpers/server.js';
+import { startChildServer, type ChildServer } from '../helpers/child-server.js';
+import { emitAck, joinRaw, rawSocket, updateMessage } from '../helpers/raw.js';
+import { seededRandom } from '../helpers/updates.js';
+
+const KILLS = 22;
+
+/** Reads a doc's full state from a server through a fresh raw client. */
+async function readDoc(url: string, token: string, boardId: string, docKey: string): Promise<Y.Doc> {
+  const { socket } = await rawSocket(url, token);
+  try {
+    const j = await joinRaw(socket, boardId);
+    if (!j.ok) throw new Error(JSON.stringify(j));
+    const r = await emitAck<{ reply: Uint8Array }>(socket, 'sync:message', {
+      docKey,
+      message: encodeSync(SyncType.Step1, Y.encodeStateVector(new Y.Doc())),
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    const d = new Y.Doc();
+    Y.applyUpdate(d, decodeSync(new Uint8Array(r.value.reply)).payload);
+    return d;
+  } finally {
+    socket.close();
+  }
+}
+
+describe('durability', () => {
+  const children: ChildServer[] = [];
+  afterAll(async () => {
+    for (const c of children) await c.kill();
+  });
+
+  it('[S1] every acknowledged update is present after a clean restart', async () => {
+    const dir = tempDir();
+    let srv = await startServer({}, dir);
+    const user = await createUser(srv.url, 'Rita');
+    const board = await createBoard(srv.url, user);
+    const key = reviewerDocKey(board.id, user.id);
+    const { socket } = await rawSocket(srv.url, user.token);
+    await joinRaw(socket, board.id);
+    const local = new Y.Doc();
+    const acks: Array<Promise<unknown>> = [];
+    local.on('update', (u: Uint8Array) => {
+      acks.push(emitAck(socket, 'sync:message', { docKey: key, message: updateMessage(u) }));
+    });
+    for (let i = 0; i < 300; i++) local.getMap('votes').set(`k${i}`, { rating: 1 + (i % 5), confidence: 'low', at: i });
+    const results = await Promise.all(acks);
+    expect(results.every((r: any) => r.ok)).toBe(true);
+    socket.close();
+    await srv.close();
+    srv = await startServer({}, dir);
+    const doc = await readDoc(srv.url, user.token, board.id, key);
+    expect(doc.getMap('votes').size).toBe(300);
+    await srv.close();
+  });
+
+  it(`[S2] kill -9 at random moments under write load loses no acknowledged update (${KILLS} kills)`, async () => {
+    const dir = tempDir();
+    const rand = seededRandom(2024);
+    let child = await startChildServer(dir, { COMPACT_EVERY: '40' });
+    children.push(child);
+    const user: TestUser = await createUser(child.url, 'Kim');
+    const board = await createBoard(child.url, user);
+    const key = reviewerDocKey(board.id, user.id);
+    const acked = new Set<string>();
+    let totalSent = 0;
+    for (let round = 0; round < KILLS; round++) {
+      const { socket } = await rawSocket(child.url, user.token);
+      await joinRaw(socket, board.id);
+      // A fresh Yjs client per round, so its updates depend only on each other.
+      const local = new Y.Doc();
+      let i = 0;
+      let current = '';
+      let stop = false;
+      local.on('update', (u: Uint8Array) => {
+        const k = current; // the key the transaction that made this update set
+        totalSent++;
+        emitAck(socket, 'sync:message', { docKey: key, message: updateMessage(u) }).then(
+          (r) => { if (r.ok) acked.add(k); },
+          () => undefined, // no answer: the server died first
+        );
+      });
+      const writer = (async () => {
+        while (!stop) {
+          for (let b = 0; b < 5 && !stop; b++) {
+            current = `r${round}-${i++}`;
+            local.getMap('votes').set(current, { rating: 3, confidence: 'high', at: i });
+          }
+          // About 1,000 updates a second: load, without drowning the server in a backlog.
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 40 + Math.floor(rand() * 300)));
+      await child.kill('SIGKILL');
+      stop = true;
+      await writer;
+      socket.close();
+      child = await startChildServer(dir, { COMPACT_EVERY: '40' });
+      children.push(child);
+      const doc = await readDoc(child.url, user.token, board.id, key);
+      const votes = doc.getMap('votes');
+      const lost = [...acked].filter((k) => !votes.has(k));
+      expect(lost, `round ${round}: acknowledged but lost`).toEqual([]);
+    }
+    expect(acked.size).toBeGreaterThan(KILLS * 10);
+    console.info(`kill -9 test: ${KILLS} kills, ${totalSent} updates sent, ${acked.size} acknowledged, none lost`);
+    await child.kill('SIGTERM');
+  }, 240_000);
+});
