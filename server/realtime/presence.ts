@@ -5,7 +5,7 @@
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { decodeAwareness } from '../../shared/protocol/sync-codec.js';
+import { decodeAwareness, encodeAwareness, type AwarenessEntry } from '../../shared/protocol/sync-codec.js';
 import { ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
 
 export interface PresencePeer {
@@ -45,38 +45,45 @@ export class BoardPresence {
     }
   }
 
-  /** Applies a presence update from a peer, refusing spoofed or oversized states. */
+  /**
+   * Applies a presence update from a peer. Entries for client ids another connection
+   * introduced are dropped: silently when they merely repeat what the server already has
+   * (stock y-websocket providers echo every state they receive), with FORBIDDEN when they
+   * try to change it (spoofing). Oversized states are dropped with PAYLOAD_TOO_LARGE.
+   */
   apply(peerId: string, update: Uint8Array): Ack<null> {
-    let entries;
+    let entries: AwarenessEntry[];
     try {
       entries = decodeAwareness(update);
     } catch (err) {
       return fail(ErrorCode.BadRequest, `malformed awareness update: ${(err as Error).message}`);
     }
+    let refusal: Ack<null> | null = null;
+    const accepted: AwarenessEntry[] = [];
     for (const e of entries) {
       const owner = this.#owner.get(e.clientId);
       if (owner !== undefined && owner !== peerId) {
-        return fail(ErrorCode.Forbidden, `awareness client ${e.clientId} belongs to another connection`);
+        const known = this.awareness.meta.get(e.clientId)?.clock ?? -1;
+        if (e.clock > known) refusal = fail(ErrorCode.Forbidden, `awareness client ${e.clientId} belongs to another connection`);
+        continue;
       }
       if (e.state !== null && JSON.stringify(e.state).length > this.maxStateBytes) {
-        return fail(ErrorCode.PayloadTooLarge, `awareness state over ${this.maxStateBytes} bytes`);
+        refusal = fail(ErrorCode.PayloadTooLarge, `awareness state over ${this.maxStateBytes} bytes`);
+        continue;
       }
+      accepted.push(e);
     }
-    let mine = this.#byConn.get(peerId);
-    if (!mine) this.#byConn.set(peerId, (mine = new Set()));
-    for (const e of entries) {
-      if (e.state === null) continue;
-      this.#owner.set(e.clientId, peerId);
-      mine.add(e.clientId);
-    }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peerId);
-    for (const e of entries) {
-      if (e.state === null && this.#owner.get(e.clientId) === peerId && !this.awareness.getStates().has(e.clientId)) {
-        this.#owner.delete(e.clientId);
-        mine.delete(e.clientId);
+    if (accepted.length > 0) {
+      let mine = this.#byConn.get(peerId);
+      if (!mine) this.#byConn.set(peerId, (mine = new Set()));
+      for (const e of accepted) {
+        this.#owner.set(e.clientId, peerId);
+        mine.add(e.clientId);
       }
+      const bytes = accepted.length === entries.length ? update : encodeAwareness(accepted);
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, bytes, peerId);
     }
-    return ok(null);
+    return refusal ?? ok(null);
   }
 
   /** Everything the board's awareness holds, for a y-websocket query. */

@@ -90,3 +90,15 @@ export function decodeAwareness(update: Uint8Array): AwarenessEntry[] {
   if (decoding.hasContent(d)) throw new Error('trailing bytes after awareness update');
   return out;
 }
+
+/** Encodes awareness entries (the inverse of decodeAwareness). */
+export function encodeAwareness(entries: readonly AwarenessEntry[]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, entries.length);
+  for (const x of entries) {
+    encoding.writeVarUint(e, x.clientId);
+    encoding.writeVarUint(e, x.clock);
+    encoding.writeVarString(e, JSON.stringify(x.state));
+  }
+  return encoding.toUint8Array(e);
+}
