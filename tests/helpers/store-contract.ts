@@ -1,0 +1,114 @@
+/**
+ * The storage contract [S1–S6]: every Store implementation runs this suite.
+ * `make` returns a fresh, empty store; `reopen` (optional) opens the same storage again.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../server/persistence/store.js';
+
+export interface StoreFactory {
+  make(): Promise<{ store: Store; reopen?: () => Promise<Store> }>;
+}
+
+const bytes = (...n: number[]) => new Uint8Array(n);
+
+export function storeContract(name: string, factory: StoreFactory): void {
+  describe(`Store contract: ${name}`, () => {
+    it('[S1] appends are numbered in order per document and load back in order', async () => {
+      const { store } = await factory.make();
+      const seqs = await Promise.all([1, 2, 3].map((n) => store.appendUpdate('board/a', bytes(n))));
+      const other = await store.appendUpdate('board/b', bytes(9));
+      expect(seqs).toEqual([1, 2, 3]);
+      expect(other).toBe(1);
+      expect((await store.loadUpdates('board/a')).map((r) => [...r.data])).toEqual([[1], [2], [3]]);
+      expect(await store.loadUpdates('board/none')).toEqual([]);
+      await store.close();
+    });
+
+    it('[S2] appends issued together commit together and flush waits for them', async () => {
+      const { store } = await factory.make();
+      const all = Array.from({ length: 200 }, (_, i) => store.appendUpdate(`board/d${i % 7}`, bytes(i % 256)));
+      await store.flush();
+      const settled = await Promise.allSettled(all);
+      expect(settled.every((s) => s.status === 'fulfilled')).toBe(true);
+      let total = 0;
+      for (let d = 0; d < 7; d++) total += (await store.loadUpdates(`board/d${d}`)).length;
+      expect(total).toBe(200);
+      await store.close();
+    });
+
+    it('[S4] compaction replaces rows up to a seq by one, atomically; later rows stay', async () => {
+      const { store } = await factory.make();
+      for (let i = 1; i <= 5; i++) await store.appendUpdate('board/c', bytes(i));
+      await store.compact('board/c', bytes(100), 3);
+      const rows = await store.loadUpdates('board/c');
+      expect(rows.map((r) => [r.seq, [...r.data]])).toEqual([[3, [100]], [4, [4]], [5, [5]]]);
+      expect(await store.appendUpdate('board/c', bytes(6))).toBe(6);
+      await store.close();
+    });
+
+    it('[S5] a quarantined row leaves the log', async () => {
+      const { store } = await factory.make();
+      await store.appendUpdate('board/q', bytes(1));
+      const bad = await store.appendUpdate('board/q', bytes(2));
+      await store.quarantine('board/q', bad, 'test');
+      expect((await store.loadUpdates('board/q')).map((r) => r.seq)).toEqual([1]);
+      await store.close();
+    });
+
+    it('[S6] users, tokens, boards, members and invites', async () => {
+      const { store } = await factory.make();
+      const now = 1_700_000_000_000;
+      await store.createUser({ id: 'u1', name: 'Ann', createdAt: now }, 'hash1', null);
+      await store.createUser({ id: 'u2', name: 'Ben', createdAt: now }, 'hash2', now + 1000);
+      expect(await store.userByTokenHash('hash1', now)).toEqual({ id: 'u1', name: 'Ann', createdAt: now });
+      expect(await store.userByTokenHash('hash2', now + 2000)).toBeNull(); // expired
+      expect(await store.userByTokenHash('nope', now)).toBeNull();
+      await store.revokeTokensOf('u1', now);
+      expect(await store.userByTokenHash('hash1', now)).toBeNull();
+
+      await store.createBoard({ id: 'b1', title: 'T', createdBy: 'u1', createdAt: now });
+      expect(await store.getRole('b1', 'u1')).toBe('owner');
+      expect(await store.getBoard('b1')).toEqual({ id: 'b1', title: 'T', createdBy: 'u1', createdAt: now });
+      expect(await store.getBoard('b2')).toBeNull();
+      await store.setMember('b1', 'u2', 'viewer', now);
+      await store.setMember('b1', 'u2', 'reviewer', now + 5);
+      expect((await store.listMembers('b1')).map((m) => [m.userId, m.role, m.name])).toEqual([
+        ['u1', 'owner', 'Ann'],
+        ['u2', 'reviewer', 'Ben'],
+      ]);
+      expect((await store.boardsOf('u2')).map((b) => [b.id, b.role])).toEqual([['b1', 'reviewer']]);
+      await store.touchMember('b1', 'u2', now + 9);
+      expect((await store.listMembers('b1'))[1]!.lastSeenAt).toBe(now + 9);
+      await store.removeMember('b1', 'u2');
+      expect(await store.getRole('b1', 'u2')).toBeNull();
+
+      const invite = { id: 'i1', boardId: 'b1', role: 'editor' as const, createdBy: 'u1', createdAt: now, expiresAt: now + 100, maxUses: 1, uses: 0, revokedAt: null };
+      await store.createInvite(invite, 'ih1');
+      expect(await store.acceptInvite('ih1', 'u2', now + 200)).toEqual({ ok: false, reason: 'expired' });
+      expect(await store.acceptInvite('ih1', 'u2', now + 1)).toEqual({ ok: true, boardId: 'b1', role: 'editor', alreadyMember: false });
+      expect(await store.acceptInvite('ih1', 'u2', now + 2)).toMatchObject({ ok: true, alreadyMember: true });
+      await store.createUser({ id: 'u3', name: 'Cy', createdAt: now }, 'hash3', null);
+      expect(await store.acceptInvite('ih1', 'u3', now + 3)).toEqual({ ok: false, reason: 'used_up' });
+      await store.createInvite({ ...invite, id: 'i2', maxUses: null, expiresAt: null }, 'ih2');
+      expect(await store.revokeInvite('b1', 'i2', now)).toBe(true);
+      expect(await store.revokeInvite('b1', 'i2', now)).toBe(false);
+      expect(await store.acceptInvite('ih2', 'u3', now)).toEqual({ ok: false, reason: 'revoked' });
+      expect(await store.acceptInvite('nothing', 'u3', now)).toEqual({ ok: false, reason: 'not_found' });
+      expect((await store.listInvites('b1')).map((i) => [i.id, i.uses, i.revokedAt !== null])).toEqual([
+        ['i1', 1, false],
+        ['i2', 0, true],
+      ]);
+      await store.close();
+    });
+
+    it('[S1] what was committed is there after reopening', async () => {
+      const { store, reopen } = await factory.make();
+      if (!reopen) return;
+      await store.appendUpdate('board/r', bytes(7));
+      await store.close();
+      const again = await reopen();
+      expect((await again.loadUpdates('board/r')).map((r) => [...r.data])).toEqual([[7]]);
+      await again.close();
+    });
+  });
+}
