@@ -2,6 +2,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
 const here = new URL('.', import.meta.url).pathname;
+// `npm run dev` runs the API server on PORT (3000 by default); the dev server proxies to it.
+const api = `http://localhost:${process.env.PORT ?? '3000'}`;
 
 export default defineConfig({
   root: here,
@@ -9,9 +11,10 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
   server: {
     proxy: {
-      '/api': 'http://localhost:3000',
-      '/socket.io': { target: 'http://localhost:3000', ws: true },
-      '/yjs': { target: 'ws://localhost:3000', ws: true },
+      '/api': api,
+      '/health': api,
+      '/socket.io': { target: api, ws: true },
+      '/yjs': { target: api.replace(/^http/, 'ws'), ws: true },
     },
   },
 });

@@ -9,6 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import helmet from 'helmet';
 import type { Server as IoServer } from 'socket.io';
 import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
@@ -22,6 +23,8 @@ import { apiRouter } from './http/routes.js';
 import { SqliteStore } from './persistence/sqlite-store.js';
 import type { Store } from './persistence/store.js';
 import { Hub } from './realtime/hub.js';
+import { AuditLog } from './audit.js';
+import { KeyedBuckets } from './limits.js';
 import { attachSocketIo } from './realtime/socketio.js';
 import { attachYWebsocket } from './realtime/ywebsocket.js';
 
@@ -64,16 +67,47 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     maxUpdateBytes: config.maxUpdateBytes,
   });
   const access = new Access(store);
-  const boards = new BoardService(store, registry, access, now);
+  const boards = new BoardService(store, registry, access, now, {
+    publicUrl: config.publicUrl,
+    publisher: config.publisher,
+  });
   const hub = new Hub(registry, access, logger, config.maxAwarenessBytes);
+  const audit = new AuditLog(store, logger, now);
+  audit.watch(registry);
 
   const app = express();
   app.disable('x-powered-by');
+  // Security headers and a CSP for the client: scripts and styles from this origin only,
+  // websockets to this origin, no framing.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'worker-src': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          'upgrade-insecure-requests': null,
+        },
+      },
+      // Served over plain HTTP on localhost by default; HSTS belongs to the TLS proxy.
+      strictTransportSecurity: false,
+    }),
+  );
   app.set('trust proxy', false);
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });
-  app.use('/api', express.json({ limit: config.maxBodyBytes }), apiRouter({ store, access, boards, now }));
+  const restBuckets = new KeyedBuckets(config.limits.restPerIpPerSec, config.limits.restPerIpBurst, now);
+  app.use('/api', (req, res, next) => {
+    if (restBuckets.take(req.socket.remoteAddress ?? '')) return next();
+    res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
+  });
+  app.use('/api', express.json({ limit: config.maxBodyBytes }), apiRouter({ store, access, boards, audit, now, tokenTtlMs: config.tokenTtlMs }));
   app.use('/api', notFound);
   if (fs.existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
@@ -86,20 +120,17 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(errorHandler(logger));
 
   const server = http.createServer(app);
-  const io = attachSocketIo(server, {
+  const realtime = {
     hub,
     access,
     logger,
     allowedOrigins: config.allowedOrigins,
     maxUpdateBytes: config.maxUpdateBytes,
-  });
-  const wss = attachYWebsocket(server, {
-    hub,
-    access,
-    logger,
-    allowedOrigins: config.allowedOrigins,
-    maxUpdateBytes: config.maxUpdateBytes,
-  });
+    limits: config.limits,
+    connectionBuckets: new KeyedBuckets(config.limits.connectionsPerIpPerSec, config.limits.connectionsPerIpBurst, now),
+  };
+  const io = attachSocketIo(server, realtime);
+  const wss = attachYWebsocket(server, realtime);
 
   let closing: Promise<void> | null = null;
   return {

@@ -1,39 +1,129 @@
-/** Board creation: the record, the owner's membership, then the board document's content. */
-import * as Y from 'yjs';
-import { boardDocKey } from '../shared/protocol/doc-keys.js';
+/**
+ * Boards: creation (record, owner membership, then the board document filled from the
+ * imported article with its suggested claims) and exports (a snapshot of the board's
+ * documents taken in one tick, then the pure builders of shared/export).
+ */
+import type * as Y from 'yjs';
+import { boardDocKey, parseDocKey } from '../shared/protocol/doc-keys.js';
+import { AppError, ErrorCode } from '../shared/protocol/errors.js';
 import type { CreateBoardBody } from '../shared/protocol/schemas.js';
-import { BOARD } from '../shared/model/layout.js';
+import { initBoardDoc } from '../shared/model/index.js';
+import { importArticle, ImportError } from '../shared/import/index.js';
+import { DEFAULT_SUGGESTION_THRESHOLD, suggestClaims } from '../shared/suggest/index.js';
+import { buildClaimReview, buildCsv, buildJsonExport, snapshotFromDocs } from '../shared/export/index.js';
 import { newId } from './auth/tokens.js';
 import type { Access } from './auth/access.js';
 import type { DocRegistry } from './docs/registry.js';
 import type { Store, UserRecord } from './persistence/store.js';
 
+export const EXPORT_FORMATS = ['json', 'claimreview', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  format: ExportFormat;
+  pseudonymise?: boolean;
+}
+
+export interface ExportResult {
+  body: string;
+  contentType: string;
+  filename: string;
+}
+
+export interface BoardServiceOptions {
+  /** Public base URL of this server, for links inside exports (ClaimReview `url`). */
+  publicUrl: string;
+  publisher: { name: string; url?: string };
+}
+
 export class BoardService {
+  #exportHolders = 0;
+
   constructor(
     private readonly store: Store,
     private readonly registry: DocRegistry,
     private readonly access: Access,
     private readonly now: () => number,
+    private readonly options: BoardServiceOptions,
   ) {}
 
   async create(user: UserRecord, body: CreateBoardBody): Promise<string> {
+    let article;
+    try {
+      article = importArticle(body.text, body.format);
+    } catch (err) {
+      if (err instanceof ImportError) throw new AppError(err.code, err.message);
+      throw err;
+    }
+    if (article.text.trim() === '') throw new AppError(ErrorCode.BadRequest, 'the article has no readable text');
+    const claims = suggestClaims(article.text, { threshold: DEFAULT_SUGGESTION_THRESHOLD });
     const boardId = `b_${newId()}`;
     const createdAt = this.now();
     await this.store.createBoard({ id: boardId, title: body.title, createdBy: user.id, createdAt });
     this.access.changed(boardId, user.id, 'owner');
+    let failure: AppError | null = null;
     await this.registry.transact(
       boardDocKey(boardId),
       (doc) => {
-        const meta = doc.getMap(BOARD.meta);
-        meta.set('title', body.title);
-        meta.set('format', body.format);
-        meta.set('createdAt', createdAt);
-        if (body.source) meta.set('source', body.source);
-        doc.getText(BOARD.article).insert(0, body.text);
-        doc.getMap<Y.Map<unknown>>(BOARD.claims);
+        const r = initBoardDoc(
+          doc,
+          {
+            title: body.title,
+            source: body.source,
+            format: body.format,
+            article: article.text,
+            claims: claims.map((c) => ({ text: c.text, start: c.start, end: c.end, score: c.score, reasons: c.reasons })),
+            createdBy: user.id,
+            createdAt,
+          },
+          null,
+        );
+        if (!r.ok) failure = new AppError(ErrorCode.BadRequest, r.error.message);
       },
       'board:create',
     );
+    if (failure) throw failure;
     return boardId;
+  }
+
+  /** Builds an export from the board's documents as they are now. */
+  async export(boardId: string, opts: ExportOptions): Promise<ExportResult> {
+    const docKeys = await this.access.docsOf(boardId);
+    const members = await this.store.listMembers(boardId);
+    const holder = `export:${++this.#exportHolders}`;
+    const docs = await Promise.all(docKeys.map((k) => this.registry.acquire(k, holder)));
+    try {
+      // Everything below runs in one tick: the snapshot is one consistent state.
+      let boardDoc: Y.Doc | undefined;
+      const reviewers = new Map<string, Y.Doc>();
+      for (let i = 0; i < docKeys.length; i++) {
+        const p = parseDocKey(docKeys[i]!);
+        if (p?.kind === 'board') boardDoc = docs[i];
+        else if (p?.kind === 'reviewer') reviewers.set(p.userId, docs[i]!);
+      }
+      if (!boardDoc) throw new AppError(ErrorCode.NotFound, 'no such board');
+      const input = snapshotFromDocs(boardId, boardDoc, reviewers, members);
+      const analysis = { pseudonymise: opts.pseudonymise ?? false };
+      switch (opts.format) {
+        case 'json':
+          return { body: buildJsonExport(input, analysis), contentType: 'application/json', filename: `${boardId}.json` };
+        case 'claimreview':
+          return {
+            body: buildClaimReview(input, {
+              ...analysis,
+              boardUrl: `${this.options.publicUrl}/board/${boardId}`,
+              publisher: this.options.publisher,
+            }),
+            contentType: 'application/ld+json',
+            filename: `${boardId}.claimreview.jsonld`,
+          };
+        case 'csv':
+          return { body: buildCsv(input, analysis), contentType: 'text/csv; charset=utf-8', filename: `${boardId}.csv` };
+        default:
+          throw new AppError(ErrorCode.BadRequest, `unknown export format ${String(opts.format)}`);
+      }
+    } finally {
+      for (const k of docKeys) this.registry.release(k, holder);
+    }
   }
 }

@@ -19,6 +19,22 @@ const EnvSchema = z.object({
   COMPACT_EVERY: intFrom(500),
   MAX_AWARENESS_BYTES: intFrom(16 * 1024),
   MAX_BODY_BYTES: intFrom(4 * 1024 * 1024),
+  /** Frames one connection may send per second (sustained, and in a burst). */
+  RATE_FRAMES_PER_SEC: intFrom(300),
+  RATE_FRAMES_BURST: intFrom(600),
+  /** Websocket connection attempts per IP address per second (sustained, and in a burst). */
+  CONNECTIONS_PER_IP_PER_SEC: intFrom(5),
+  CONNECTIONS_PER_IP_BURST: intFrom(120),
+  /** REST requests per IP address per second (sustained, and in a burst). */
+  REST_PER_IP_PER_SEC: intFrom(20),
+  REST_PER_IP_BURST: intFrom(300),
+  /** Lifetime of a token from POST /api/users or POST /api/me/tokens. */
+  TOKEN_TTL_HOURS: intFrom(24 * 90),
+  /** Base URL people reach this server at; links in exports use it. */
+  PUBLIC_URL: z.string().optional(),
+  /** The organisation named as author of ClaimReview exports. */
+  PUBLISHER_NAME: z.string().default('Claimboard'),
+  PUBLISHER_URL: z.string().optional(),
 });
 
 export interface Config {
@@ -39,6 +55,17 @@ export interface Config {
   compactEvery: number;
   maxAwarenessBytes: number;
   maxBodyBytes: number;
+  publicUrl: string;
+  publisher: { name: string; url?: string };
+  limits: {
+    framesPerSec: number;
+    framesBurst: number;
+    connectionsPerIpPerSec: number;
+    connectionsPerIpBurst: number;
+    restPerIpPerSec: number;
+    restPerIpBurst: number;
+  };
+  tokenTtlMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -57,5 +84,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     compactEvery: e.COMPACT_EVERY,
     maxAwarenessBytes: e.MAX_AWARENESS_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publisher: { name: e.PUBLISHER_NAME, ...(e.PUBLISHER_URL ? { url: e.PUBLISHER_URL } : {}) },
+    limits: {
+      framesPerSec: e.RATE_FRAMES_PER_SEC,
+      framesBurst: e.RATE_FRAMES_BURST,
+      connectionsPerIpPerSec: e.CONNECTIONS_PER_IP_PER_SEC,
+      connectionsPerIpBurst: e.CONNECTIONS_PER_IP_BURST,
+      restPerIpPerSec: e.REST_PER_IP_PER_SEC,
+      restPerIpBurst: e.REST_PER_IP_BURST,
+    },
+    tokenTtlMs: e.TOKEN_TTL_HOURS * 3_600_000,
   };
 }

@@ -17,6 +17,7 @@ export class Access {
   readonly #store: Store;
   readonly #roles = new Map<string, Role | null>();
   readonly #listeners: Array<(c: RoleChange) => void> = [];
+  readonly #revokeListeners: Array<(userId: string) => void> = [];
 
   constructor(store: Store) {
     this.#store = store;
@@ -33,6 +34,16 @@ export class Access {
     const role = await this.#store.getRole(boardId, userId);
     this.#roles.set(k, role);
     return role;
+  }
+
+  /** Signs a user out everywhere: tokens revoked, then listeners close live connections. */
+  async revokeUser(userId: string): Promise<void> {
+    await this.#store.revokeTokensOf(userId, Date.now());
+    for (const l of this.#revokeListeners) l(userId);
+  }
+
+  onUserRevoked(l: (userId: string) => void): void {
+    this.#revokeListeners.push(l);
   }
 
   onRoleChange(l: (c: RoleChange) => void): void {

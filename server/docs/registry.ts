@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { fail, ok, ErrorCode, type Ack } from '../../shared/protocol/errors.js';
 import type { Store } from '../persistence/store.js';
 import { persists, STORE_ORIGIN, type TxOrigin } from './origins.js';
-import { changesNothing, missingDependencies, type UpdateValidator } from './validator.js';
+import { changesNothing, missingDependencies, type UpdateSummary, type UpdateValidator } from './validator.js';
 
 export interface CommittedUpdate {
   docKey: string;
@@ -52,17 +52,28 @@ interface Entry {
   compacting: boolean;
   evictTimer: NodeJS.Timeout | null;
   eviction: Promise<void> | null;
+  /** Yjs client id → the user who introduced it; nobody else may add structs under it. */
+  owners: Map<number, string>;
 }
+
+/** The owner recorded for the server's own transactions. */
+const SERVER_OWNER = 'server';
 
 export class DocRegistry {
   readonly #opts: RegistryOptions;
   readonly #entries = new Map<string, Promise<Entry>>();
   readonly #evicting = new Map<string, Promise<void>>();
   readonly #listeners: Array<(u: CommittedUpdate) => void> = [];
+  readonly #afterLoad: Array<(docKey: string, doc: Y.Doc) => void> = [];
   #closed = false;
 
   constructor(opts: RegistryOptions) {
     this.#opts = opts;
+  }
+
+  /** Called once per load, before anyone sees the doc (attach observers here). */
+  afterLoad(hook: (docKey: string, doc: Y.Doc) => void): void {
+    this.#afterLoad.push(hook);
   }
 
   /** Called for every update after it committed (or, for peer updates, after it applied). */
@@ -124,6 +135,8 @@ export class DocRegistry {
             committed: null,
           };
         }
+        const forged = origin.kind === 'client' ? this.#claimClients(e, v.summary, origin.userId) : null;
+        if (forged) return { refused: forged, committed: null };
         const produced = this.#applyCaptured(e, () => Y.applyUpdate(e.doc, update, origin));
         const store = e.doc.store;
         let refused: Ack<null> | null = null;
@@ -161,12 +174,39 @@ export class DocRegistry {
     const origin: TxOrigin = { kind: 'server', reason };
     return this.#use(docKey, (e) => {
       const step = e.chain.then(() => {
+        if (!e.owners.has(e.doc.clientID)) {
+          e.owners.set(e.doc.clientID, SERVER_OWNER);
+          void this.#opts.store.addClientOwner(e.docKey, e.doc.clientID, SERVER_OWNER);
+        }
         const produced = this.#applyCaptured(e, () => e.doc.transact(() => fn(e.doc), origin));
         return produced ? this.#commit(e, produced, origin) : undefined;
       });
       e.chain = step.catch(() => undefined);
       return step;
     });
+  }
+
+  /**
+   * Every Yjs client id whose new structs the update carries must belong to this user, or
+   * be new (then it becomes theirs). Structs under another user's client id would forge
+   * their edits, and identical ids with different content would corrupt every replica.
+   */
+  #claimClients(e: Entry, s: UpdateSummary, userId: string): Ack<null> | null {
+    const fresh: number[] = [];
+    for (let i = 0; i < s.segs.length; i += 3) {
+      const client = s.segs[i]!;
+      if (s.segs[i + 2]! <= Y.getState(e.doc.store, client)) continue; // nothing new from it
+      const owner = e.owners.get(client);
+      if (owner === undefined) fresh.push(client);
+      else if (owner !== userId) return fail(ErrorCode.Forbidden, `Yjs client ${client} belongs to another user`);
+    }
+    for (const c of fresh) {
+      e.owners.set(c, userId);
+      void this.#opts.store.addClientOwner(e.docKey, c, userId).catch((err: unknown) =>
+        this.#opts.logger.error({ err, docKey: e.docKey }, 'could not record a client owner'),
+      );
+    }
+    return null;
   }
 
   #applyCaptured(e: Entry, run: () => void): Uint8Array | null {
@@ -277,7 +317,7 @@ export class DocRegistry {
 
   async #load(docKey: string): Promise<Entry> {
     const { store, validator, logger } = this.#opts;
-    const rows = await store.loadUpdates(docKey);
+    const [rows, owners] = await Promise.all([store.loadUpdates(docKey), store.loadClientOwners(docKey)]);
     const doc = new Y.Doc();
     const e: Entry = {
       docKey,
@@ -292,6 +332,7 @@ export class DocRegistry {
       compacting: false,
       evictTimer: null,
       eviction: null,
+      owners,
     };
     doc.on('update', (update: Uint8Array) => {
       if (e.capturing) e.captured = update;
@@ -323,6 +364,7 @@ export class DocRegistry {
       doc.store.pendingDs = null;
     }
     e.sinceCompact = rows.length > 1 ? rows.length : 0;
+    for (const hook of this.#afterLoad) hook(docKey, doc);
     return e;
   }
 

@@ -14,16 +14,20 @@ import {
   PatchMemberSchema,
 } from '../../shared/protocol/schemas.js';
 import type { Access } from '../auth/access.js';
+import type { AuditLog } from '../audit.js';
 import { hashToken, newId, newToken } from '../auth/tokens.js';
 import type { Store, UserRecord } from '../persistence/store.js';
-import type { BoardService } from '../boards.js';
+import { EXPORT_FORMATS, type BoardService } from '../boards.js';
+import { z } from 'zod';
 import { parse } from './errors.js';
 
 export interface RouteDeps {
   store: Store;
   access: Access;
   boards: BoardService;
+  audit: AuditLog;
   now: () => number;
+  tokenTtlMs: number;
 }
 
 type AuthedRequest = Request & { user: UserRecord };
@@ -73,14 +77,28 @@ export function apiRouter(d: RouteDeps): Router {
     const body = parse(CreateUserSchema, req.body);
     const token = newToken();
     const user = { id: `u_${newId()}`, name: body.name, createdAt: d.now() };
-    await d.store.createUser(user, hashToken(token), null);
-    res.status(201).json({ user: { id: user.id, name: user.name }, token });
+    await d.store.createUser(user, hashToken(token), user.createdAt + d.tokenTtlMs);
+    res.status(201).json({ user: { id: user.id, name: user.name }, token, expiresAt: new Date(user.createdAt + d.tokenTtlMs).toISOString() });
   });
 
   r.use(requireUser);
 
   r.get('/me', authed((req, res) => {
     res.json({ user: { id: req.user.id, name: req.user.name } });
+  }));
+
+  /** Another token for the same user (a second device). */
+  r.post('/me/tokens', authed(async (req, res) => {
+    const token = newToken();
+    const expiresAt = d.now() + d.tokenTtlMs;
+    await d.store.addToken(req.user.id, hashToken(token), d.now(), expiresAt);
+    res.status(201).json({ token, expiresAt: new Date(expiresAt).toISOString() });
+  }));
+
+  /** Sign out everywhere: every token of the caller stops working, live connections close. */
+  r.delete('/me/tokens', authed(async (req, res) => {
+    await d.access.revokeUser(req.user.id);
+    res.status(204).end();
   }));
 
   r.post('/boards', authed(async (req, res) => {
@@ -120,6 +138,7 @@ export function apiRouter(d: RouteDeps): Router {
       revokedAt: null,
     };
     await d.store.createInvite(invite, hashToken(token));
+    d.audit.record(boardId, req.user.id, 'invite.created', { inviteId: invite.id, role: invite.role, expiresAt: invite.expiresAt, maxUses: invite.maxUses });
     const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     res.status(201).json({
       invite: {
@@ -140,6 +159,7 @@ export function apiRouter(d: RouteDeps): Router {
     if (!(await d.store.revokeInvite(boardId, inviteId, d.now()))) {
       throw new AppError(ErrorCode.NotFound, 'no such invite');
     }
+    d.audit.record(boardId, req.user.id, 'invite.revoked', { inviteId });
     res.status(204).end();
   }));
 
@@ -151,7 +171,10 @@ export function apiRouter(d: RouteDeps): Router {
       if (result.reason === 'not_found') throw new AppError(ErrorCode.NotFound, 'no such invite');
       throw new AppError(ErrorCode.Gone, `this invite is ${result.reason.replace('_', ' ')}`);
     }
-    if (!result.alreadyMember) d.access.changed(result.boardId, req.user.id, result.role);
+    if (!result.alreadyMember) {
+      d.access.changed(result.boardId, req.user.id, result.role);
+      d.audit.record(result.boardId, req.user.id, 'member.joined', { role: result.role });
+    }
     res.json({ boardId: result.boardId, role: result.role });
   }));
 
@@ -183,8 +206,10 @@ export function apiRouter(d: RouteDeps): Router {
     const userId = String(req.params.userId);
     if (!(await d.store.getRole(boardId, userId))) throw new AppError(ErrorCode.NotFound, 'no such member');
     await keepAnOwner(boardId, userId, body.role);
+    const before = await d.store.getRole(boardId, userId);
     await d.store.setMember(boardId, userId, body.role, d.now());
     d.access.changed(boardId, userId, body.role);
+    d.audit.record(boardId, req.user.id, 'member.role_changed', { userId, from: before, to: body.role });
     res.json({ member: { userId, role: body.role } });
   }));
 
@@ -196,8 +221,43 @@ export function apiRouter(d: RouteDeps): Router {
     await keepAnOwner(boardId, userId, null);
     await d.store.removeMember(boardId, userId);
     d.access.changed(boardId, userId, null);
+    d.audit.record(boardId, req.user.id, userId === req.user.id ? 'member.left' : 'member.removed', { userId });
     res.status(204).end();
+  }));
+
+  r.get('/boards/:id/audit', authed(async (req, res) => {
+    const { boardId, role } = await roleOn(req);
+    if (!canManage(role)) throw new AppError(ErrorCode.Forbidden, 'only owners read the audit log');
+    const entries = await d.store.listAudit(boardId);
+    res.json({ audit: entries.map((e) => ({ at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, detail: e.detail })) });
+  }));
+
+  r.get('/boards/:id/invites', authed(async (req, res) => {
+    const { boardId, role } = await roleOn(req);
+    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors see invites');
+    const invites = await d.store.listInvites(boardId);
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+    res.json({
+      invites: invites.map((i) => ({ id: i.id, role: i.role, createdBy: i.createdBy, createdAt: iso(i.createdAt), expiresAt: iso(i.expiresAt), maxUses: i.maxUses, uses: i.uses, revokedAt: iso(i.revokedAt) })),
+    });
+  }));
+
+  r.get('/boards/:id/export', authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    const q = parse(ExportQuerySchema, req.query);
+    const out = await d.boards.export(boardId, { format: q.format, pseudonymise: q.pseudonymise === 'true' });
+    d.audit.record(boardId, req.user.id, 'export.taken', { format: q.format, pseudonymised: q.pseudonymise === 'true' });
+    res
+      .status(200)
+      .type(out.contentType)
+      .set('Content-Disposition', `attachment; filename="${out.filename}"`)
+      .send(out.body);
   }));
 
   return r;
 }
+
+const ExportQuerySchema = z.object({
+  format: z.enum(EXPORT_FORMATS).default('json'),
+  pseudonymise: z.enum(['true', 'false']).optional(),
+});

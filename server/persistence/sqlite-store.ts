@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import type { Role } from '../../shared/protocol/roles.js';
 import type {
   AcceptInviteResult,
+  AuditEntry,
   BoardRecord,
   InviteRecord,
   MemberRecord,
@@ -37,6 +38,21 @@ CREATE TABLE IF NOT EXISTS quarantine (
   reason TEXT NOT NULL,
   at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS doc_clients (
+  doc_key TEXT NOT NULL,
+  client_id INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (doc_key, client_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit (
+  board_id TEXT NOT NULL,
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_board ON audit(board_id, seq);
 CREATE TABLE IF NOT EXISTS users (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -142,6 +158,10 @@ export class SqliteStore implements Store {
       quarantine: db.prepare(
         'INSERT INTO quarantine (doc_key, seq, data, reason, at) VALUES (?, ?, ?, ?, ?)',
       ),
+      clientOwners: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_key = ?'),
+      addClientOwner: db.prepare('INSERT OR IGNORE INTO doc_clients (doc_key, client_id, user_id) VALUES (?, ?, ?)'),
+      addAudit: db.prepare('INSERT INTO audit (board_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)'),
+      listAudit: db.prepare('SELECT board_id, at, actor, action, detail FROM audit WHERE board_id = ? ORDER BY seq'),
       insertUser: db.prepare('INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)'),
       insertToken: db.prepare(
         'INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
@@ -255,16 +275,29 @@ export class SqliteStore implements Store {
     if (!r.ok) throw new Error(`quarantine failed: ${r.message}`);
   }
 
+  async loadClientOwners(docKey: string): Promise<Map<number, string>> {
+    const rows = this.#stmts.clientOwners.all(docKey) as Array<{ client_id: number; user_id: string }>;
+    return new Map(rows.map((r) => [r.client_id, r.user_id]));
+  }
+
+  async addClientOwner(docKey: string, clientId: number, userId: string): Promise<void> {
+    this.#stmts.addClientOwner.run(docKey, clientId, userId);
+  }
+
   async createUser(user: UserRecord, tokenHash: string, expiresAt: number | null): Promise<void> {
     this.#db.transaction(() => {
       this.#stmts.insertUser.run(user.id, user.name, user.createdAt);
       this.#stmts.insertToken.run(tokenHash, user.id, user.createdAt, expiresAt);
-    })();
+    }).immediate();
   }
 
   async userByTokenHash(tokenHash: string, now: number): Promise<UserRecord | null> {
     const r = this.#stmts.userByToken.get(tokenHash, now) as Row | undefined;
     return r ? { id: r.id as string, name: r.name as string, createdAt: r.created_at as number } : null;
+  }
+
+  async addToken(userId: string, tokenHash: string, now: number, expiresAt: number | null): Promise<void> {
+    this.#stmts.insertToken.run(tokenHash, userId, now, expiresAt);
   }
 
   async revokeTokensOf(userId: string, now: number): Promise<void> {
@@ -275,7 +308,7 @@ export class SqliteStore implements Store {
     this.#db.transaction(() => {
       this.#stmts.insertBoard.run(board.id, board.title, board.createdBy, board.createdAt);
       this.#stmts.upsertMember.run(board.id, board.createdBy, 'owner', board.createdAt);
-    })();
+    }).immediate();
   }
 
   async getBoard(boardId: string): Promise<BoardRecord | null> {
@@ -353,7 +386,21 @@ export class SqliteStore implements Store {
       this.#stmts.useInvite.run(inv.id);
       this.#stmts.upsertMember.run(inv.boardId, userId, inv.role, now);
       return { ok: true, boardId: inv.boardId, role: inv.role, alreadyMember: false };
-    })();
+    }).immediate();
+  }
+
+  async addAudit(e: AuditEntry): Promise<void> {
+    this.#stmts.addAudit.run(e.boardId, e.at, e.actor, e.action, JSON.stringify(e.detail));
+  }
+
+  async listAudit(boardId: string): Promise<AuditEntry[]> {
+    return (this.#stmts.listAudit.all(boardId) as Row[]).map((r) => ({
+      boardId: r.board_id as string,
+      at: r.at as number,
+      actor: r.actor as string,
+      action: r.action as string,
+      detail: JSON.parse(r.detail as string) as Record<string, unknown>,
+    }));
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,9 @@
 // handled strictly in order; the parent sends the next batch of appends only after the
 // previous one committed, so batches grow with load (group commit).
 // Plain JavaScript so it runs without a TypeScript loader in every environment.
+// Every write transaction is BEGIN IMMEDIATE: a deferred one that reads first and writes
+// later cannot wait for the main thread's connection (SQLite answers SQLITE_BUSY at once
+// instead of using the busy timeout).
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
@@ -54,15 +57,15 @@ const moveToQuarantine = db.transaction((docKey, seq, reason) => {
 parentPort.on('message', (m) => {
   try {
     if (m.type === 'append') {
-      const { seqs, next } = appendBatch(m.items);
+      const { seqs, next } = appendBatch.immediate(m.items);
       for (const [k, v] of next) lastSeq.set(k, v);
       parentPort.postMessage({ id: m.id, ok: true, seqs });
     } else if (m.type === 'compact') {
-      compact(m.docKey, m.merged, m.uptoSeq);
+      compact.immediate(m.docKey, m.merged, m.uptoSeq);
       if ((lastSeq.get(m.docKey) ?? 0) < m.uptoSeq) lastSeq.set(m.docKey, m.uptoSeq);
       parentPort.postMessage({ id: m.id, ok: true });
     } else if (m.type === 'quarantine') {
-      moveToQuarantine(m.docKey, m.seq, m.reason);
+      moveToQuarantine.immediate(m.docKey, m.seq, m.reason);
       parentPort.postMessage({ id: m.id, ok: true });
     } else if (m.type === 'close') {
       db.close();

@@ -45,6 +45,17 @@ export interface InviteRecord {
   revokedAt: number | null;
 }
 
+export interface AuditEntry {
+  boardId: string;
+  at: number;
+  /** User id, or 'server'. */
+  actor: string;
+  /** e.g. member.joined, member.role_changed, member.removed, invite.created, invite.revoked,
+   * claim.accepted, claim.rejected, export.taken */
+  action: string;
+  detail: Record<string, unknown>;
+}
+
 export type AcceptInviteResult =
   | { ok: true; boardId: string; role: Role; alreadyMember: boolean }
   | { ok: false; reason: 'not_found' | 'expired' | 'revoked' | 'used_up' };
@@ -61,11 +72,15 @@ export interface Store {
   quarantine(docKey: string, seq: number, reason: string): Promise<void>;
   /** Resolves when every append issued so far has committed. */
   flush(): Promise<void>;
+  /** Which user introduced each Yjs client id in a document (see DocRegistry). */
+  loadClientOwners(docKey: string): Promise<Map<number, string>>;
+  addClientOwner(docKey: string, clientId: number, userId: string): Promise<void>;
 
   // ---- identity ----
   createUser(user: UserRecord, tokenHash: string, tokenExpiresAt: number | null): Promise<void>;
   /** The user a live (unexpired, unrevoked) token hash belongs to. */
   userByTokenHash(tokenHash: string, now: number): Promise<UserRecord | null>;
+  addToken(userId: string, tokenHash: string, now: number, expiresAt: number | null): Promise<void>;
   revokeTokensOf(userId: string, now: number): Promise<void>;
 
   // ---- boards and membership ----
@@ -84,6 +99,11 @@ export interface Store {
   revokeInvite(boardId: string, inviteId: string, now: number): Promise<boolean>;
   /** Atomically checks the invite, counts a use and adds the membership. */
   acceptInvite(tokenHash: string, userId: string, now: number): Promise<AcceptInviteResult>;
+
+  // ---- audit ----
+  addAudit(entry: AuditEntry): Promise<void>;
+  /** Oldest first. */
+  listAudit(boardId: string): Promise<AuditEntry[]>;
 
   close(): Promise<void>;
 }

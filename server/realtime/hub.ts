@@ -24,6 +24,8 @@ export interface Conn {
   sendAwareness(boardId: string, update: Uint8Array): void;
   /** The user's role on a board changed; null means they were removed. */
   accessChanged(boardId: string, role: Role | null): void;
+  /** Ends the connection (the user was signed out everywhere). */
+  close(reason: string): void;
 }
 
 interface ConnState {
@@ -47,6 +49,13 @@ export class Hub {
   ) {
     registry.onCommitted((u) => this.#fanOut(u));
     access.onRoleChange((c) => this.#roleChanged(c));
+    access.onUserRevoked((userId) => {
+      for (const st of [...this.#conns.values()]) {
+        if (st.conn.userId !== userId) continue;
+        this.remove(st.conn);
+        st.conn.close('signed out');
+      }
+    });
   }
 
   add(conn: Conn): void {
@@ -155,6 +164,16 @@ export class Hub {
       userId: conn.userId,
     });
     return () => pending.then((r) => (r.ok ? ok({}) : r));
+  }
+
+  /**
+   * Sends the connection the server's step 1 again, so a client whose update was refused
+   * for a reason a fresh exchange cures (missing dependencies, a failed commit) answers
+   * with everything the server lacks. Stock y-websocket clients have no other way back.
+   */
+  async requestResync(conn: Conn, docKey: string): Promise<void> {
+    const sv = await this.registry.read(docKey, (d) => Y.encodeStateVector(d));
+    conn.sendSync(docKey, encodeSync(SyncType.Step1, sv));
   }
 
   async #subscribe(conn: Conn, st: ConnState, docKey: string): Promise<Y.Doc> {

@@ -27,6 +27,8 @@ import type { Access } from '../auth/access.js';
 import type { Conn, Hub } from './hub.js';
 import { originAllowed } from './origin-check.js';
 import type { Role } from '../../shared/protocol/roles.js';
+import type { Config } from '../config.js';
+import { FrameLimiter, type KeyedBuckets } from '../limits.js';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -37,6 +39,9 @@ export interface SocketIoOptions {
   logger: Logger;
   allowedOrigins: string[];
   maxUpdateBytes: number;
+  limits: Config['limits'];
+  /** Connection attempts per IP, shared with the y-websocket transport. */
+  connectionBuckets: KeyedBuckets;
 }
 
 class SocketIoConn implements Conn {
@@ -57,6 +62,10 @@ class SocketIoConn implements Conn {
   accessChanged(boardId: string, role: Role | null): void {
     this.socket.emit('board:access', { boardId, role });
   }
+  close(reason: string): void {
+    this.socket.emit('protocol:error', { code: ErrorCode.Unauthorized, message: reason });
+    this.socket.disconnect(true);
+  }
 }
 
 export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoServer {
@@ -67,20 +76,29 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
     // Leave other upgrade paths (y-websocket at /yjs/) alone.
     destroyUpgrade: false,
     allowRequest: (req, cb) => {
-      if (originAllowed(req, o.allowedOrigins)) cb(null, true);
-      else cb(ErrorCode.OriginForbidden, false);
+      if (!originAllowed(req, o.allowedOrigins)) return cb(ErrorCode.OriginForbidden, false);
+      cb(null, true);
     },
+  });
+
+  const refuse = (next: (err?: Error) => void, code: ErrorCode, message: string) => {
+    const err = new Error(code) as Error & { data?: unknown };
+    err.data = { code, message };
+    next(err);
+  };
+
+  // Connection attempts per address are counted here rather than in allowRequest so the
+  // client learns why (connect_error "RATE_LIMITED"), before any token is looked up.
+  io.use((socket, next) => {
+    if (o.connectionBuckets.take(socket.handshake.address)) return next();
+    refuse(next, ErrorCode.RateLimited, 'too many connection attempts from this address');
   });
 
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     o.access.authenticate(token).then(
       (user) => {
-        if (!user) {
-          const err = new Error(ErrorCode.Unauthorized) as Error & { data?: unknown };
-          err.data = { code: ErrorCode.Unauthorized, message: 'a valid token is required' };
-          return next(err);
-        }
+        if (!user) return refuse(next, ErrorCode.Unauthorized, 'a valid token is required');
         socket.data.userId = user.id;
         socket.data.userName = user.name;
         next();
@@ -96,6 +114,16 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
     const conn = new SocketIoConn(socket);
     o.hub.add(conn);
     const log = o.logger.child({ conn: socket.id, user: socket.data.userId });
+    const frames = new FrameLimiter(o.limits.framesPerSec, o.limits.framesBurst);
+    /** False when the frame is over the rate (and disconnects a connection that keeps at it). */
+    const withinRate = (): boolean => {
+      const verdict = frames.take();
+      if (verdict === 'abusive') {
+        log.warn('frame flood: disconnecting');
+        socket.disconnect(true);
+      }
+      return verdict === 'ok';
+    };
 
     const handle = <S extends z.ZodType, R>(
       event: keyof ClientToServerEvents,
@@ -110,6 +138,9 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
           if (ack) ack(r);
           else if (!r.ok) socket.emit('protocol:error', { ...r.error, event });
         };
+        if (!withinRate()) {
+          return reply(fail(ErrorCode.RateLimited, `more than ${o.limits.framesPerSec} frames per second`));
+        }
         if (args.length > 1 && !ack) {
           return reply(fail(ErrorCode.BadRequest, 'the last argument must be the acknowledgement callback'));
         }
@@ -166,14 +197,17 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
     );
 
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (CLIENT_EVENTS.has(event)) return;
+      if (CLIENT_EVENTS.has(event) || !withinRate()) return;
       const last = args[args.length - 1];
       const error = { code: ErrorCode.UnknownEvent, message: `unknown event ${JSON.stringify(String(event).slice(0, 64))}` };
       if (typeof last === 'function') (last as (r: Ack<never>) => void)({ ok: false, error });
       else socket.emit('protocol:error', { ...error, event: String(event).slice(0, 64) });
     });
 
-    socket.on('disconnect', () => o.hub.remove(conn));
+    socket.on('disconnect', (reason) => {
+      log.debug({ reason }, 'disconnected');
+      o.hub.remove(conn);
+    });
   });
 
   return io;

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as decoding from 'lib0/decoding';
 import { parseDocKey } from '../../shared/protocol/doc-keys.js';
+import { ErrorCode } from '../../shared/protocol/errors.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import {
   encodeSync,
@@ -24,6 +25,8 @@ import {
 import type { Access } from '../auth/access.js';
 import type { Conn, Hub } from './hub.js';
 import { originAllowed } from './origin-check.js';
+import type { Config } from '../config.js';
+import { FrameLimiter, type KeyedBuckets } from '../limits.js';
 
 export const YJS_PATH_PREFIX = '/yjs/';
 
@@ -33,6 +36,8 @@ export interface YWebsocketOptions {
   logger: Logger;
   allowedOrigins: string[];
   maxUpdateBytes: number;
+  limits: Config['limits'];
+  connectionBuckets: KeyedBuckets;
 }
 
 class WsConn implements Conn {
@@ -56,6 +61,9 @@ class WsConn implements Conn {
   accessChanged(_boardId: string, role: Role | null): void {
     if (role === null) this.ws.close(4403, 'membership removed');
   }
+  close(reason: string): void {
+    this.ws.close(4401, reason);
+  }
   deny(reason: string): void {
     this.#send(wsPermissionDeniedFrame(reason));
   }
@@ -75,6 +83,7 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
     if (!url.pathname.startsWith(YJS_PATH_PREFIX)) return refuse(socket, 404, 'Not Found');
     socket.on('error', () => socket.destroy());
     if (!originAllowed(req, o.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
+    if (!o.connectionBuckets.take(req.socket.remoteAddress ?? '')) return refuse(socket, 429, 'Too Many Requests');
     const docKey = decodeURIComponent(url.pathname.slice(YJS_PATH_PREFIX.length));
     const parsed = parseDocKey(docKey);
     if (!parsed) return refuse(socket, 404, 'Not Found');
@@ -96,6 +105,7 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
     o.hub.add(conn);
     o.hub.joinBoard(conn, boardId);
     ws.binaryType = 'nodebuffer';
+    const frames = new FrameLimiter(o.limits.framesPerSec, o.limits.framesBurst);
     ws.on('error', (err) => log.debug({ err }, 'websocket error'));
     ws.on('close', () => o.hub.remove(conn));
 
@@ -107,6 +117,9 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
           } else {
             log.info({ code: r.error.code }, 'sync message refused');
             conn.deny(`${r.error.code}: ${r.error.message}`);
+            if (r.error.code === ErrorCode.UpdateMissingDeps || r.error.code === ErrorCode.Internal) {
+              void o.hub.requestResync(conn, docKey).catch((err: unknown) => log.warn({ err }, 'resync request failed'));
+            }
           }
         },
         (err: unknown) => log.error({ err }, 'sync failed'),
@@ -114,6 +127,12 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
     };
 
     ws.on('message', (data: Buffer, isBinary: boolean) => {
+      const rate = frames.take();
+      if (rate !== 'ok') {
+        if (rate === 'abusive') ws.close(1008, 'frame flood');
+        else conn.deny(`RATE_LIMITED: more than ${o.limits.framesPerSec} frames per second`);
+        return;
+      }
       try {
         if (!isBinary) return conn.deny('BAD_REQUEST: binary frames only');
         // A copy: frames arrive as views into pooled memory.

@@ -61,7 +61,8 @@ export const SourceSchema = z
 
 export const CreateBoardSchema = z.object({
   title: z.string().trim().min(1).max(200),
-  text: z.string().max(2_000_000),
+  /** Length is checked by the importer (413 past IMPORT_MAX_CHARS); the body limit bounds it too. */
+  text: z.string(),
   format: z.enum(['text', 'markdown', 'html']).default('text'),
   source: SourceSchema.optional(),
 });

@@ -33,6 +33,8 @@ export async function startServer(overrides: Partial<Config> = {}, dataDir = tem
     host: '127.0.0.1',
     dataDir,
     logLevel: 'silent',
+    // Suites open many connections from one address; the limits have their own suite.
+    limits: { framesPerSec: 100_000, framesBurst: 100_000, connectionsPerIpPerSec: 10_000, connectionsPerIpBurst: 10_000, restPerIpPerSec: 10_000, restPerIpBurst: 10_000 },
     ...overrides,
   };
   const app = createApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
@@ -102,6 +104,7 @@ export function socketClient(base: string, token: string, boardId: string, docKe
   const socket = connectSocket(base, token, extra);
   const errors: Array<{ code: string; message: string; docKey?: string }> = [];
   const conn = new BoardConnection(socket, boardId, { onError: (e) => errors.push(e) });
+  socket.on('connect_error', (e) => errors.push({ code: 'CONNECT_ERROR', message: e.message }));
   const docs = new Map<string, Y.Doc>();
   for (const k of docKeys) {
     const d = new Y.Doc();

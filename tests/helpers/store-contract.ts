@@ -101,6 +101,25 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    it('[S6] extra tokens, Yjs client owners and the audit log', async () => {
+      const { store } = await factory.make();
+      await store.createUser({ id: 'u1', name: 'Ann', createdAt: 1 }, 'h1', null);
+      await store.addToken('u1', 'h2', 2, 100);
+      expect((await store.userByTokenHash('h2', 50))?.id).toBe('u1');
+      expect(await store.userByTokenHash('h2', 100)).toBeNull();
+      await store.revokeTokensOf('u1', 3);
+      expect(await store.userByTokenHash('h1', 4)).toBeNull();
+      await store.addClientOwner('board/o', 42, 'u1');
+      await store.addClientOwner('board/o', 42, 'u2'); // the first owner stays
+      await store.addClientOwner('board/o', 7, 'u2');
+      expect(await store.loadClientOwners('board/o')).toEqual(new Map([[42, 'u1'], [7, 'u2']]));
+      await store.addAudit({ boardId: 'b', at: 5, actor: 'u1', action: 'invite.created', detail: { role: 'editor' } });
+      await store.addAudit({ boardId: 'b', at: 6, actor: 'u1', action: 'export.taken', detail: {} });
+      expect((await store.listAudit('b')).map((e) => [e.action, e.detail])).toEqual([['invite.created', { role: 'editor' }], ['export.taken', {}]]);
+      expect(await store.listAudit('other')).toEqual([]);
+      await store.close();
+    });
+
     it('[S1] what was committed is there after reopening', async () => {
       const { store, reopen } = await factory.make();
       if (!reopen) return;

@@ -204,6 +204,20 @@ describe('y-websocket bad input', () => {
     c.close();
   });
 
+  it('[Y3] an update with missing dependencies is denied and answered with a fresh step 1', async () => {
+    const c = await rawWs(srv.url, myDoc(), mallory.token);
+    await waitFor(() => c.received.length >= 2, 'opening messages');
+    const d = new Y.Doc();
+    d.getMap('votes').set('g1', 1);
+    const sv = Y.encodeStateVector(d);
+    d.getMap('votes').set('g2', 2);
+    const before = c.received.length;
+    c.sendUpdate(Y.encodeStateAsUpdate(d, sv)); // clock 1 without clock 0
+    const isStep1 = (m: Uint8Array) => m[0] === 0 && m[1] === 0;
+    await waitFor(() => c.received.slice(before).some((m) => m[0] === 2) && c.received.slice(before).some(isStep1), 'denial and step 1');
+    c.close();
+  });
+
   it('[Y4] a frame over the cap closes only that connection', async () => {
     const c = await rawWs(srv.url, boardDocKey(boardId), mallory.token);
     const closed = new Promise<number>((res) => c.ws.once('close', (code) => res(code)));

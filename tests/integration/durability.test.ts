@@ -65,7 +65,7 @@ describe('durability', () => {
   it(`[S2] kill -9 at random moments under write load loses no acknowledged update (${KILLS} kills)`, async () => {
     const dir = tempDir();
     const rand = seededRandom(2024);
-    let child = await startChildServer(dir, { COMPACT_EVERY: '40' });
+    let child = await startChildServer(dir, { COMPACT_EVERY: '40', RATE_FRAMES_PER_SEC: '100000', RATE_FRAMES_BURST: '100000' });
     children.push(child);
     const user: TestUser = await createUser(child.url, 'Kim');
     const board = await createBoard(child.url, user);
@@ -103,7 +103,7 @@ describe('durability', () => {
       stop = true;
       await writer;
       socket.close();
-      child = await startChildServer(dir, { COMPACT_EVERY: '40' });
+      child = await startChildServer(dir, { COMPACT_EVERY: '40', RATE_FRAMES_PER_SEC: '100000', RATE_FRAMES_BURST: '100000' });
       children.push(child);
       const doc = await readDoc(child.url, user.token, board.id, key);
       const votes = doc.getMap('votes');

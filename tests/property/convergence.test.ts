@@ -36,6 +36,8 @@ type Replica = {
   goOffline: () => void;
   goOnline: () => void;
   settled: () => boolean;
+  errors?: unknown[];
+  debug?: () => unknown;
   close: () => void;
 };
 
@@ -96,10 +98,14 @@ async function runSeed(seed: number): Promise<void> {
       name: u.name,
       docs: c.docs,
       writable: [bKey, reviewerDocKey(board.id, u.id)],
-      online: () => c.socket.connected,
+      // `active`: connected or connecting. Calling connect() again while a connection is
+      // opening would send a second CONNECT packet, which the server rightly refuses.
+      online: () => c.socket.active,
       goOffline: () => c.socket.disconnect(),
       goOnline: () => c.socket.connect(),
       settled: () => c.conn.saved,
+      errors: c.errors,
+      debug: () => ({ sock: c.socket.connected, conn: c.conn.connected, synced: c.conn.synced, saved: c.conn.saved, join: c.conn.joinResult?.role }),
       close: c.close,
     });
   }
@@ -147,7 +153,12 @@ async function runSeed(seed: number): Promise<void> {
         return equalSv(a, b);
       }));
     };
-    await waitFor(same, 'replicas to converge', 20_000);
+    try {
+      await waitFor(same, 'replicas to converge', 20_000);
+    } catch (err) {
+      for (const r of replicas) console.error(r.name, 'settled', r.settled(), JSON.stringify(r.debug?.()), 'errors', JSON.stringify(r.errors ?? []).slice(0, 500));
+      throw err;
+    }
     const s = await server();
     for (const k of allKeys) {
       const expected = content(toDoc(s.get(k)!));

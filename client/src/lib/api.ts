@@ -1,0 +1,139 @@
+/**
+ * REST client for /api. The bearer token lives in localStorage so a reload (or an offline
+ * start) keeps the user signed in. Errors come back as thrown ApiError with the server's code.
+ */
+import type { Role } from '../../../shared/protocol/roles.js';
+
+const TOKEN_KEY = 'claimboard.token';
+const USER_KEY = 'claimboard.user';
+
+export interface User {
+  id: string;
+  name: string;
+}
+
+export interface BoardInfo {
+  id: string;
+  title: string;
+  role: Role;
+  docs: string[];
+  writable: string[];
+  createdAt?: number;
+}
+
+export interface BoardListItem {
+  id: string;
+  title: string;
+  role: Role;
+  createdAt?: number;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function storedToken(): string | null {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export function storedUser(): User | null {
+  const raw = localStorage.getItem(USER_KEY);
+  if (!raw) return null;
+  try {
+    const u = JSON.parse(raw) as User;
+    return typeof u.id === 'string' && typeof u.name === 'string' ? u : null;
+  } catch {
+    return null;
+  }
+}
+
+export function storeSession(user: User, token: string): void {
+  localStorage.setItem(TOKEN_KEY, token);
+  localStorage.setItem(USER_KEY, JSON.stringify(user));
+}
+
+export function clearSession(): void {
+  localStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(USER_KEY);
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  const token = storedToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) {
+    const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? res.statusText);
+  }
+  return json as T;
+}
+
+export const api = {
+  signUp: (name: string) => request<{ user: User; token: string }>('POST', '/api/users', { name }),
+  me: () => request<{ user: User }>('GET', '/api/me'),
+  boards: () => request<{ boards: BoardListItem[] }>('GET', '/api/boards'),
+  board: (id: string) => request<{ board: BoardInfo }>('GET', `/api/boards/${encodeURIComponent(id)}`),
+  createBoard: (body: { title: string; text: string; format: 'text' | 'markdown' | 'html' }) =>
+    request<{ board: BoardInfo }>('POST', '/api/boards', body),
+  invite: (boardId: string, role: Role) =>
+    request<{ invite: { id: string; token: string; url: string; role: Role; expiresAt: number | string | null } }>(
+      'POST',
+      `/api/boards/${encodeURIComponent(boardId)}/invites`,
+      { role },
+    ),
+  acceptInvite: (token: string) =>
+    request<{ boardId: string; role: Role }>('POST', `/api/invites/${encodeURIComponent(token)}/accept`),
+};
+
+/** Fetches an export as bytes with the bearer token (a plain link cannot carry it). */
+export async function fetchExport(boardId: string, format: 'json' | 'claimreview' | 'csv'): Promise<Blob> {
+  const token = storedToken();
+  const res = await fetch(`/api/boards/${encodeURIComponent(boardId)}/export?format=${format}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (!res.ok) throw new ApiError(res.status, 'EXPORT_FAILED', `export failed (${res.status})`);
+  return res.blob();
+}
+
+// ---- offline cache of board metadata ----
+
+const boardKey = (userId: string, boardId: string) => `claimboard.board.${userId}.${boardId}`;
+
+export function cacheBoard(userId: string, info: BoardInfo): void {
+  localStorage.setItem(boardKey(userId, info.id), JSON.stringify(info));
+}
+
+export function cachedBoard(userId: string, boardId: string): BoardInfo | null {
+  const raw = localStorage.getItem(boardKey(userId, boardId));
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as BoardInfo;
+  } catch {
+    return null;
+  }
+}
+
+export interface Member {
+  userId: string;
+  name: string;
+  role: Role;
+}
+
+export const members = (boardId: string) =>
+  request<{ members: Member[] }>('GET', `/api/boards/${encodeURIComponent(boardId)}/members`);

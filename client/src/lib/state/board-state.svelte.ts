@@ -1,0 +1,559 @@
+/**
+ * BoardState: one open board in the browser. It owns the board's Y.Docs (each persisted in
+ * IndexedDB), the Socket.IO BoardConnection and presence, and exposes plain snapshots
+ * through reactive getters. Components never touch Yjs: every change goes through a method
+ * that validates and calls a shared/model mutator inside its own `doc.transact`.
+ *
+ * Data flow: method → mutator (doc.transact, LOCAL) → doc 'update' → createSubscriber
+ * notifies → $derived snapshots recompute → components.
+ */
+import { io } from 'socket.io-client';
+import { createSubscriber } from 'svelte/reactivity';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as Y from 'yjs';
+import { boardConsensus, type BoardConsensus, type ClaimConsensus } from '../../../../shared/consensus/index.js';
+import {
+  addClaim,
+  addNote,
+  boardTypes,
+  castVote,
+  createAnchor,
+  decideSuggestion,
+  mergeClaims,
+  proposeClaim,
+  randomId,
+  readBoard,
+  readReviewer,
+  setClaimStatus,
+  splitClaim,
+  suggestionDecisionKey,
+  type BoardSnapshot,
+  type ClaimSnapshot,
+  type ClaimStatus,
+  type Confidence,
+  type Evidence,
+  type ModelResult,
+  type NoteEntry,
+  type Rating,
+  type ReviewerSnapshot,
+  type SuggestionEntry,
+  type VoteEntry,
+} from '../../../../shared/model/index.js';
+import { boardDocKey, parseDocKey, reviewerDocKey } from '../../../../shared/protocol/doc-keys.js';
+import type { Role } from '../../../../shared/protocol/roles.js';
+import { BoardConnection, type ClientSocket } from '../sync/board-connection.js';
+import { api, cacheBoard, members as fetchMembers, type BoardInfo, type User } from '../api.js';
+
+/** Origin of every transaction this client makes. */
+export const LOCAL = Symbol('local');
+
+export interface PresencePeer {
+  clientId: number;
+  userId: string;
+  name: string;
+  claimId: string | null;
+}
+
+export interface SinceLastVisit {
+  /** Epoch ms of the previous visit, null on a first visit. */
+  since: number | null;
+  claims: number;
+  votes: number;
+  notes: number;
+}
+
+export interface PendingSuggestion extends SuggestionEntry {
+  reviewerId: string;
+}
+
+export type ClaimFilter = 'all' | 'todo' | 'contested' | 'noquorum' | 'accepted' | 'proposed' | 'rejected';
+
+const fetchBoard = (id: string) => api.board(id);
+const lastVisitKey = (userId: string, boardId: string) => `claimboard.lastVisit.${userId}.${boardId}`;
+const namesKey = (boardId: string) => `claimboard.names.${boardId}`;
+
+export class BoardState {
+  readonly boardId: string;
+  readonly user: User;
+  readonly boardDoc = new Y.Doc();
+  #reviewerDocs = new Map<string, Y.Doc>();
+  #persistence: IndexeddbPersistence[] = [];
+  /** Doc keys already loading or attached (a join and a refresh may list the same key). */
+  #attaching = new Set<string>();
+  #socket: ClientSocket;
+  #conn: BoardConnection;
+  /** Three event sources, so a vote does not re-read the board (anchors and all) and a
+   * presence change re-reads no document. */
+  #subscribeBoard = this.#subscriber('board');
+  #subscribeReviewers = this.#subscriber('reviewers');
+  #subscribeLive = this.#subscriber('live');
+  #notify: Record<'board' | 'reviewers' | 'live', (() => void) | null> = { board: null, reviewers: null, live: null };
+  #info = $state<BoardInfo>() as BoardInfo;
+  #names = $state<Record<string, string>>({});
+  #lastError = $state<string | null>(null);
+  #lastVisit: number | null;
+  #online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+  #loaded = $state(false);
+  #destroyed = false;
+
+  constructor(info: BoardInfo, user: User, token: string) {
+    this.boardId = info.id;
+    this.user = user;
+    this.#info = info;
+    const prev = Number(localStorage.getItem(lastVisitKey(user.id, info.id)));
+    this.#lastVisit = Number.isFinite(prev) && prev > 0 ? prev : null;
+    // This visit starts now; the next one counts what changed after it.
+    localStorage.setItem(lastVisitKey(user.id, info.id), String(Date.now()));
+    try {
+      this.#names = JSON.parse(localStorage.getItem(namesKey(info.id)) ?? '{}') as Record<string, string>;
+    } catch {
+      this.#names = {};
+    }
+    this.#names[user.id] = user.name;
+    this.boardDoc.on('update', this.#boardChanged);
+    this.#socket = io({ auth: { token }, autoConnect: false, transports: ['websocket'] }) as ClientSocket;
+    this.#conn = new BoardConnection(this.#socket, info.id, {
+      onStatus: this.#changed,
+      onJoin: (join) => {
+        this.#info = { ...this.#info, role: join.role, docs: join.docs, writable: join.writable };
+        cacheBoard(user.id, this.#info);
+        void this.#attachDocs(join.docs);
+        void this.#refreshNames();
+        this.#changed();
+      },
+      onAccess: (role) => {
+        if (role === null) this.#lastError = 'You are no longer a member of this board.';
+        this.#changed();
+      },
+      onError: (e) => {
+        this.#lastError = e.message;
+        this.#changed();
+      },
+    });
+    this.#conn.awareness.setLocalStateField('user', { id: user.id, name: user.name });
+    this.#conn.awareness.setLocalStateField('claimId', null);
+    this.#conn.awareness.on('change', this.#changed);
+    this.#conn.awareness.on('change', this.#discover);
+    window.addEventListener('online', this.#goOnline);
+    window.addEventListener('offline', this.#goOffline);
+    void this.#start();
+  }
+
+  async #start(): Promise<void> {
+    await this.#attachDocs(this.#info.docs);
+    // Our own reviewer doc exists even before the server lists it (a first, offline visit).
+    if (this.canVote) await this.#attachDocs([reviewerDocKey(this.boardId, this.user.id)]);
+    this.#loaded = true;
+    this.#changed();
+    if (this.#online && !this.#destroyed) this.#socket.connect();
+  }
+
+  /** Loads each doc from IndexedDB first, then hands it to the connection, so stored
+   * content is not mistaken for fresh local edits of a read-only doc. */
+  async #attachDocs(keys: string[]): Promise<void> {
+    await Promise.all(
+      keys.map(async (key) => {
+        const parsed = parseDocKey(key);
+        if (!parsed || parsed.boardId !== this.boardId || this.#attaching.has(key)) return;
+        this.#attaching.add(key);
+        let doc: Y.Doc;
+        if (parsed.kind === 'board') doc = this.boardDoc;
+        else {
+          doc = new Y.Doc();
+          this.#reviewerDocs.set(parsed.userId, doc);
+          doc.on('update', this.#reviewersChanged);
+        }
+        const p = new IndexeddbPersistence(`claimboard:${this.user.id}:${key}`, doc);
+        this.#persistence.push(p);
+        await p.whenSynced;
+        if (this.#destroyed) return;
+        this.#conn.attach(key, doc);
+      }),
+    );
+    this.#changed();
+  }
+
+  async #refreshNames(): Promise<void> {
+    try {
+      const { members } = await fetchMembers(this.boardId);
+      const names = { ...this.#names };
+      for (const m of members) names[m.userId] = m.name;
+      this.#names = names;
+      localStorage.setItem(namesKey(this.boardId), JSON.stringify(names));
+    } catch {
+      /* offline: keep the cached names */
+    }
+  }
+
+  #asked = new Set<string>();
+
+  /** A peer we have no document for is probably a new member: refresh the doc list
+   * (once per user) so their votes and notes show up without a reconnect. */
+  #discover = (): void => {
+    for (const state of this.#conn.awareness.getStates().values()) {
+      const id = (state as { user?: { id?: unknown } }).user?.id;
+      if (typeof id !== 'string' || this.#reviewerDocs.has(id) || this.#asked.has(id)) continue;
+      this.#asked.add(id);
+      void this.#refreshDocs();
+      return;
+    }
+  };
+
+  async #refreshDocs(): Promise<void> {
+    try {
+      const { board } = await fetchBoard(this.boardId);
+      if (this.#destroyed) return;
+      this.#info = { ...this.#info, docs: board.docs, writable: board.writable, role: board.role };
+      cacheBoard(this.user.id, this.#info);
+      await this.#attachDocs(board.docs);
+      void this.#refreshNames();
+    } catch {
+      /* offline: the next join brings the list */
+    }
+  }
+
+  #subscriber(kind: 'board' | 'reviewers' | 'live'): () => void {
+    return createSubscriber((update) => {
+      this.#notify[kind] = update;
+      return () => {
+        this.#notify[kind] = null;
+      };
+    });
+  }
+
+  #boardChanged = (): void => this.#notify.board?.();
+  #reviewersChanged = (): void => this.#notify.reviewers?.();
+  /** Connection status, presence, and the set of attached docs. */
+  #changed = (): void => {
+    this.#notify.live?.();
+    this.#notify.reviewers?.();
+  };
+
+  #goOnline = (): void => {
+    this.#online = true;
+    if (!this.#destroyed) this.#socket.connect();
+  };
+
+  #goOffline = (): void => {
+    this.#online = false;
+    this.#socket.disconnect();
+  };
+
+  // ---- reactive views ----
+
+  #board: BoardSnapshot = $derived.by(() => {
+    this.#subscribeBoard();
+    return readBoard(this.boardDoc);
+  });
+
+  #reviewers: Map<string, ReviewerSnapshot> = $derived.by(() => {
+    this.#subscribeReviewers();
+    const out = new Map<string, ReviewerSnapshot>();
+    for (const [userId, doc] of this.#reviewerDocs) out.set(userId, readReviewer(doc));
+    return out;
+  });
+
+  #consensus: BoardConsensus = $derived.by(() => {
+    const s = this.#board.meta.settings;
+    return boardConsensus(
+      this.#board.claims.map((c) => c.id),
+      [...this.#reviewers.values()].map((r) => ({ votes: r.votes })),
+      { quorum: s.quorum, threshold: s.threshold },
+    );
+  });
+
+  #status = $derived.by(() => {
+    this.#subscribeLive();
+    return { connected: this.#conn.connected, saved: this.#conn.saved };
+  });
+
+  #peers: PresencePeer[] = $derived.by(() => {
+    this.#subscribeLive();
+    const out: PresencePeer[] = [];
+    for (const [clientId, state] of this.#conn.awareness.getStates()) {
+      if (clientId === this.#conn.awareness.clientID) continue;
+      const user = (state as { user?: { id?: unknown; name?: unknown } }).user;
+      if (typeof user?.id !== 'string') continue;
+      const claimId = (state as { claimId?: unknown }).claimId;
+      out.push({
+        clientId,
+        userId: user.id,
+        name: typeof user.name === 'string' ? user.name : 'someone',
+        claimId: typeof claimId === 'string' ? claimId : null,
+      });
+    }
+    return out.sort((a, b) => a.clientId - b.clientId);
+  });
+
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+  get info(): BoardInfo {
+    return this.#info;
+  }
+  get role(): Role {
+    return this.#info.role;
+  }
+  get title(): string {
+    return this.#board.meta.title !== 'Untitled board' ? this.#board.meta.title : this.#info.title;
+  }
+  get board(): BoardSnapshot {
+    return this.#board;
+  }
+  get article(): string {
+    return this.#board.article;
+  }
+  get claims(): ClaimSnapshot[] {
+    return this.#board.claims;
+  }
+  get settings() {
+    return this.#board.meta.settings;
+  }
+  get consensus(): BoardConsensus {
+    return this.#consensus;
+  }
+  get online(): boolean {
+    return this.#online;
+  }
+  get connected(): boolean {
+    return this.#status.connected;
+  }
+  get saved(): boolean {
+    return this.#status.saved;
+  }
+  get peers(): PresencePeer[] {
+    return this.#peers;
+  }
+  get lastError(): string | null {
+    return this.#lastError;
+  }
+  get canVote(): boolean {
+    return this.#info.role !== 'viewer';
+  }
+  get canEdit(): boolean {
+    return this.#info.role === 'owner' || this.#info.role === 'editor';
+  }
+  /** Why this user cannot vote, or null when they can. */
+  get voteBlockedReason(): string | null {
+    return this.canVote ? null : 'You joined this board as a viewer: viewers can read but not vote or write notes.';
+  }
+
+  nameOf(userId: string): string {
+    return this.#names[userId] ?? this.#peers.find((p) => p.userId === userId)?.name ?? 'Reviewer ' + userId.slice(-4);
+  }
+
+  claim(id: string | null): ClaimSnapshot | undefined {
+    return id === null ? undefined : this.#board.claims.find((c) => c.id === id);
+  }
+
+  claimConsensus(id: string): ClaimConsensus | undefined {
+    return this.#consensus.claims.get(id);
+  }
+
+  /** Every reviewer's vote on a claim. */
+  votesOn(claimId: string): Array<VoteEntry & { userId: string }> {
+    const out: Array<VoteEntry & { userId: string }> = [];
+    for (const [userId, r] of this.#reviewers) {
+      const v = r.votes.find((x) => x.claimId === claimId);
+      if (v) out.push({ ...v, userId });
+    }
+    return out;
+  }
+
+  myVote(claimId: string): VoteEntry | undefined {
+    return this.#reviewers.get(this.user.id)?.votes.find((v) => v.claimId === claimId);
+  }
+
+  /** Notes on a claim from every reviewer, oldest first. */
+  notesOn(claimId: string): Array<NoteEntry & { userId: string }> {
+    const out: Array<NoteEntry & { userId: string }> = [];
+    for (const [userId, r] of this.#reviewers) {
+      for (const n of r.notes) if (n.claimId === claimId) out.push({ ...n, userId });
+    }
+    return out.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  }
+
+  /** Reviewers' suggestions that no editor has decided on yet. */
+  get pendingSuggestions(): PendingSuggestion[] {
+    const decided = new Set(this.#board.decisions.map((d) => d.id));
+    const out: PendingSuggestion[] = [];
+    for (const [reviewerId, r] of this.#reviewers) {
+      for (const s of r.suggestions) {
+        if (s.withdrawn || decided.has(suggestionDecisionKey(reviewerId, s.id))) continue;
+        out.push({ ...s, reviewerId });
+      }
+    }
+    return out.sort((a, b) => a.at - b.at);
+  }
+
+  filtered(filter: ClaimFilter): ClaimSnapshot[] {
+    return this.#board.claims.filter((c) => {
+      const cons = this.#consensus.claims.get(c.id);
+      switch (filter) {
+        case 'all':
+          return c.status !== 'rejected';
+        case 'todo':
+          return c.status !== 'rejected' && this.myVote(c.id) === undefined;
+        case 'contested':
+          return c.status !== 'rejected' && cons?.verdict === 'contested';
+        case 'noquorum':
+          return c.status !== 'rejected' && cons?.verdict === 'insufficient';
+        default:
+          return c.status === filter;
+      }
+    });
+  }
+
+  get sinceLastVisit(): SinceLastVisit {
+    const since = this.#lastVisit;
+    if (since === null) return { since, claims: 0, votes: 0, notes: 0 };
+    let votes = 0;
+    let notes = 0;
+    for (const [userId, r] of this.#reviewers) {
+      if (userId === this.user.id) continue;
+      votes += r.votes.filter((v) => v.at > since).length;
+      notes += r.notes.filter((n) => n.at > since).length;
+    }
+    const claims = this.#board.claims.filter((c) => c.createdAt > since && c.createdBy !== this.user.id).length;
+    return { since, claims, votes, notes };
+  }
+
+  /** Whether a claim, vote or note is new since the last visit. */
+  isNew(at: number, by?: string): boolean {
+    return this.#lastVisit !== null && at > this.#lastVisit && by !== this.user.id;
+  }
+
+  // ---- changes ----
+
+  #myDoc(): Y.Doc | null {
+    if (!this.canVote) {
+      this.#lastError = this.voteBlockedReason;
+      return null;
+    }
+    return this.#reviewerDocs.get(this.user.id) ?? null;
+  }
+
+  #report<T>(r: ModelResult<T>): ModelResult<T> {
+    this.#lastError = r.ok ? null : r.error.message;
+    return r;
+  }
+
+  vote(claimId: string, rating: Rating, confidence: Confidence, rationale?: string): ModelResult<unknown> {
+    const doc = this.#myDoc();
+    if (!doc) return { ok: false, error: { code: 'BAD_REQUEST', message: this.voteBlockedReason ?? 'not ready' } };
+    const text = rationale?.trim();
+    return this.#report(castVote(doc, claimId, { rating, confidence, rationale: text ? text : undefined, at: Date.now() }, LOCAL));
+  }
+
+  addNote(claimId: string, body: string, evidence: Evidence[] = [], replyTo?: string): ModelResult<unknown> {
+    const doc = this.#myDoc();
+    if (!doc) return { ok: false, error: { code: 'BAD_REQUEST', message: this.voteBlockedReason ?? 'not ready' } };
+    return this.#report(
+      addNote(
+        doc,
+        randomId(),
+        { claimId, body, evidence: evidence.length > 0 ? evidence : undefined, replyTo, at: Date.now() },
+        LOCAL,
+      ),
+    );
+  }
+
+  /** From a text selection: editors add a proposed claim; reviewers suggest one. */
+  propose(start: number, end: number): ModelResult<unknown> {
+    const text = this.article.slice(start, end).trim();
+    if (!text) return this.#report({ ok: false, error: { code: 'BAD_REQUEST', message: 'select some text first' } });
+    if (this.canEdit) {
+      return this.#report(
+        addClaim(this.boardDoc, { id: randomId(), text, span: { start, end }, by: this.user.id, at: Date.now() }, LOCAL),
+      );
+    }
+    const doc = this.#myDoc();
+    if (!doc) return { ok: false, error: { code: 'BAD_REQUEST', message: this.voteBlockedReason ?? 'not ready' } };
+    const anchor = createAnchor(boardTypes(this.boardDoc).article, start, end);
+    // createAnchor returns Uint8Array<ArrayBufferLike>; the schema types want ArrayBuffer-backed.
+    const anchorStart = anchor.anchorStart as Uint8Array<ArrayBuffer>;
+    const anchorEnd = anchor.anchorEnd as Uint8Array<ArrayBuffer>;
+    return this.#report(proposeClaim(doc, randomId(), { text, anchorStart, anchorEnd, at: Date.now() }, LOCAL));
+  }
+
+  setStatus(claimId: string, status: ClaimStatus): ModelResult<unknown> {
+    return this.#report(setClaimStatus(this.boardDoc, claimId, status, LOCAL));
+  }
+
+  decide(s: PendingSuggestion, outcome: 'accepted' | 'rejected'): ModelResult<unknown> {
+    const { reviewerId, id, ...suggestion } = s;
+    return this.#report(
+      decideSuggestion(
+        this.boardDoc,
+        {
+          reviewerId,
+          suggestionId: id,
+          suggestion,
+          outcome,
+          claimId: outcome === 'accepted' ? randomId() : undefined,
+          by: this.user.id,
+          at: Date.now(),
+        },
+        LOCAL,
+      ),
+    );
+  }
+
+  /** Merges claims into a new one; returns its id. */
+  merge(ids: string[]): ModelResult<{ id: string }> {
+    return this.#report(mergeClaims(this.boardDoc, { ids, into: randomId(), by: this.user.id, at: Date.now() }, LOCAL));
+  }
+
+  /** The next open claim after this one in board order (a merge partner). */
+  nextOpen(claimId: string): ClaimSnapshot | undefined {
+    const open = this.#board.claims.filter((c) => c.status !== 'rejected');
+    const i = open.findIndex((c) => c.id === claimId);
+    return i >= 0 ? open[i + 1] : undefined;
+  }
+
+  /**
+   * Splits a claim into parts given as text; each part that occurs (in order) inside the
+   * claim's span in the article keeps an anchor there.
+   */
+  split(claimId: string, parts: string[]): ModelResult<unknown> {
+    const claim = this.claim(claimId);
+    const texts = parts.map((p) => p.trim()).filter(Boolean);
+    if (!claim) return this.#report({ ok: false, error: { code: 'NOT_FOUND', message: 'no such claim' } });
+    if (texts.length < 2) return this.#report({ ok: false, error: { code: 'BAD_REQUEST', message: 'a split needs at least two parts' } });
+    let from = claim.span?.start ?? 0;
+    const limit = claim.span?.end ?? 0;
+    const withSpans = texts.map((text) => {
+      const at = claim.span ? this.article.indexOf(text, from) : -1;
+      if (at < 0 || at + text.length > limit) return { id: randomId(), text };
+      from = at + text.length;
+      return { id: randomId(), text, span: { start: at, end: at + text.length } };
+    });
+    return this.#report(splitClaim(this.boardDoc, { id: claimId, parts: withSpans, by: this.user.id, at: Date.now() }, LOCAL));
+  }
+
+  /** Tells the others which claim this user is looking at. */
+  look(claimId: string | null): void {
+    this.#conn.awareness.setLocalStateField('claimId', claimId);
+  }
+
+  clearError(): void {
+    this.#lastError = null;
+  }
+
+  whenSaved(): Promise<void> {
+    return this.#conn.whenSaved();
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    window.removeEventListener('online', this.#goOnline);
+    window.removeEventListener('offline', this.#goOffline);
+    this.#conn.destroy();
+    this.#socket.close();
+    for (const p of this.#persistence) void p.destroy();
+    this.boardDoc.destroy();
+    for (const d of this.#reviewerDocs.values()) d.destroy();
+  }
+}
+
+export { boardDocKey };

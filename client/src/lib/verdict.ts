@@ -1,0 +1,38 @@
+/** Display helpers for verdicts: colours chosen for AA contrast with the dark text on them. */
+import type { Verdict } from '../../../shared/consensus/index.js';
+
+export const VERDICT_COLORS: Record<Verdict, string> = {
+  false: '#f6bcbc',
+  'mostly-false': '#f9d3a9',
+  mixed: '#f7e98e',
+  'mostly-true': '#c6e8c2',
+  true: '#9fd9a8',
+  unverifiable: '#d6d0ef',
+  insufficient: '#e4e4e4',
+  contested: '#f3bde3',
+};
+
+export const RATING_LABELS: Record<string, string> = {
+  '1': 'False',
+  '2': 'Mostly false',
+  '3': 'Mixed',
+  '4': 'Mostly true',
+  '5': 'True',
+  unverifiable: 'Unverifiable',
+};
+
+export function formatCns(c: number | null): string {
+  return c === null ? '—' : c.toFixed(2);
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '?') + (parts[1]?.[0] ?? '')).toUpperCase();
+}
+
+/** A stable hue per user id, dark enough for white text (AA). */
+export function userColor(id: string): string {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 360;
+  return `hsl(${h} 55% 26%)`;
+}

@@ -1,0 +1,49 @@
+/**
+ * Audit log per board [U1]: who joined, role changes and removals, invites created and
+ * revoked, claims accepted or rejected, exports taken. Stored with the board and shown to
+ * its owners (GET /api/boards/:id/audit).
+ */
+import type { Logger } from 'pino';
+import type * as Y from 'yjs';
+import { parseDocKey } from '../shared/protocol/doc-keys.js';
+import { BOARD } from '../shared/model/layout.js';
+import type { DocRegistry } from './docs/registry.js';
+import { isTxOrigin } from './docs/origins.js';
+import type { Store } from './persistence/store.js';
+
+export class AuditLog {
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  record(boardId: string, actor: string, action: string, detail: Record<string, unknown> = {}): void {
+    this.store
+      .addAudit({ boardId, at: this.now(), actor, action, detail })
+      .catch((err: unknown) => this.logger.error({ err, boardId, action }, 'audit write failed'));
+  }
+
+  /** Watches claim status changes on every board doc the registry loads. */
+  watch(registry: DocRegistry): void {
+    registry.afterLoad((docKey, doc) => {
+      const parsed = parseDocKey(docKey);
+      if (parsed?.kind !== 'board') return;
+      doc.getMap(BOARD.claims).observeDeep((events: Array<Y.YEvent<any>>, tr: Y.Transaction) => {
+        const origin = tr.origin;
+        if (!isTxOrigin(origin) || origin.kind === 'store') return;
+        const actor = origin.kind === 'client' ? origin.userId : origin.kind;
+        for (const ev of events) {
+          if (ev.path.length !== 1) continue; // a claim's own map
+          const claimId = String(ev.path[0]);
+          const change = (ev as Y.YMapEvent<unknown>).keys.get('status');
+          if (!change || change.action === 'delete') continue;
+          const status = (ev.target as Y.Map<unknown>).get('status');
+          if (status === 'accepted' || status === 'rejected') {
+            this.record(parsed.boardId, actor, `claim.${status}`, { claimId, from: change.oldValue ?? null });
+          }
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The shared first step of every export: claims in display order with their consensus,
+ * reviewers in export order, and (for the JSON export only) votes and notes in canonical
+ * order. The JSON, ClaimReview and CSV builders all read from this, so they cannot
+ * disagree on a number.
+ */
+import { boardConsensus, type AlphaResult, type ClaimConsensus } from '../consensus/index.js';
+import type { ClaimSnapshot, NoteEntry, VoteEntry } from '../model/index.js';
+import { buildDirectory, type Directory } from './pseudonyms.js';
+import type { ExportInput, ExportReviewer } from './types.js';
+
+export interface AnalysedClaim {
+  claim: ClaimSnapshot;
+  /** 1-based place in display order. */
+  position: number;
+  consensus: ClaimConsensus;
+  /** Latest vote time on this claim (epoch ms), or null without votes. */
+  lastVoteAt: number | null;
+}
+
+export interface Analysis {
+  input: ExportInput;
+  claims: AnalysedClaim[];
+  directory: Directory;
+  /** Reviewers in export order (see pseudonyms.ts). */
+  reviewers: ExportReviewer[];
+  alpha: AlphaResult;
+}
+
+export interface AnalysisOptions {
+  pseudonymise?: boolean;
+  /** Secret mixed into the pseudonym order; see pseudonyms.ts. */
+  pseudonymSalt?: string;
+}
+
+export function analyse(input: ExportInput, options: AnalysisOptions = {}): Analysis {
+  const { board } = input;
+  const members = new Map(input.members.map((m) => [m.userId, { name: m.name, role: m.role }]));
+  const referenced: string[] = [];
+  if (board.meta.createdBy) referenced.push(board.meta.createdBy);
+  for (const c of board.claims) if (c.createdBy) referenced.push(c.createdBy);
+  for (const d of board.decisions) referenced.push(d.decision.by, d.decision.reviewerId);
+  const directory = buildDirectory(
+    input.boardId,
+    input.reviewers.map((r) => r.userId),
+    referenced.filter((id) => id !== ''),
+    members,
+    { pseudonymise: options.pseudonymise ?? false, ...(options.pseudonymSalt !== undefined ? { salt: options.pseudonymSalt } : {}) },
+  );
+  const reviewers = [...input.reviewers].sort((a, b) => directory.rank(a.userId) - directory.rank(b.userId));
+  const consensus = boardConsensus(
+    board.claims.map((c) => c.id),
+    reviewers.map((r) => ({ votes: r.votes })),
+    board.meta.settings,
+  );
+  const lastVoteAt = new Map<string, number>();
+  for (const reviewer of reviewers) {
+    for (const vote of reviewer.votes) {
+      const previous = lastVoteAt.get(vote.claimId);
+      if (previous === undefined || vote.at > previous) lastVoteAt.set(vote.claimId, vote.at);
+    }
+  }
+  return {
+    input,
+    claims: board.claims.map((claim, i) => ({
+      claim,
+      position: i + 1,
+      consensus: consensus.claims.get(claim.id)!,
+      lastVoteAt: lastVoteAt.get(claim.id) ?? null,
+    })),
+    directory,
+    reviewers,
+    alpha: consensus.alpha,
+  };
+}
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Votes in canonical order, mapped: by claim position, then reviewer rank; votes on
+ * claims the board no longer has come last, by claim id then reviewer. Bucketed rather
+ * than sorted (reviewers are already in rank order), so 25,000 votes cost one pass and one
+ * allocation each.
+ */
+export function orderedVotes<T extends { claimId: string }>(analysis: Analysis, map: (vote: VoteEntry, userId: string) => T): T[] {
+  const position = new Map(analysis.claims.map((c, i) => [c.claim.id, i]));
+  const buckets: T[][] = analysis.claims.map(() => []);
+  const orphans: T[] = [];
+  for (const reviewer of analysis.reviewers) {
+    for (const vote of reviewer.votes) {
+      const i = position.get(vote.claimId);
+      (i === undefined ? orphans : buckets[i]!).push(map(vote, reviewer.userId));
+    }
+  }
+  // Stable sort: within a claim id, reviewers stay in rank order.
+  orphans.sort((a, b) => byString(a.claimId, b.claimId));
+  return buckets.flat().concat(orphans);
+}
+
+/**
+ * Notes in canonical order, mapped: by claim position (unknown claims last, by claim id),
+ * then time, reviewer rank and note id.
+ */
+export function orderedNotes<T extends { at: number; claimId: string }>(
+  analysis: Analysis,
+  map: (note: NoteEntry, userId: string) => T,
+): T[] {
+  const position = new Map(analysis.claims.map((c, i) => [c.claim.id, i]));
+  const buckets: T[][] = analysis.claims.map(() => []);
+  const orphans: T[] = [];
+  for (const reviewer of analysis.reviewers) {
+    // Readers return notes sorted by id; sorting again is linear then, and makes any
+    // hand-built input canonical too.
+    const notes = [...reviewer.notes].sort((a, b) => byString(a.id, b.id));
+    for (const note of notes) {
+      const i = position.get(note.claimId);
+      (i === undefined ? orphans : buckets[i]!).push(map(note, reviewer.userId));
+    }
+  }
+  // Stable sorts: equal times keep the (reviewer rank, note id) order of the pass above.
+  for (const bucket of buckets) bucket.sort((a, b) => a.at - b.at);
+  orphans.sort((a, b) => byString(a.claimId, b.claimId) || a.at - b.at);
+  return buckets.flat().concat(orphans);
+}

@@ -1,0 +1,13 @@
+/** Why an upload cannot become an article. Codes match the protocol's error codes so the
+ * REST layer can answer 413 / 400 directly. */
+export type ImportErrorCode = 'PAYLOAD_TOO_LARGE' | 'BAD_REQUEST';
+
+export class ImportError extends Error {
+  constructor(
+    readonly code: ImportErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImportError';
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Readers that turn a board document into a plain, typed snapshot. They never throw on
+ * content: a claim whose fields fail validation is skipped, a bad meta field falls back to
+ * its default. What the server exports and what the client shows both come from here.
+ */
+import * as Y from 'yjs';
+import { resolveAnchor, type TextSpan } from './anchors.js';
+import { boardTypes, type BoardTypes } from './docs.js';
+import { compareByOrder } from './order.js';
+import {
+  ArticleFormatSchema,
+  BoardSettingsSchema,
+  BoardSourceSchema,
+  BoardTitleSchema,
+  CLAIM_KEYS,
+  ClaimFieldsSchema,
+  DEFAULT_SETTINGS,
+  DecisionSchema,
+  ENTITY_ID_PATTERN,
+  EpochMsSchema,
+  type ArticleFormat,
+  type BoardSettings,
+  type BoardSource,
+  type ClaimFields,
+  type Decision,
+} from './schemas.js';
+
+export interface BoardMeta {
+  title: string;
+  source: BoardSource;
+  format: ArticleFormat;
+  /** Null on a board that was never initialised (or whose meta is damaged). */
+  createdAt: number | null;
+  createdBy: string | null;
+  settings: BoardSettings;
+}
+
+export interface ClaimSnapshot extends ClaimFields {
+  id: string;
+  /** Current offsets of the anchors in the article; null without (valid) anchors. */
+  span: TextSpan | null;
+}
+
+export interface DecisionEntry {
+  id: string;
+  decision: Decision;
+}
+
+export interface BoardSnapshot {
+  meta: BoardMeta;
+  article: string;
+  /** Sorted by (order, id): the display order on every replica. */
+  claims: ClaimSnapshot[];
+  /** Sorted by id. */
+  decisions: DecisionEntry[];
+}
+
+export const UNTITLED = 'Untitled board';
+
+export function readMeta(doc: Y.Doc): BoardMeta {
+  const { meta } = boardTypes(doc);
+  const settingsRaw = meta.get('settings');
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  // Field by field, so one bad setting does not reset the others to defaults.
+  if (settingsRaw !== null && typeof settingsRaw === 'object') {
+    for (const [key, schema] of Object.entries(BoardSettingsSchema.shape)) {
+      const parsed = schema.safeParse((settingsRaw as Record<string, unknown>)[key]);
+      if (parsed.success) settings[key] = parsed.data;
+    }
+  }
+  const createdBy = meta.get('createdBy');
+  return {
+    title: BoardTitleSchema.safeParse(meta.get('title')).data ?? UNTITLED,
+    source: BoardSourceSchema.safeParse(meta.get('source')).data ?? {},
+    format: ArticleFormatSchema.safeParse(meta.get('format')).data ?? 'text',
+    createdAt: EpochMsSchema.safeParse(meta.get('createdAt')).data ?? null,
+    createdBy: typeof createdBy === 'string' ? createdBy : null,
+    settings: settings as BoardSettings,
+  };
+}
+
+/** The plain fields of one claim Y.Map, or null when they do not validate. */
+export function readClaimFields(map: Y.Map<unknown>): ClaimFields | null {
+  const raw: Record<string, unknown> = {};
+  for (const key of CLAIM_KEYS) {
+    const value = map.get(key);
+    if (value !== undefined) raw[key] = value;
+  }
+  const parsed = ClaimFieldsSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
+
+export function readClaim(doc: Y.Doc, id: string, types: BoardTypes = boardTypes(doc)): ClaimSnapshot | null {
+  if (!ENTITY_ID_PATTERN.test(id)) return null;
+  const map = types.claims.get(id);
+  if (!(map instanceof Y.Map)) return null;
+  const fields = readClaimFields(map);
+  if (fields === null) return null;
+  const span =
+    fields.anchorStart !== undefined && fields.anchorEnd !== undefined
+      ? resolveAnchor(doc, types.article, fields.anchorStart, fields.anchorEnd)
+      : null;
+  return { id, ...fields, span };
+}
+
+/** Every valid claim, in display order. */
+export function readClaims(doc: Y.Doc, types: BoardTypes = boardTypes(doc)): ClaimSnapshot[] {
+  const claims: ClaimSnapshot[] = [];
+  for (const id of types.claims.keys()) {
+    const claim = readClaim(doc, id, types);
+    if (claim !== null) claims.push(claim);
+  }
+  return claims.sort(compareByOrder);
+}
+
+export function readDecisions(doc: Y.Doc, types: BoardTypes = boardTypes(doc)): DecisionEntry[] {
+  const out: DecisionEntry[] = [];
+  for (const [id, value] of types.decisions.entries()) {
+    const parsed = DecisionSchema.safeParse(value);
+    if (parsed.success) out.push({ id, decision: parsed.data });
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function readBoard(doc: Y.Doc): BoardSnapshot {
+  const types = boardTypes(doc);
+  return {
+    meta: readMeta(doc),
+    article: types.article.toString(),
+    claims: readClaims(doc, types),
+    decisions: readDecisions(doc, types),
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Launcher for the sync-latency benchmark: the Claimboard server, alone in this process.
+ * Configuration comes from the environment as in production (the benchmark sets PORT=0,
+ * HOST=127.0.0.1, a temporary DATA_DIR and LOG_LEVEL=silent). Prints `{"port":<n>}` on
+ * stdout once listening; closes cleanly on SIGTERM or when the parent's IPC channel closes.
+ */
+import { createApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+
+const app = createApp(loadConfig());
+const port = await app.listen();
+process.stdout.write(JSON.stringify({ port, pid: process.pid }) + '\n');
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  app.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('disconnect', stop);

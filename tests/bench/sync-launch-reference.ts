@@ -1,0 +1,46 @@
+/**
+ * Launcher for the sync-latency benchmark: the reference y-websocket server
+ * (@y/websocket-server 0.1.1, `setupWSConnection` from its utils, as its bin does), alone
+ * in this process, on 127.0.0.1 and a free port. Documents live in memory only: no
+ * YPERSISTENCE (the benchmark removes it from the environment), no callback URL. The room
+ * name is the URL path. Prints `{"port":<n>}` on stdout once listening.
+ */
+import http from 'node:http';
+import { WebSocketServer } from 'ws';
+import { setupWSConnection } from '@y/websocket-server/utils';
+
+if (process.env.YPERSISTENCE !== undefined) {
+  process.stderr.write('sync-launch-reference: unset YPERSISTENCE (the reference must keep state in memory only)\n');
+  process.exit(2);
+}
+
+const server = http.createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain' });
+  res.end('okay');
+});
+const wss = new WebSocketServer({ noServer: true });
+server.on('upgrade', (req, socket, head) => {
+  const docName = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname.slice(1));
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    setupWSConnection(ws as never, req, { docName });
+  });
+});
+server.listen(0, '127.0.0.1', () => {
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  process.stdout.write(JSON.stringify({ port, pid: process.pid }) + '\n');
+});
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  for (const ws of wss.clients) ws.terminate();
+  wss.close();
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 3000).unref();
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('disconnect', stop);

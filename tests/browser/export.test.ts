@@ -1,0 +1,55 @@
+/** The JSON downloaded through the UI's export button is byte-for-byte the REST export. */
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { ARTICLE } from './fixtures.js';
+import { api, createUser, launchBrowser, openAs, startServer, waitSaved, type TestServer } from './helpers.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function rest(token: string, boardId: string, format: string): Promise<Buffer> {
+  const res = await fetch(`${server.url}/api/boards/${boardId}/export?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+describe('export', () => {
+  it('the exports downloaded from the UI equal the REST exports', async () => {
+    const alice = await createUser(server.url, 'Alice Owner');
+    const created = await api(server.url, 'POST', '/api/boards', { token: alice.token, body: { title: 'Export me', text: ARTICLE } });
+    const boardId: string = created.body.board.id;
+    const a = await openAs(browser, server, alice, `/boards/${boardId}`);
+    await a.page.locator('[data-testid="claim-list"] .claim-item').first().click();
+    await a.page.locator('.rating[data-rating="4"]').click();
+    await waitSaved(a.page);
+
+    for (const [label, format] of [
+      ['Export JSON', 'json'],
+      ['Export ClaimReview', 'claimreview'],
+      ['Export CSV', 'csv'],
+    ] as const) {
+      const [download] = await Promise.all([a.page.waitForEvent('download'), a.page.getByRole('button', { name: label }).click()]);
+      const file = await download.path();
+      const fromUi = fs.readFileSync(file);
+      const fromRest = await rest(alice.token, boardId, format);
+      expect(fromUi.equals(fromRest), `${format} export differs`).toBe(true);
+      if (format === 'json') {
+        const json = JSON.parse(fromUi.toString('utf8'));
+        expect(json.schema).toBe('claimboard.export/v1');
+        expect(download.suggestedFilename()).toBe(`claimboard-${boardId}.json`);
+      }
+    }
+    expect(a.errors).toEqual([]);
+    await a.context.close();
+  });
+});

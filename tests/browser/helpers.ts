@@ -1,0 +1,138 @@
+/**
+ * Browser test helpers: a real server on port 0 (serving client/dist, which `npm test`
+ * builds before Vitest runs) and real headless Chromium through playwright-core.
+ *
+ * Chromium comes from the @sparticuz/chromium devDependency (a binary inside the npm
+ * package, so `npm install` alone provides it); Debian's /usr/bin/chromium is the fallback.
+ * There is no skip: without a browser these tests fail and say why.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, createUser, type TestServer, type TestUser } from '../helpers/server.js';
+
+export { startServer, createUser, type TestServer, type TestUser };
+export { addMember, api, waitFor } from '../helpers/server.js';
+
+const DIST_INDEX = path.resolve(import.meta.dirname, '../../client/dist/index.html');
+export const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * @sparticuz/chromium unpacks its binary to <tmpdir>/chromium on first use and afterwards
+ * trusts that the file exists. Test files run in parallel workers, so one worker unpacks
+ * under a lock directory while the others wait for its "ready" marker instead of
+ * launching a half-written binary.
+ */
+async function sparticuzPath(): Promise<string> {
+  const sparticuz = (await import('@sparticuz/chromium')).default;
+  const ready = path.join(os.tmpdir(), 'claimboard-chromium.ready');
+  const lock = `${ready}.lock`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (fs.existsSync(ready) && fs.existsSync(fs.readFileSync(ready, 'utf8'))) return sparticuz.executablePath();
+    try {
+      fs.mkdirSync(lock);
+    } catch {
+      // Another worker is unpacking; a lock older than 90 s was left by a crashed one.
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 90_000) fs.rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* gone meanwhile */
+      }
+      if (Date.now() > deadline) throw new Error('timed out waiting for another worker to unpack Chromium');
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    try {
+      const exe = await sparticuz.executablePath();
+      fs.writeFileSync(ready, exe);
+      return exe;
+    } finally {
+      fs.rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+async function chromiumPath(): Promise<string> {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  try {
+    return await sparticuzPath();
+  } catch (e) {
+    if (fs.existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+    throw new Error(`no Chromium: @sparticuz/chromium failed (${String(e)}) and /usr/bin/chromium is absent`);
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(DIST_INDEX)) {
+    throw new Error('client/dist is missing: run `npm run build` first (npm test does)');
+  }
+  return chromium.launch({ executablePath: await chromiumPath(), args: CHROMIUM_ARGS });
+}
+
+export interface Reviewer {
+  user: TestUser;
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+/** A fresh browser context (own storage) signed in as `user` through localStorage. */
+export async function openAs(browser: Browser, server: TestServer, user: TestUser, path = '/'): Promise<Reviewer> {
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  await context.addInitScript(
+    ([token, u]) => {
+      if (!localStorage.getItem('claimboard.token')) {
+        localStorage.setItem('claimboard.token', token);
+        localStorage.setItem('claimboard.user', u);
+      }
+    },
+    [user.token, JSON.stringify({ id: user.id, name: user.name })] as const,
+  );
+  const page = await context.newPage();
+  // Fail fast with a locator in the message rather than at the test timeout.
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(path);
+  return { user, context, page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the board page reports that it is connected and everything is saved. */
+export async function waitSaved(page: Page, timeout = 10_000): Promise<void> {
+  await page.locator('[data-testid="status"][data-saved="true"]').waitFor({ timeout });
+}
+
+/**
+ * Runs axe-core (WCAG 2 A and AA rules: labels, contrast, names, ARIA) on the page and
+ * returns the violations as readable lines; [] when clean.
+ */
+export async function a11yViolations(page: Page): Promise<string[]> {
+  const axe = await import('axe-core');
+  // Evaluated through the DevTools protocol, which the page's CSP (script-src 'self', no
+  // inline scripts) does not govern; a <script> tag would be refused, as it should be.
+  await page.evaluate((src) => (0, eval)(src), (axe.default ?? axe).source);
+  const violations = await page.evaluate(async () => {
+    const w = window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown[] }> }> }> } };
+    const result = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3).join(', ')})`);
+  });
+  return violations;
+}
