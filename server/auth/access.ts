@@ -46,6 +46,11 @@ export class Access {
     this.#revokeListeners.push(l);
   }
 
+  /** Records that a member was here now (members panel "last seen"). */
+  seen(boardId: string, userId: string): void {
+    void this.#store.touchMember(boardId, userId, Date.now()).catch(() => undefined);
+  }
+
   onRoleChange(l: (c: RoleChange) => void): void {
     this.#listeners.push(l);
   }

@@ -24,6 +24,8 @@ export interface Conn {
   sendAwareness(boardId: string, update: Uint8Array): void;
   /** The user's role on a board changed; null means they were removed. */
   accessChanged(boardId: string, role: Role | null): void;
+  /** The board's document list changed (a member joined, left or changed role). */
+  docsChanged(boardId: string, docs: string[]): void;
   /** Ends the connection (the user was signed out everywhere). */
   close(reason: string): void;
 }
@@ -68,7 +70,10 @@ export class Hub {
     if (!st) return;
     this.#conns.delete(conn.id);
     for (const d of st.docs) this.#unsubscribe(conn, d);
-    for (const b of st.boards) this.#leavePresence(conn, b);
+    for (const b of st.boards) {
+      this.#leavePresence(conn, b);
+      this.access.seen(b, conn.userId);
+    }
   }
 
   joined(conn: Conn, boardId: string): boolean {
@@ -80,6 +85,7 @@ export class Hub {
     const st = this.#conns.get(conn.id);
     if (!st || st.boards.has(boardId)) return;
     st.boards.add(boardId);
+    this.access.seen(boardId, conn.userId);
     let p = this.#presence.get(boardId);
     if (!p) this.#presence.set(boardId, (p = new BoardPresence(boardId, this.maxAwarenessBytes)));
     p.join(conn);
@@ -222,11 +228,17 @@ export class Hub {
   }
 
   #roleChanged(c: RoleChange): void {
-    for (const st of this.#conns.values()) {
+    for (const st of [...this.#conns.values()]) {
       if (st.conn.userId !== c.userId || !st.boards.has(c.boardId)) continue;
       if (c.role === null) this.leaveBoard(st.conn, c.boardId);
       st.conn.accessChanged(c.boardId, c.role);
     }
+    // Everyone else on the board learns the new list of documents (a new reviewer's doc).
+    void this.access.docsOf(c.boardId).then((docs) => {
+      for (const st of this.#conns.values()) {
+        if (st.boards.has(c.boardId)) st.conn.docsChanged(c.boardId, docs);
+      }
+    });
   }
 
   /** Connections currently open (for tests and metrics). */

@@ -62,6 +62,9 @@ class SocketIoConn implements Conn {
   accessChanged(boardId: string, role: Role | null): void {
     this.socket.emit('board:access', { boardId, role });
   }
+  docsChanged(boardId: string, docs: string[]): void {
+    this.socket.emit('board:docs', { boardId, docs });
+  }
   close(reason: string): void {
     this.socket.emit('protocol:error', { code: ErrorCode.Unauthorized, message: reason });
     this.socket.disconnect(true);
@@ -77,6 +80,9 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
     destroyUpgrade: false,
     allowRequest: (req, cb) => {
       if (!originAllowed(req, o.allowedOrigins)) return cb(ErrorCode.OriginForbidden, false);
+      // Counted before the upgrade so a connection storm costs next to nothing; the
+      // refusal's HTTP body carries the code (engine.io answers 400/403 with it).
+      if (!o.connectionBuckets.take(req.socket.remoteAddress ?? '')) return cb(ErrorCode.RateLimited, false);
       cb(null, true);
     },
   });
@@ -86,13 +92,6 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
     err.data = { code, message };
     next(err);
   };
-
-  // Connection attempts per address are counted here rather than in allowRequest so the
-  // client learns why (connect_error "RATE_LIMITED"), before any token is looked up.
-  io.use((socket, next) => {
-    if (o.connectionBuckets.take(socket.handshake.address)) return next();
-    refuse(next, ErrorCode.RateLimited, 'too many connection attempts from this address');
-  });
 
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;

@@ -61,6 +61,9 @@ class WsConn implements Conn {
   accessChanged(_boardId: string, role: Role | null): void {
     if (role === null) this.ws.close(4403, 'membership removed');
   }
+  docsChanged(): void {
+    // The y-websocket protocol has no message for it; stock clients connect per document.
+  }
   close(reason: string): void {
     this.ws.close(4401, reason);
   }

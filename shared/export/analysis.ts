@@ -79,46 +79,51 @@ const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * Votes in canonical order, mapped: by claim position, then reviewer rank; votes on
  * claims the board no longer has come last, by claim id then reviewer. Bucketed rather
- * than sorted (reviewers are already in rank order), so 25,000 votes cost one pass and one
- * allocation each.
+ * than sorted (reviewers are already in rank order), so 25,000 votes cost one pass.
  */
-export function orderedVotes<T extends { claimId: string }>(analysis: Analysis, map: (vote: VoteEntry, userId: string) => T): T[] {
+export function orderedVotes<T>(analysis: Analysis, map: (vote: VoteEntry, userId: string) => T): T[] {
   const position = new Map(analysis.claims.map((c, i) => [c.claim.id, i]));
   const buckets: T[][] = analysis.claims.map(() => []);
-  const orphans: T[] = [];
+  const orphans: { claimId: string; value: T }[] = [];
   for (const reviewer of analysis.reviewers) {
     for (const vote of reviewer.votes) {
       const i = position.get(vote.claimId);
-      (i === undefined ? orphans : buckets[i]!).push(map(vote, reviewer.userId));
+      if (i === undefined) orphans.push({ claimId: vote.claimId, value: map(vote, reviewer.userId) });
+      else buckets[i]!.push(map(vote, reviewer.userId));
     }
   }
   // Stable sort: within a claim id, reviewers stay in rank order.
   orphans.sort((a, b) => byString(a.claimId, b.claimId));
-  return buckets.flat().concat(orphans);
+  return buckets.flat().concat(orphans.map((o) => o.value));
 }
 
 /**
  * Notes in canonical order, mapped: by claim position (unknown claims last, by claim id),
- * then time, reviewer rank and note id.
+ * then time, reviewer rank and note id. Sorts indices, so nothing is allocated per note
+ * except what `map` returns.
  */
-export function orderedNotes<T extends { at: number; claimId: string }>(
-  analysis: Analysis,
-  map: (note: NoteEntry, userId: string) => T,
-): T[] {
+export function orderedNotes<T>(analysis: Analysis, map: (note: NoteEntry, userId: string) => T): T[] {
   const position = new Map(analysis.claims.map((c, i) => [c.claim.id, i]));
-  const buckets: T[][] = analysis.claims.map(() => []);
-  const orphans: T[] = [];
+  const notes: NoteEntry[] = [];
+  const owners: string[] = [];
+  const buckets: number[][] = analysis.claims.map(() => []);
+  const orphans: number[] = [];
   for (const reviewer of analysis.reviewers) {
     // Readers return notes sorted by id; sorting again is linear then, and makes any
     // hand-built input canonical too.
-    const notes = [...reviewer.notes].sort((a, b) => byString(a.id, b.id));
-    for (const note of notes) {
+    for (const note of [...reviewer.notes].sort((a, b) => byString(a.id, b.id))) {
+      const index = notes.push(note) - 1;
+      owners.push(reviewer.userId);
       const i = position.get(note.claimId);
-      (i === undefined ? orphans : buckets[i]!).push(map(note, reviewer.userId));
+      (i === undefined ? orphans : buckets[i]!).push(index);
     }
   }
   // Stable sorts: equal times keep the (reviewer rank, note id) order of the pass above.
-  for (const bucket of buckets) bucket.sort((a, b) => a.at - b.at);
-  orphans.sort((a, b) => byString(a.claimId, b.claimId) || a.at - b.at);
-  return buckets.flat().concat(orphans);
+  const byTime = (x: number, y: number): number => notes[x]!.at - notes[y]!.at;
+  for (const bucket of buckets) bucket.sort(byTime);
+  orphans.sort((x, y) => byString(notes[x]!.claimId, notes[y]!.claimId) || byTime(x, y));
+  const out: T[] = [];
+  for (const bucket of buckets) for (const i of bucket) out.push(map(notes[i]!, owners[i]!));
+  for (const i of orphans) out.push(map(notes[i]!, owners[i]!));
+  return out;
 }

@@ -17,6 +17,7 @@ export const Events = {
   BoardJoin: 'board:join',
   BoardLeave: 'board:leave',
   BoardAccess: 'board:access',
+  BoardDocs: 'board:docs',
   SyncMessage: 'sync:message',
   AwarenessUpdate: 'awareness:update',
   ProtocolError: 'protocol:error',
@@ -55,6 +56,8 @@ export interface ServerToClientEvents {
   'awareness:update': (payload: { boardId: string; update: WireBytes }) => void;
   /** The caller's role on a board changed (null: no longer a member). */
   'board:access': (payload: { boardId: string; role: Role | null }) => void;
+  /** The board's documents changed (a member joined, left or changed role): `docs` as in JoinResult. */
+  'board:docs': (payload: { boardId: string; docs: string[] }) => void;
   /** A frame that could not be answered through an ack (no ack, unknown event). */
   'protocol:error': (payload: ErrorBody & { event?: string }) => void;
 }

@@ -2,6 +2,7 @@
  * Access control [A1–A6, K1–K6]: the authorization matrix over REST, Socket.IO and
  * y-websocket; forged frames; live revocation; invites; tokens; floods.
  */
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { io } from 'socket.io-client';
@@ -260,6 +261,19 @@ describe('[K4] invites and tokens', () => {
   });
 });
 
+/** Sends a websocket upgrade request by hand and returns the raw HTTP answer. */
+function rawUpgrade(port: number, path: string): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1', () => {
+      sock.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    });
+    let out = '';
+    sock.on('data', (d) => (out += d.toString()));
+    sock.on('close', () => resolve(out));
+    sock.on('error', () => resolve(out));
+  });
+}
+
 describe('[K5] headers', () => {
   it('every response carries security headers and the client gets a CSP', async () => {
     for (const path of ['/health', '/api/me', '/']) {
@@ -323,7 +337,10 @@ describe('[K6] floods are limited', () => {
       const allowed = 50 + Math.ceil(((Date.now() - t0) / 1000) * 5);
       expect(ok).toBeGreaterThanOrEqual(50);
       expect(ok).toBeLessThanOrEqual(allowed);
-      expect(outcomes.filter((o) => o === 'RATE_LIMITED').length).toBe(500 - ok);
+      // Refused before the websocket upgrade; the HTTP answer names the limit.
+      const raw = await rawUpgrade(s.port, '/socket.io/?EIO=4&transport=websocket');
+      expect(raw).toMatch(/^HTTP\/1\.1 400/);
+      expect(raw).toContain('RATE_LIMITED');
       const wsRefused = await upgradeStatus(`${s.url.replace(/^http/, 'ws')}/yjs/board/b_x?token=${u.token}`);
       expect(wsRefused).toBe(429);
       // REST is limited per address as well.

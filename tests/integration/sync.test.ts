@@ -51,3 +51,23 @@ describe('sync over both transports', () => {
     expect(r).toEqual({ status: 200, body: { ok: true } });
   });
 });
+
+describe('membership pushes', () => {
+  it('[T8b] connections on a board learn of a new reviewer doc; last seen is recorded', async () => {
+    const bKey = boardDocKey(board.id);
+    const sio = socketClient(srv.url, owner.token, board.id, [bKey]);
+    const pushed: string[][] = [];
+    sio.socket.on('board:docs', (p) => pushed.push(p.docs));
+    try {
+      await waitFor(() => sio.conn.synced, 'sync');
+      const newbie = await createUser(srv.url, 'Nia');
+      await addMember(srv.url, owner, board.id, newbie, 'reviewer');
+      await waitFor(() => pushed.some((d) => d.includes(reviewerDocKey(board.id, newbie.id))), 'board:docs push');
+      const members = await api(srv.url, 'GET', `/api/boards/${board.id}/members`, { token: owner.token });
+      const me = members.body.members.find((m: { userId: string }) => m.userId === owner.id);
+      expect(typeof me.lastSeenAt).toBe('number');
+    } finally {
+      sio.close();
+    }
+  });
+});

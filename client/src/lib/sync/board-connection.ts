@@ -32,6 +32,8 @@ export interface BoardConnectionEvents {
   onJoin?: (join: JoinResult) => void;
   onStatus?: () => void;
   onAccess?: (role: string | null) => void;
+  /** The board's document list changed (attach the new ones you want). */
+  onDocs?: (docs: string[]) => void;
 }
 
 export class BoardConnection {
@@ -62,6 +64,7 @@ export class BoardConnection {
     socket.on('sync:message', this.#onSyncMessage);
     socket.on('awareness:update', this.#onAwareness);
     socket.on('board:access', this.#onAccess);
+    socket.on('board:docs', this.#onDocs);
     if (socket.connected) this.#onConnect();
   }
 
@@ -226,6 +229,12 @@ export class BoardConnection {
     else if (this.socket.connected) this.#onConnect();
   };
 
+  #onDocs = ({ boardId, docs }: { boardId: string; docs: string[] }) => {
+    if (boardId !== this.boardId) return;
+    if (this.#join) this.#join = { ...this.#join, docs };
+    this.#events.onDocs?.(docs);
+  };
+
   #onLocalAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
     if (origin === this || origin === 'disconnect') return;
     const changed = [...added, ...updated, ...removed].filter((c) => c === this.awareness.clientID);
@@ -245,6 +254,7 @@ export class BoardConnection {
     this.socket.off('sync:message', this.#onSyncMessage);
     this.socket.off('awareness:update', this.#onAwareness);
     this.socket.off('board:access', this.#onAccess);
+    this.socket.off('board:docs', this.#onDocs);
     this.awareness.destroy();
   }
 }
