@@ -61,13 +61,14 @@ export class Access {
     for (const l of this.#listeners) l({ boardId, userId, role });
   }
 
-  /** The docs a member reads: the board doc, then each voting member's reviewer doc. */
+  /**
+   * The docs a member reads: the board doc, then every member's reviewer doc. Viewers'
+   * docs are included too: a reviewer demoted to viewer keeps the votes cast before (they
+   * count, and are exported); a viewer who never voted has an empty doc.
+   */
   async docsOf(boardId: string): Promise<string[]> {
     const members = await this.#store.listMembers(boardId);
-    return [
-      boardDocKey(boardId),
-      ...members.filter((m) => isVoting(m.role)).map((m) => reviewerDocKey(boardId, m.userId)),
-    ];
+    return [boardDocKey(boardId), ...members.map((m) => reviewerDocKey(boardId, m.userId))];
   }
 
   writableDocs(boardId: string, userId: string, role: Role): string[] {
@@ -79,7 +80,7 @@ export class Access {
 
   /**
    * Decides access to one doc key for a user. `read` needs membership of the board, and
-   * for a reviewer doc, that its owner is a member; `write` follows the table above.
+   * for a reviewer doc, that its owner is a member too; `write` follows the table above.
    */
   async check(
     docKey: string,
@@ -91,8 +92,7 @@ export class Access {
     const role = await this.roleOf(parsed.boardId, userId);
     if (!role) return { ok: false, reason: 'not_found' };
     if (parsed.kind === 'reviewer' && parsed.userId !== userId) {
-      const ownerRole = await this.roleOf(parsed.boardId, parsed.userId);
-      if (!ownerRole || !isVoting(ownerRole)) return { ok: false, reason: 'not_found' };
+      if (!(await this.roleOf(parsed.boardId, parsed.userId))) return { ok: false, reason: 'not_found' };
     }
     if (mode === 'read') return { ok: true, boardId: parsed.boardId, role };
     const may =

@@ -65,7 +65,7 @@ async function sparticuzPath(): Promise<string> {
   }
 }
 
-async function chromiumPath(): Promise<string> {
+export async function chromiumPath(): Promise<string> {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   try {
     return await sparticuzPath();

@@ -91,12 +91,6 @@ export const api = {
   board: (id: string) => request<{ board: BoardInfo }>('GET', `/api/boards/${encodeURIComponent(id)}`),
   createBoard: (body: { title: string; text: string; format: 'text' | 'markdown' | 'html' }) =>
     request<{ board: BoardInfo }>('POST', '/api/boards', body),
-  invite: (boardId: string, role: Role) =>
-    request<{ invite: { id: string; token: string; url: string; role: Role; expiresAt: number | string | null } }>(
-      'POST',
-      `/api/boards/${encodeURIComponent(boardId)}/invites`,
-      { role },
-    ),
   acceptInvite: (token: string) =>
     request<{ boardId: string; role: Role }>('POST', `/api/invites/${encodeURIComponent(token)}/accept`),
 };
@@ -119,6 +113,11 @@ export function cacheBoard(userId: string, info: BoardInfo): void {
   localStorage.setItem(boardKey(userId, info.id), JSON.stringify(info));
 }
 
+/** Drops the cached metadata of a board this user no longer belongs to. */
+export function forgetBoard(userId: string, boardId: string): void {
+  localStorage.removeItem(boardKey(userId, boardId));
+}
+
 export function cachedBoard(userId: string, boardId: string): BoardInfo | null {
   const raw = localStorage.getItem(boardKey(userId, boardId));
   if (!raw) return null;
@@ -133,7 +132,63 @@ export interface Member {
   userId: string;
   name: string;
   role: Role;
+  /** Epoch ms. */
+  joinedAt: number;
+  /** Epoch ms of the last time they opened or left the board live; null if never. */
+  lastSeenAt: number | null;
 }
 
-export const members = (boardId: string) =>
-  request<{ members: Member[] }>('GET', `/api/boards/${encodeURIComponent(boardId)}/members`);
+/** An invite as listed (the token is never listed: only its hash is stored). Times are ISO. */
+export interface InviteInfo {
+  id: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string | null;
+  maxUses: number | null;
+  uses: number;
+  revokedAt: string | null;
+}
+
+/** A freshly created invite: the only moment its token is known. */
+export interface CreatedInvite {
+  id: string;
+  token: string;
+  url: string;
+  role: Role;
+  expiresAt: string | null;
+  maxUses?: number | null;
+}
+
+export interface AuditEntry {
+  /** ISO time. */
+  at: string;
+  /** User id of whoever did it. */
+  actor: string;
+  action: string;
+  detail: unknown;
+}
+
+export interface InviteOptions {
+  role: Role;
+  expiresInHours?: number;
+  maxUses?: number;
+}
+
+const boardPath = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}`;
+
+export const members = (boardId: string) => request<{ members: Member[] }>('GET', `${boardPath(boardId)}/members`);
+
+/** Owner and editor administration of a board's members, invites and audit log. */
+export const boardAdmin = {
+  members,
+  invites: (boardId: string) => request<{ invites: InviteInfo[] }>('GET', `${boardPath(boardId)}/invites`),
+  createInvite: (boardId: string, body: InviteOptions) =>
+    request<{ invite: CreatedInvite }>('POST', `${boardPath(boardId)}/invites`, body),
+  revokeInvite: (boardId: string, inviteId: string) =>
+    request<void>('DELETE', `${boardPath(boardId)}/invites/${encodeURIComponent(inviteId)}`),
+  setRole: (boardId: string, userId: string, role: Role) =>
+    request<{ member: { userId: string; role: Role } }>('PATCH', `${boardPath(boardId)}/members/${encodeURIComponent(userId)}`, { role }),
+  removeMember: (boardId: string, userId: string) =>
+    request<void>('DELETE', `${boardPath(boardId)}/members/${encodeURIComponent(userId)}`),
+  audit: (boardId: string) => request<{ audit: AuditEntry[] }>('GET', `${boardPath(boardId)}/audit`),
+};

@@ -19,14 +19,18 @@ import {
   castVote,
   createAnchor,
   decideSuggestion,
+  deleteNote,
+  editNote,
   mergeClaims,
   proposeClaim,
   randomId,
   readBoard,
   readReviewer,
+  resolveThread,
   setClaimStatus,
   splitClaim,
   suggestionDecisionKey,
+  threadDecisionKey,
   type BoardSnapshot,
   type ClaimSnapshot,
   type ClaimStatus,
@@ -42,7 +46,7 @@ import {
 import { boardDocKey, parseDocKey, reviewerDocKey } from '../../../../shared/protocol/doc-keys.js';
 import type { Role } from '../../../../shared/protocol/roles.js';
 import { BoardConnection, type ClientSocket } from '../sync/board-connection.js';
-import { api, cacheBoard, members as fetchMembers, type BoardInfo, type User } from '../api.js';
+import { cacheBoard, forgetBoard, members as fetchMembers, type BoardInfo, type User } from '../api.js';
 
 /** Origin of every transaction this client makes. */
 export const LOCAL = Symbol('local');
@@ -68,7 +72,6 @@ export interface PendingSuggestion extends SuggestionEntry {
 
 export type ClaimFilter = 'all' | 'todo' | 'contested' | 'noquorum' | 'accepted' | 'proposed' | 'rejected';
 
-const fetchBoard = (id: string) => api.board(id);
 const lastVisitKey = (userId: string, boardId: string) => `claimboard.lastVisit.${userId}.${boardId}`;
 const namesKey = (boardId: string) => `claimboard.names.${boardId}`;
 
@@ -94,6 +97,10 @@ export class BoardState {
   #lastVisit: number | null;
   #online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
   #loaded = $state(false);
+  /** Set when the server says this user is no longer a member: syncing stops for good. */
+  #removed = $state(false);
+  /** Bumped whenever the server reports that the board's membership changed. */
+  #membershipVersion = $state(0);
   #destroyed = false;
 
   constructor(info: BoardInfo, user: User, token: string) {
@@ -121,9 +128,18 @@ export class BoardState {
         void this.#refreshNames();
         this.#changed();
       },
+      // A new role arrives through the re-join BoardConnection makes (onJoin above).
       onAccess: (role) => {
-        if (role === null) this.#lastError = 'You are no longer a member of this board.';
+        if (role === null) this.#stopRemoved();
         this.#changed();
+      },
+      // Membership changed: attach new members' reviewer docs, refresh names and panels.
+      onDocs: (docs) => {
+        this.#info = { ...this.#info, docs };
+        cacheBoard(user.id, this.#info);
+        void this.#attachDocs(docs);
+        void this.#refreshNames();
+        this.#membershipVersion++;
       },
       onError: (e) => {
         this.#lastError = e.message;
@@ -133,7 +149,6 @@ export class BoardState {
     this.#conn.awareness.setLocalStateField('user', { id: user.id, name: user.name });
     this.#conn.awareness.setLocalStateField('claimId', null);
     this.#conn.awareness.on('change', this.#changed);
-    this.#conn.awareness.on('change', this.#discover);
     window.addEventListener('online', this.#goOnline);
     window.addEventListener('offline', this.#goOffline);
     void this.#start();
@@ -145,7 +160,7 @@ export class BoardState {
     if (this.canVote) await this.#attachDocs([reviewerDocKey(this.boardId, this.user.id)]);
     this.#loaded = true;
     this.#changed();
-    if (this.#online && !this.#destroyed) this.#socket.connect();
+    if (this.#online && !this.#destroyed && !this.#removed) this.#socket.connect();
   }
 
   /** Loads each doc from IndexedDB first, then hands it to the connection, so stored
@@ -185,31 +200,15 @@ export class BoardState {
     }
   }
 
-  #asked = new Set<string>();
-
-  /** A peer we have no document for is probably a new member: refresh the doc list
-   * (once per user) so their votes and notes show up without a reconnect. */
-  #discover = (): void => {
-    for (const state of this.#conn.awareness.getStates().values()) {
-      const id = (state as { user?: { id?: unknown } }).user?.id;
-      if (typeof id !== 'string' || this.#reviewerDocs.has(id) || this.#asked.has(id)) continue;
-      this.#asked.add(id);
-      void this.#refreshDocs();
-      return;
-    }
-  };
-
-  async #refreshDocs(): Promise<void> {
-    try {
-      const { board } = await fetchBoard(this.boardId);
-      if (this.#destroyed) return;
-      this.#info = { ...this.#info, docs: board.docs, writable: board.writable, role: board.role };
-      cacheBoard(this.user.id, this.#info);
-      await this.#attachDocs(board.docs);
-      void this.#refreshNames();
-    } catch {
-      /* offline: the next join brings the list */
-    }
+  /** Removed from the board: stop syncing (the server already dropped our subscriptions)
+   * and keep what is on screen read-only. */
+  #stopRemoved(): void {
+    if (this.#removed) return;
+    this.#removed = true;
+    this.#lastError = null;
+    this.#socket.disconnect();
+    forgetBoard(this.user.id, this.boardId);
+    this.#membershipVersion++;
   }
 
   #subscriber(kind: 'board' | 'reviewers' | 'live'): () => void {
@@ -231,7 +230,7 @@ export class BoardState {
 
   #goOnline = (): void => {
     this.#online = true;
-    if (!this.#destroyed) this.#socket.connect();
+    if (!this.#destroyed && !this.#removed) this.#socket.connect();
   };
 
   #goOffline = (): void => {
@@ -327,15 +326,24 @@ export class BoardState {
   get lastError(): string | null {
     return this.#lastError;
   }
+  /** The server removed this user from the board while it was open. */
+  get removed(): boolean {
+    return this.#removed;
+  }
+  /** Changes with every membership change the server pushes (for views that list members). */
+  get membershipVersion(): number {
+    return this.#membershipVersion;
+  }
   get canVote(): boolean {
-    return this.#info.role !== 'viewer';
+    return !this.#removed && this.#info.role !== 'viewer';
   }
   get canEdit(): boolean {
-    return this.#info.role === 'owner' || this.#info.role === 'editor';
+    return !this.#removed && (this.#info.role === 'owner' || this.#info.role === 'editor');
   }
   /** Why this user cannot vote, or null when they can. */
   get voteBlockedReason(): string | null {
-    return this.canVote ? null : 'You joined this board as a viewer: viewers can read but not vote or write notes.';
+    if (this.#removed) return 'You were removed from this board.';
+    return this.canVote ? null : 'You are a viewer on this board: viewers can read but not vote or write notes.';
   }
 
   nameOf(userId: string): string {
@@ -456,6 +464,33 @@ export class BoardState {
         LOCAL,
       ),
     );
+  }
+
+  /** Edits the body of one of this user's own notes (evidence stays). */
+  editNote(noteId: string, body: string): ModelResult<unknown> {
+    const doc = this.#myDoc();
+    if (!doc) return { ok: false, error: { code: 'BAD_REQUEST', message: this.voteBlockedReason ?? 'not ready' } };
+    return this.#report(editNote(doc, noteId, { body, editedAt: Date.now() }, LOCAL));
+  }
+
+  /** Deletes one of this user's own notes (a tombstone: replies keep their parent). */
+  deleteNote(noteId: string): ModelResult<unknown> {
+    const doc = this.#myDoc();
+    if (!doc) return { ok: false, error: { code: 'BAD_REQUEST', message: this.voteBlockedReason ?? 'not ready' } };
+    return this.#report(deleteNote(doc, noteId, Date.now(), LOCAL));
+  }
+
+  /** Whether an editor marked the thread under this root note resolved. */
+  threadResolved(reviewerId: string, noteId: string): boolean {
+    const key = threadDecisionKey(reviewerId, noteId);
+    const d = this.#board.decisions.find((x) => x.id === key)?.decision;
+    return d?.kind === 'thread' && d.resolved;
+  }
+
+  /** Editors resolve (or reopen) a note thread by its root note. */
+  resolveThread(reviewerId: string, noteId: string, resolved: boolean): ModelResult<unknown> {
+    if (!this.canEdit) return this.#report({ ok: false, error: { code: 'BAD_REQUEST', message: 'only owners and editors resolve threads' } });
+    return this.#report(resolveThread(this.boardDoc, { reviewerId, noteId, resolved, by: this.user.id, at: Date.now() }, LOCAL));
   }
 
   /** From a text selection: editors add a proposed claim; reviewers suggest one. */
