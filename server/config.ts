@@ -14,7 +14,7 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
   MAX_UPDATE_BYTES: intFrom(1024 * 1024),
-  VALIDATE_TIMEOUT_MS: intFrom(500),
+  VALIDATE_TIMEOUT_MS: intFrom(2000),
   IDLE_EVICT_MS: intFrom(30_000),
   COMPACT_EVERY: intFrom(500),
   MAX_AWARENESS_BYTES: intFrom(16 * 1024),

@@ -8,7 +8,7 @@ import path from 'node:path';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const passThrough = process.argv.slice(2);
-const benches = ['sync-latency.bench.ts', 'export-import.bench.ts', 'flood.bench.ts'];
+const benches = ['sync-latency.bench.ts', 'export-import.bench.ts', 'flood.bench.ts', 'client.bench.ts'];
 let failed = 0;
 for (const b of benches) {
   console.log(`\n=== ${b} ${passThrough.join(' ')}`);

@@ -32,6 +32,7 @@
  * Writes the "Sync latency" section of tests/bench/RESULTS.md (only that section).
  */
 import { fork, spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -196,6 +197,29 @@ function codeVersion(): string {
   } catch {
     return 'unknown (no git)';
   }
+}
+
+/**
+ * A hash of the code a Claimboard server process loads (server/, shared/, the sync client),
+ * taken at each launch: others may edit the working tree while the benchmark runs.
+ */
+function codeHash(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|mts|mjs|js|json)$/.test(e.name)) h.update(path.relative(ROOT, p)).update('\0').update(fs.readFileSync(p));
+    }
+  };
+  for (const d of ['server', 'shared', 'client/src/lib/sync']) walk(path.join(ROOT, d));
+  return h.digest('hex').slice(0, 10);
 }
 
 interface ServerProc {
@@ -439,6 +463,8 @@ interface RunMetrics {
   retried: number;
   /** Seconds spent waiting for a quiet machine before this run. */
   waitedSec: number;
+  /** codeHash() when the server started (the reference: of Claimboard's tree, for the record). */
+  code: string;
 }
 
 let clock = createClock();
@@ -447,6 +473,7 @@ async function runOne(o: Options, target: Target, n: number, rep: number): Promi
   // Realtime may be slewed while we run: measure this process's offset afresh for each run.
   clock = createClock();
   const profDir = o.cpuProfDir ? path.join(o.cpuProfDir, `${target}-n${n}-run${rep + 1}`) : null;
+  const code = codeHash();
   const server = await startServer(target, profDir, o.serverLog, `${target}-n${n}-run${rep + 1}-${process.pid}`);
   const base = `http://127.0.0.1:${server.port}`;
   const gens: Generator[] = [];
@@ -568,6 +595,7 @@ async function runOne(o: Options, target: Target, n: number, rep: number): Promi
       drained: results.every((r) => r.drained),
       retried: 0,
       waitedSec: 0,
+      code,
     };
   } finally {
     if (rssTimer) clearInterval(rssTimer);
@@ -680,7 +708,7 @@ function renderSubsection(o: Options, runs: RunMetrics[], warns: string[], start
     `- Command: \`${command(o)}\``,
     `- Date: ${startedAt.toISOString()} (took ${Math.round(elapsedSec)} s)`,
     `- Machine: ${mc.nproc} × ${mc.cpu}, ${mc.memGb} GiB RAM, Linux ${mc.kernel}, Node ${mc.node}; DATA_DIR under ${os.tmpdir()}; load average at the start ${loadAvgAtStart}`,
-    `- Code measured: ${codeVersion()}; Claimboard started with ${Object.entries(PER_IP_LIMITS).map(([k, v]) => `${k}=${v}`).join(', ')} (all clients share 127.0.0.1), otherwise its defaults`,
+    `- Code measured: ${codeVersion()}, working-tree hash ${[...new Set(runs.filter((r) => r.target !== 'reference').map((r) => r.code))].join(', ')}${new Set(runs.filter((r) => r.target !== 'reference').map((r) => r.code)).size > 1 ? ' (**the code changed during the run**: the runs mix these versions)' : ''}; Claimboard started with ${Object.entries(PER_IP_LIMITS).map(([k, v]) => `${k}=${v}`).join(', ')} (all clients share 127.0.0.1), otherwise its defaults`,
     `- Workload: N reviewers ∈ {${o.ns.join(', ')}}, ${o.rate} vote/s each (open loop, ±${Math.round(o.jitter * 100)}% jitter), ${o.warmupSec} s warm-up + ${o.durationSec} s measured, ${o.repeat} run(s) per cell (cells are medians over runs; runs interleave the servers, order alternating), ${o.generators} load-generator processes`,
     `- Busy machine (other sessions share it): before each run the benchmark waited up to ${o.quietWaitSec} s for other processes to use ≤ ${o.maxBackground} cores (${Math.round(runs.reduce((s, r) => s + r.waitedSec, 0))} s waited in all), and a run during which they used more was run again (at most ${o.retries}×; the last attempt counts): ${runs.reduce((s, r) => s + r.retried, 0)} repeat(s) this time. The "other processes' CPU" row shows what remained.`,
     `- Load generators (event-loop delay p99 / send lateness p99 / CPU of a core, worst run): ${o.targets.map(genLine).join('; ')}`,

@@ -155,13 +155,20 @@ export class BoardState {
   }
 
   async #start(): Promise<void> {
+    // Connect while IndexedDB loads: each doc is still handed to the connection only once
+    // its stored content is in (#attachDocs), and is synced from then on; `saved` waits
+    // for `loaded`, so it is not reported before the stored docs are attached.
+    if (this.#online && !this.#destroyed && !this.#removed) this.#socket.connect();
     await this.#attachDocs(this.#info.docs);
     // Our own reviewer doc exists even before the server lists it (a first, offline visit).
     if (this.canVote) await this.#attachDocs([reviewerDocKey(this.boardId, this.user.id)]);
     this.#loaded = true;
     this.#changed();
-    if (this.#online && !this.#destroyed && !this.#removed) this.#socket.connect();
+    const w = this.#loadedWaiters;
+    this.#loadedWaiters = [];
+    for (const r of w) r();
   }
+  #loadedWaiters: Array<() => void> = [];
 
   /** Loads each doc from IndexedDB first, then hands it to the connection, so stored
    * content is not mistaken for fresh local edits of a read-only doc. */
@@ -175,8 +182,10 @@ export class BoardState {
         if (parsed.kind === 'board') doc = this.boardDoc;
         else {
           doc = new Y.Doc();
-          this.#reviewerDocs.set(parsed.userId, doc);
-          doc.on('update', this.#reviewersChanged);
+          const userId = parsed.userId;
+          this.#reviewerDocs.set(userId, doc);
+          this.#dirtyReviewers.add(userId);
+          doc.on('update', (_u: Uint8Array, origin: unknown) => this.#reviewerChanged(userId, origin));
         }
         const p = new IndexeddbPersistence(`claimboard:${this.user.id}:${key}`, doc);
         this.#persistence.push(p);
@@ -221,11 +230,31 @@ export class BoardState {
   }
 
   #boardChanged = (): void => this.#notify.board?.();
-  #reviewersChanged = (): void => this.#notify.reviewers?.();
+  /** Reviewer docs changed since their snapshot was last read (re-read only those). */
+  #dirtyReviewers = new Set<string>();
+  /** Snapshots per reviewer doc, kept between recomputations. */
+  #reviewerCache = new Map<string, ReviewerSnapshot>();
+  #reviewerMap: Map<string, ReviewerSnapshot> | null = null;
+  #reviewerTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Local edits show at once; remote ones (51 docs syncing at load, peers voting) are
+   * batched so a burst of updates costs one recomputation of everything downstream. */
+  #reviewerChanged(userId: string, origin: unknown): void {
+    this.#dirtyReviewers.add(userId);
+    if (origin === LOCAL) {
+      this.#flushReviewers();
+      return;
+    }
+    this.#reviewerTimer ??= setTimeout(this.#flushReviewers, 16);
+  }
+  #flushReviewers = (): void => {
+    if (this.#reviewerTimer !== null) clearTimeout(this.#reviewerTimer);
+    this.#reviewerTimer = null;
+    this.#notify.reviewers?.();
+  };
   /** Connection status, presence, and the set of attached docs. */
   #changed = (): void => {
     this.#notify.live?.();
-    this.#notify.reviewers?.();
+    if (this.#reviewerMap === null || this.#reviewerMap.size !== this.#reviewerDocs.size) this.#flushReviewers();
   };
 
   #goOnline = (): void => {
@@ -247,8 +276,23 @@ export class BoardState {
 
   #reviewers: Map<string, ReviewerSnapshot> = $derived.by(() => {
     this.#subscribeReviewers();
+    const prev = this.#reviewerMap;
+    if (prev !== null && this.#dirtyReviewers.size === 0 && prev.size === this.#reviewerDocs.size) return prev;
+    for (const userId of this.#dirtyReviewers) {
+      const doc = this.#reviewerDocs.get(userId);
+      if (doc) this.#reviewerCache.set(userId, readReviewer(doc));
+    }
+    this.#dirtyReviewers.clear();
     const out = new Map<string, ReviewerSnapshot>();
-    for (const [userId, doc] of this.#reviewerDocs) out.set(userId, readReviewer(doc));
+    for (const [userId, doc] of this.#reviewerDocs) {
+      let snap = this.#reviewerCache.get(userId);
+      if (!snap) {
+        snap = readReviewer(doc);
+        this.#reviewerCache.set(userId, snap);
+      }
+      out.set(userId, snap);
+    }
+    this.#reviewerMap = out;
     return out;
   });
 
@@ -261,10 +305,16 @@ export class BoardState {
     );
   });
 
-  #status = $derived.by(() => {
+  /** Booleans, so views update only when a value flips, not on every sync ack. */
+  #connected = $derived.by(() => {
     this.#subscribeLive();
-    return { connected: this.#conn.connected, saved: this.#conn.saved };
+    return this.#conn.connected;
   });
+  #saved = $derived.by(() => {
+    this.#subscribeLive();
+    return this.#loaded && this.#conn.saved;
+  });
+  #peerList: PresencePeer[] = [];
 
   #peers: PresencePeer[] = $derived.by(() => {
     this.#subscribeLive();
@@ -281,7 +331,18 @@ export class BoardState {
         claimId: typeof claimId === 'string' ? claimId : null,
       });
     }
-    return out.sort((a, b) => a.clientId - b.clientId);
+    out.sort((a, b) => a.clientId - b.clientId);
+    // Same peers as before: keep the array, so views that list peers do not redo their work.
+    const prev = this.#peerList;
+    const same =
+      prev.length === out.length &&
+      out.every((p, i) => {
+        const q = prev[i];
+        return q !== undefined && p.clientId === q.clientId && p.userId === q.userId && p.name === q.name && p.claimId === q.claimId;
+      });
+    if (same) return prev;
+    this.#peerList = out;
+    return out;
   });
 
   get loaded(): boolean {
@@ -315,10 +376,10 @@ export class BoardState {
     return this.#online;
   }
   get connected(): boolean {
-    return this.#status.connected;
+    return this.#connected;
   }
   get saved(): boolean {
-    return this.#status.saved;
+    return this.#saved;
   }
   get peers(): PresencePeer[] {
     return this.#peers;
@@ -368,8 +429,16 @@ export class BoardState {
     return out;
   }
 
+  /** This user's votes by claim id (the claim list asks for one per row). */
+  #myVotes: Map<string, VoteEntry> = $derived.by(() => {
+    const out = new Map<string, VoteEntry>();
+    // Like find() on the sorted list: the first vote for a claim id wins.
+    for (const v of this.#reviewers.get(this.user.id)?.votes ?? []) if (!out.has(v.claimId)) out.set(v.claimId, v);
+    return out;
+  });
+
   myVote(claimId: string): VoteEntry | undefined {
-    return this.#reviewers.get(this.user.id)?.votes.find((v) => v.claimId === claimId);
+    return this.#myVotes.get(claimId);
   }
 
   /** Notes on a claim from every reviewer, oldest first. */
@@ -576,6 +645,7 @@ export class BoardState {
   }
 
   whenSaved(): Promise<void> {
+    if (!this.#loaded) return new Promise<void>((r) => this.#loadedWaiters.push(r)).then(() => this.#conn.whenSaved());
     return this.#conn.whenSaved();
   }
 
@@ -583,6 +653,7 @@ export class BoardState {
     this.#destroyed = true;
     window.removeEventListener('online', this.#goOnline);
     window.removeEventListener('offline', this.#goOffline);
+    if (this.#reviewerTimer !== null) clearTimeout(this.#reviewerTimer);
     this.#conn.destroy();
     this.#socket.close();
     for (const p of this.#persistence) void p.destroy();

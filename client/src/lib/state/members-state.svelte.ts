@@ -103,11 +103,25 @@ export class MembersState {
 
   /** Re-reads members (and invites for owners and editors, the audit log once shown). */
   refresh(): Promise<string | null> {
+    // Coalesce: while a refresh is in flight, further calls share one follow-up refresh
+    // (so what is shown is never older than the last call, without a request per call).
+    if (this.#inflight) {
+      this.#again ??= this.#inflight.then(() => {
+        this.#again = null;
+        return this.refresh();
+      });
+      return this.#again;
+    }
     this.#loading = true;
-    return this.#run(() => this.#reload()).finally(() => {
+    const p = this.#run(() => this.#reload()).finally(() => {
       this.#loading = false;
+      this.#inflight = null;
     });
+    this.#inflight = p;
+    return p;
   }
+  #inflight: Promise<string | null> | null = null;
+  #again: Promise<string | null> | null = null;
 
   async #reload(): Promise<void> {
     {

@@ -207,8 +207,10 @@ export class BoardConnection {
     const m = decodeSync(message);
     if (m.type === SyncType.Step1) {
       // The server's state vector: answer with what it lacks (our offline edits).
-      const diff = Y.encodeStateAsUpdate(doc, m.payload);
-      if (diff.length > 2 && this.#mayWrite(docKey)) this.#send(docKey, encodeSync(SyncType.Step2, diff));
+      if (this.#mayWrite(docKey)) {
+        const diff = Y.encodeStateAsUpdate(doc, m.payload);
+        if (diff.length > 2) this.#send(docKey, encodeSync(SyncType.Step2, diff));
+      }
       this.#streaming.add(docKey);
       this.#dirty.delete(docKey);
       this.#status();
