@@ -41,17 +41,8 @@ export function createClock(samples = 15): BenchClock {
   return { now: () => performance.timeOrigin + performance.now() - offsetMs, offsetMs };
 }
 
-/** mulberry32: small, fast, seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (the tests' one). */
+export { seededRandom as rng } from '../helpers/updates.js';
 
 /** Nearest-rank percentile of an ascending-sorted array (NaN when empty). */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
