@@ -119,6 +119,8 @@ const toInvite = (r: Row): InviteRecord => ({
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
+  /** Counters for the regression guard (tests/integration/regression-guard.test.ts). */
+  readonly stats = { appendTransactions: 0, appendedUpdates: 0 };
   readonly #writer: Worker;
   #nextId = 1;
   readonly #calls = new Map<number, (r: WriterReply) => void>();
@@ -252,6 +254,8 @@ export class SqliteStore implements Store {
     if (batch.length === 0) return;
     this.#pending = [];
     const items = batch.map((p) => ({ docKey: p.docKey, data: p.data }));
+    this.stats.appendTransactions++;
+    this.stats.appendedUpdates += items.length;
     this.#inFlight = this.#call({ type: 'append', items }).then((r) => {
       if (r.ok) batch.forEach((p, i) => p.resolve(r.seqs![i]!));
       else for (const p of batch) p.reject(new Error(`append failed: ${r.message}`));

@@ -1,0 +1,113 @@
+/**
+ * Regression guard: counts what must not grow — websocket frames per update per
+ * recipient, store transactions per batch of updates, bytes sent for a join. Nothing here
+ * is timed; speed lives in tests/bench.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
+import { encodeSync, SyncType } from '../../shared/protocol/sync-codec.js';
+import type { SqliteStore } from '../../server/persistence/sqlite-store.js';
+import { addMember, createBoard, createUser, startServer, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
+import { emitAck, joinRaw, rawSocket, rawWs, updateMessage } from '../helpers/raw.js';
+
+let srv: TestServer;
+let owner: TestUser, a: TestUser, b: TestUser;
+let boardId: string;
+
+beforeAll(async () => {
+  srv = await startServer();
+  [owner, a, b] = (await Promise.all(['Olga', 'Ann', 'Ben'].map((n) => createUser(srv.url, n)))) as [TestUser, TestUser, TestUser];
+  boardId = (await createBoard(srv.url, owner)).id;
+  await addMember(srv.url, owner, boardId, a, 'reviewer');
+  await addMember(srv.url, owner, boardId, b, 'reviewer');
+});
+afterAll(() => srv.close());
+
+/**
+ * Counts websocket frames carrying messages that a Socket.IO client receives (engine.io
+ * message packets, binary attachments included; heartbeats left out).
+ */
+function countFrames(socket: Awaited<ReturnType<typeof rawSocket>>['socket']) {
+  const counter = { frames: 0, bytes: 0 };
+  socket.io.engine.on('packet', (p: { type: string; data?: unknown }) => {
+    if (p.type !== 'message') return;
+    counter.frames++;
+    const d = p.data;
+    counter.bytes += typeof d === 'string' ? d.length : d instanceof ArrayBuffer ? d.byteLength : (d as Uint8Array | undefined)?.byteLength ?? 0;
+  });
+  return counter;
+}
+
+describe('regression guard', () => {
+  it('frames per update: 2 per Socket.IO recipient (header + binary), 1 per y-websocket recipient, 0 to the sender', async () => {
+    const key = reviewerDocKey(boardId, a.id);
+    const sender = await rawSocket(srv.url, a.token);
+    const recv = await rawSocket(srv.url, b.token);
+    for (const s of [sender, recv]) {
+      await joinRaw(s.socket, boardId);
+      await emitAck(s.socket, 'sync:message', { docKey: key, message: encodeSync(SyncType.Step1, new Uint8Array([0])) });
+    }
+    const ws = await rawWs(srv.url, key, owner.token);
+    await waitFor(() => ws.received.length >= 2, 'ws opening');
+    await new Promise((r) => setTimeout(r, 100));
+    const toSender = countFrames(sender.socket);
+    const toRecv = countFrames(recv.socket);
+    const wsBefore = ws.received.length;
+    const local = new Y.Doc();
+    const UPDATES = 20;
+    for (let i = 0; i < UPDATES; i++) {
+      local.getMap('votes').set(`c${i}`, { rating: 3, confidence: 'low', at: i });
+    }
+    const updates: Uint8Array[] = [];
+    const replay = new Y.Doc();
+    replay.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < UPDATES; i++) replay.getMap('votes').set(`c${i}`, { rating: 3, confidence: 'low', at: i });
+    for (const u of updates) expect((await emitAck(sender.socket, 'sync:message', { docKey: key, message: updateMessage(u) })).ok).toBe(true);
+    await waitFor(() => toRecv.frames >= UPDATES * 2 && ws.received.length - wsBefore >= UPDATES, 'broadcasts');
+    await new Promise((r) => setTimeout(r, 100));
+    // The sender gets only its acks (one frame each), never its own update back.
+    expect(toSender.frames).toBe(UPDATES);
+    expect(toRecv.frames / UPDATES).toBe(2);
+    expect((ws.received.length - wsBefore) / UPDATES).toBe(1);
+    sender.socket.close();
+    recv.socket.close();
+    ws.close();
+  });
+
+  it('store transactions per batch: a burst of updates commits in a few transactions', async () => {
+    const store = srv.app.store as SqliteStore;
+    const key = reviewerDocKey(boardId, b.id);
+    const s = await rawSocket(srv.url, b.token);
+    await joinRaw(s.socket, boardId);
+    const d = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    d.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 200; i++) d.getMap('votes').set(`k${i}`, { rating: 2, confidence: 'low', at: i });
+    await srv.app.store.flush();
+    const before = { ...store.stats };
+    const acks = await Promise.all(updates.map((u) => emitAck(s.socket, 'sync:message', { docKey: key, message: updateMessage(u) })));
+    expect(acks.every((r) => r.ok)).toBe(true);
+    const tx = store.stats.appendTransactions - before.appendTransactions;
+    expect(store.stats.appendedUpdates - before.appendedUpdates).toBe(200);
+    // Group commit: one transaction in flight, what arrives meanwhile goes into the next.
+    // Today ~3 updates share a transaction here (each waits for its validation round trip);
+    // one transaction per update would be the regression this catches.
+    expect(tx).toBeLessThanOrEqual(100);
+    s.socket.close();
+  });
+
+  it('bytes for a join: the state once, plus a small envelope', async () => {
+    const key = boardDocKey(boardId);
+    const state = await srv.app.registry.read(key, (doc) => Y.encodeStateAsUpdate(doc));
+    const s = await rawSocket(srv.url, a.token);
+    const counter = countFrames(s.socket);
+    await joinRaw(s.socket, boardId);
+    const r = await emitAck<{ reply: Uint8Array }>(s.socket, 'sync:message', { docKey: key, message: encodeSync(SyncType.Step1, new Uint8Array([0])) });
+    expect(r.ok).toBe(true);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(counter.bytes).toBeGreaterThanOrEqual(state.length);
+    expect(counter.bytes).toBeLessThanOrEqual(state.length + 1024);
+    s.socket.close();
+  });
+});
