@@ -15,7 +15,7 @@ export type RoleChange = { boardId: string; userId: string; role: Role | null };
 
 export class Access {
   readonly #store: Store;
-  readonly #roles = new Map<string, Role | null>();
+  readonly #roles = new Map<string, Role>();
   readonly #listeners: Array<(c: RoleChange) => void> = [];
   readonly #revokeListeners: Array<(userId: string) => void> = [];
 
@@ -30,9 +30,12 @@ export class Access {
 
   async roleOf(boardId: string, userId: string): Promise<Role | null> {
     const k = `${boardId}\u0000${userId}`;
-    if (this.#roles.has(k)) return this.#roles.get(k)!;
+    const cached = this.#roles.get(k);
+    if (cached) return cached;
     const role = await this.#store.getRole(boardId, userId);
-    this.#roles.set(k, role);
+    // Only memberships are cached: caching misses would let anyone grow the map without
+    // bound by probing board ids.
+    if (role) this.#roles.set(k, role);
     return role;
   }
 
@@ -57,7 +60,9 @@ export class Access {
 
   /** Records a membership change made in the store and tells live connections. */
   changed(boardId: string, userId: string, role: Role | null): void {
-    this.#roles.set(`${boardId}\u0000${userId}`, role);
+    const k = `${boardId}\u0000${userId}`;
+    if (role) this.#roles.set(k, role);
+    else this.#roles.delete(k);
     for (const l of this.#listeners) l({ boardId, userId, role });
   }
 
