@@ -2,7 +2,7 @@
  * Two reviewers in two browser contexts see each other's votes, notes and replies live,
  * and a reviewer can move between claims and vote with the keyboard alone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { castVote } from '../../shared/model/index.js';
 import { reviewerDocKey } from '../../shared/protocol/doc-keys.js';
@@ -13,25 +13,19 @@ import {
   addMember,
   api,
   createUser,
-  launchBrowser,
   openAs,
   screenshot,
-  startServer,
   waitFor,
+  useServerAndBrowser,
   waitSaved,
   type TestServer,
 } from './helpers.js';
 
 let server: TestServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function boardWithReviewers() {

@@ -1,20 +1,15 @@
 /** The JSON downloaded through the UI's export button is byte-for-byte the REST export. */
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ARTICLE } from './fixtures.js';
-import { api, createUser, launchBrowser, openAs, startServer, waitSaved, type TestServer } from './helpers.js';
+import { api, createUser, useServerAndBrowser, openAs, waitSaved, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function rest(token: string, boardId: string, format: string): Promise<Buffer> {

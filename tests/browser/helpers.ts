@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, createUser, type TestServer, type TestUser } from '../helpers/server.js';
 
@@ -73,6 +74,23 @@ export async function chromiumPath(): Promise<string> {
     if (fs.existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
     throw new Error(`no Chromium: @sparticuz/chromium failed (${String(e)}) and /usr/bin/chromium is absent`);
   }
+}
+
+/**
+ * Starts the real server and one Chromium before a file's tests and closes both after
+ * them; `set` hands them to the file.
+ */
+export function useServerAndBrowser(set: (server: TestServer, browser: Browser) => void): void {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    set(server, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }
 
 export async function launchBrowser(): Promise<Browser> {

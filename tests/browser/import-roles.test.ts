@@ -4,23 +4,18 @@
  * suggestion the editor accepts; a viewer cannot vote, is told why, and a forced write from
  * the viewer's credentials is refused by the server.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
 import { emitAck, joinRaw, mapSetUpdate, rawSocket, updateMessage } from '../helpers/raw.js';
 import { HTML_ARTICLE } from './fixtures.js';
-import { a11yViolations, addMember, createUser, launchBrowser, openAs, screenshot, startServer, waitSaved, type TestServer } from './helpers.js';
+import { a11yViolations, addMember, createUser, useServerAndBrowser, openAs, screenshot, waitSaved, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 describe('import, curation and roles', () => {

@@ -3,21 +3,16 @@
  * a deleted note keeps its replies under a "(deleted)" tombstone), nobody gets controls
  * for someone else's note, and an editor resolves and reopens a thread.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ARTICLE } from './fixtures.js';
-import { a11yViolations, addMember, api, createUser, launchBrowser, openAs, startServer, waitSaved, type TestServer } from './helpers.js';
+import { a11yViolations, addMember, api, createUser, useServerAndBrowser, openAs, waitSaved, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 describe('notes', () => {

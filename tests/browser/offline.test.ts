@@ -3,21 +3,16 @@
  * offline (the app shell comes from the service worker, the docs from IndexedDB, the board
  * metadata from localStorage) and still sees them; back online, both reviewers converge.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ARTICLE } from './fixtures.js';
-import { addMember, api, createUser, launchBrowser, openAs, screenshot, startServer, waitSaved, type TestServer } from './helpers.js';
+import { addMember, api, createUser, useServerAndBrowser, openAs, screenshot, waitSaved, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const count = (page: Page, key: string) => page.locator(`[data-testid="chart"] tr[data-key="${key}"]`).getAttribute('data-count');

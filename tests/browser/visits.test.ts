@@ -3,21 +3,16 @@
  * in with a name and accepts it, leaves, and on returning sees what changed since.
  * Also renders the board at phone width.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ARTICLE } from './fixtures.js';
-import { a11yViolations, api, createUser, launchBrowser, openAs, screenshot, startServer, waitSaved, type TestServer } from './helpers.js';
+import { a11yViolations, api, createUser, useServerAndBrowser, openAs, screenshot, waitSaved, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 describe('invites and return visits', () => {
