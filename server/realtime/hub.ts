@@ -15,10 +15,29 @@ import type { DocRegistry, CommittedUpdate } from '../docs/registry.js';
 import { sourceConn } from '../docs/origins.js';
 import { BoardPresence } from './presence.js';
 
+/** One committed update as the fan-out hands it to a transport. */
+export interface OutboundUpdate {
+  readonly docKey: string;
+  /** The Yjs update (validated and committed). */
+  readonly update: Uint8Array;
+  /** The same update as a y-protocols sync message (type 2), encoded once per flush. */
+  readonly message: Uint8Array;
+}
+
+/**
+ * How a transport delivers committed updates. The fan-out groups the recipients of one
+ * flush that get exactly the same updates and calls `sendUpdates` once per group, so a
+ * transport can encode the frame once and write it to every connection of the group.
+ */
+export interface UpdateChannel {
+  sendUpdates(conns: readonly Conn[], updates: readonly OutboundUpdate[]): void;
+}
+
 export interface Conn {
   readonly id: string;
   readonly userId: string;
   readonly transport: 'socket.io' | 'y-websocket';
+  readonly channel: UpdateChannel;
   /** Sends one y-protocols sync message for a doc. */
   sendSync(docKey: string, message: Uint8Array): void;
   sendAwareness(boardId: string, update: Uint8Array): void;
@@ -42,6 +61,9 @@ export class Hub {
   readonly #subs = new Map<string, Set<Conn>>();
   readonly #conns = new Map<string, ConnState>();
   readonly #presence = new Map<string, BoardPresence>();
+  /** Updates committed since the last flush, in commit order [T5]. */
+  #pending: CommittedUpdate[] = [];
+  #flushQueued = false;
 
   constructor(
     private readonly registry: DocRegistry,
@@ -212,20 +234,63 @@ export class Hub {
     }
   }
 
+  /**
+   * Queues a committed update for the next flush. Everything committed in one event-loop
+   * turn (a group commit usually resolves many updates at once) goes out together [T5].
+   */
   #fanOut(u: CommittedUpdate): void {
-    const set = this.#subs.get(u.docKey);
-    if (!set) return;
-    const skip = sourceConn(u.origin);
-    const message = encodeSync(SyncType.Update, u.update);
-    for (const c of set) {
-      if (c.id === skip) continue;
-      try {
-        c.sendSync(u.docKey, message);
-      } catch (err) {
-        this.logger.warn({ err, conn: c.id }, 'send failed');
+    if (!this.#subs.has(u.docKey)) return;
+    this.#pending.push(u);
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    setImmediate(this.#flush);
+  }
+
+  /**
+   * Sends the queued updates: each subscriber gets, in commit order, the updates of the docs
+   * it subscribes to except its own (no echo). Subscribers that get the same list form one
+   * group, and the transport writes one frame per group member, encoded once per group.
+   */
+  #flush = (): void => {
+    this.#flushQueued = false;
+    const batch = this.#pending;
+    this.#pending = [];
+    const out: OutboundUpdate[] = batch.map((u) => ({
+      docKey: u.docKey,
+      update: u.update,
+      message: encodeSync(SyncType.Update, u.update),
+    }));
+    const perConn = new Map<Conn, number[]>();
+    batch.forEach((u, i) => {
+      const set = this.#subs.get(u.docKey);
+      if (!set) return;
+      const skip = sourceConn(u.origin);
+      for (const c of set) {
+        if (c.id === skip) continue;
+        const list = perConn.get(c);
+        if (list) list.push(i);
+        else perConn.set(c, [i]);
+      }
+    });
+    const groups = new Map<UpdateChannel, Map<string, { conns: Conn[]; indices: number[] }>>();
+    for (const [c, indices] of perConn) {
+      let byList = groups.get(c.channel);
+      if (!byList) groups.set(c.channel, (byList = new Map()));
+      const sig = indices.join(',');
+      const g = byList.get(sig);
+      if (g) g.conns.push(c);
+      else byList.set(sig, { conns: [c], indices });
+    }
+    for (const [channel, byList] of groups) {
+      for (const g of byList.values()) {
+        try {
+          channel.sendUpdates(g.conns, g.indices.map((i) => out[i]!));
+        } catch (err) {
+          this.logger.warn({ err, conns: g.conns.length }, 'send failed');
+        }
       }
     }
-  }
+  };
 
   #roleChanged(c: RoleChange): void {
     for (const st of [...this.#conns.values()]) {

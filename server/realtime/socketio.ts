@@ -24,7 +24,8 @@ import {
 } from '../../shared/protocol/schemas.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import type { Access } from '../auth/access.js';
-import type { Conn, Hub } from './hub.js';
+import type { Conn, Hub, OutboundUpdate, UpdateChannel } from './hub.js';
+import { wireParser } from '../../shared/protocol/wire.js';
 import { originAllowed } from './origin-check.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import type { Config } from '../config.js';
@@ -46,7 +47,10 @@ export interface SocketIoOptions {
 
 class SocketIoConn implements Conn {
   readonly transport = 'socket.io' as const;
-  constructor(readonly socket: IoSocket) {}
+  constructor(
+    readonly socket: IoSocket,
+    readonly channel: UpdateChannel,
+  ) {}
   get id() {
     return this.socket.id;
   }
@@ -74,6 +78,7 @@ class SocketIoConn implements Conn {
 export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoServer {
   const io: IoServer = new Server(httpServer, {
     serveClient: false,
+    parser: wireParser,
     // Room for the largest update plus its envelope; bigger frames close the connection.
     maxHttpBufferSize: o.maxUpdateBytes + 64 * 1024,
     // Leave other upgrade paths (y-websocket at /yjs/) alone.
@@ -109,8 +114,18 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
     );
   });
 
+  // One `sync:updates` event per group of recipients: Socket.IO's broadcast encodes the
+  // packet once and writes the same frame to every socket of the group [T5].
+  const channel: UpdateChannel = {
+    sendUpdates(conns: readonly Conn[], updates: readonly OutboundUpdate[]) {
+      const payload = { updates: updates.map((u) => ({ docKey: u.docKey, message: u.message })) };
+      if (conns.length === 1) (conns[0] as SocketIoConn).socket.emit('sync:updates', payload);
+      else io.to(conns.map((c) => c.id)).emit('sync:updates', payload);
+    },
+  };
+
   io.on('connection', (socket) => {
-    const conn = new SocketIoConn(socket);
+    const conn = new SocketIoConn(socket, channel);
     o.hub.add(conn);
     const log = o.logger.child({ conn: socket.id, user: socket.data.userId });
     const frames = new FrameLimiter(o.limits.framesPerSec, o.limits.framesBurst);

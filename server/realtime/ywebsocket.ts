@@ -23,7 +23,7 @@ import {
   wsSyncFrame,
 } from '../../shared/protocol/sync-codec.js';
 import type { Access } from '../auth/access.js';
-import type { Conn, Hub } from './hub.js';
+import type { Conn, Hub, OutboundUpdate, UpdateChannel } from './hub.js';
 import { originAllowed } from './origin-check.js';
 import type { Config } from '../config.js';
 import { FrameLimiter, type KeyedBuckets } from '../limits.js';
@@ -40,8 +40,24 @@ export interface YWebsocketOptions {
   connectionBuckets: KeyedBuckets;
 }
 
+/**
+ * A y-websocket connection carries one document and the protocol one sync message per
+ * frame: each update's frame is encoded once for the whole group [T5]. (Merging a group's
+ * updates into one would save frames, but Y.mergeUpdates on the main thread is what the
+ * validator keeps away from it: see TOOLCHAIN, yjs issue 687.)
+ */
+const wsChannel: UpdateChannel = {
+  sendUpdates(conns: readonly Conn[], updates: readonly OutboundUpdate[]) {
+    for (const u of updates) {
+      const frame = wsSyncFrame(u.message);
+      for (const c of conns) (c as WsConn).sendFrame(frame);
+    }
+  },
+};
+
 class WsConn implements Conn {
   readonly transport = 'y-websocket' as const;
+  readonly channel = wsChannel;
   readonly id = `ws-${randomUUID()}`;
   constructor(
     readonly ws: WebSocket,
@@ -49,14 +65,14 @@ class WsConn implements Conn {
     readonly docKey: string,
     readonly boardId: string,
   ) {}
-  #send(frame: Uint8Array): void {
+  sendFrame(frame: Uint8Array): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
   }
   sendSync(docKey: string, message: Uint8Array): void {
-    if (docKey === this.docKey) this.#send(wsSyncFrame(message));
+    if (docKey === this.docKey) this.sendFrame(wsSyncFrame(message));
   }
   sendAwareness(_boardId: string, update: Uint8Array): void {
-    this.#send(wsAwarenessFrame(update));
+    this.sendFrame(wsAwarenessFrame(update));
   }
   accessChanged(_boardId: string, role: Role | null): void {
     if (role === null) this.ws.close(4403, 'membership removed');
@@ -68,7 +84,7 @@ class WsConn implements Conn {
     this.ws.close(4401, reason);
   }
   deny(reason: string): void {
-    this.#send(wsPermissionDeniedFrame(reason));
+    this.sendFrame(wsPermissionDeniedFrame(reason));
   }
 }
 

@@ -19,6 +19,7 @@ export const Events = {
   BoardAccess: 'board:access',
   BoardDocs: 'board:docs',
   SyncMessage: 'sync:message',
+  SyncUpdates: 'sync:updates',
   AwarenessUpdate: 'awareness:update',
   ProtocolError: 'protocol:error',
 } as const;
@@ -51,8 +52,14 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  /** Server step 1 after a sync request, and broadcast updates (sync message type 2). */
+  /** Server step 1 after a sync request (and a resync request). */
   'sync:message': (payload: { docKey: string; message: WireBytes }) => void;
+  /**
+   * Other clients' committed updates, in commit order: everything committed in one server
+   * turn for the docs this connection subscribes to, in one frame [T5]. Each `message` is a
+   * y-protocols sync message of type 2 (update).
+   */
+  'sync:updates': (payload: { updates: Array<{ docKey: string; message: WireBytes }> }) => void;
   'awareness:update': (payload: { boardId: string; update: WireBytes }) => void;
   /** The caller's role on a board changed (null: no longer a member). */
   'board:access': (payload: { boardId: string; role: Role | null }) => void;

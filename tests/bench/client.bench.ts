@@ -38,6 +38,7 @@ import { BoardConnection, type ClientSocket } from '../../client/src/lib/sync/bo
 import { addClaim, addNote, castVote, readBoard, type Rating } from '../../shared/model/index.js';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../browser/helpers.js';
+import { wireParser } from '../../shared/protocol/wire.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.resolve(HERE, '../..');
@@ -230,7 +231,7 @@ async function until(fn: () => boolean, what: string, timeoutMs = 30_000): Promi
 
 /** One Socket.IO connection with the real BoardConnection holding one doc. */
 async function openDoc(url: string, token: string, boardId: string, key: string) {
-  const socket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false }) as ClientSocket;
+  const socket = io(url, { parser: wireParser, auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false }) as ClientSocket;
   const errors: string[] = [];
   const conn = new BoardConnection(socket, boardId, { onError: (e) => errors.push(`${e.code}: ${e.message}`) });
   const doc = new Y.Doc();

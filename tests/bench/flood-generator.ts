@@ -6,6 +6,7 @@
  */
 import { io } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
+import { wireParser } from '../../shared/protocol/wire.js';
 
 const [url, token, boardId, framesPerSec, seconds, attempts] = process.argv.slice(2);
 if (!url || !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url)) throw new Error('loopback URLs only');
@@ -16,7 +17,7 @@ let limited = 0;
 let drops = 0;
 
 async function floodOnce(): Promise<void> {
-  const s = io(url!, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+  const s = io(url!, { parser: wireParser, auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
   await new Promise<void>((res, rej) => {
     s.once('connect', () => res());
     s.once('connect_error', rej);
@@ -43,7 +44,7 @@ async function floodOnce(): Promise<void> {
 const attemptsDone = (async () => {
   const outcomes = await Promise.all(
     Array.from({ length: Number(attempts) }, () => new Promise<string>((res) => {
-      const c = io(url!, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
+      const c = io(url!, { parser: wireParser, auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
       c.once('connect', () => { c.close(); res('ok'); });
       c.once('connect_error', (e) => { c.close(); res(e.message); });
     })),

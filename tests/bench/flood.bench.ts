@@ -15,6 +15,7 @@ import { io } from 'socket.io-client';
 import * as Y from 'yjs';
 import { BoardConnection, type ClientSocket } from '../../client/src/lib/sync/board-connection.js';
 import { reviewerDocKey } from '../../shared/protocol/doc-keys.js';
+import { wireParser } from '../../shared/protocol/wire.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.resolve(HERE, '../..');
@@ -63,7 +64,7 @@ try {
   const floodBoard = (await post(url, '/api/boards', { title: 'Flood', text: 'Text.' }, m.token)).board;
   const key = reviewerDocKey(board.id, a.user.id);
   const mk = (token: string) => {
-    const s = io(url, { auth: { token }, transports: ['websocket'], forceNew: true }) as ClientSocket;
+    const s = io(url, { parser: wireParser, auth: { token }, transports: ['websocket'], forceNew: true }) as ClientSocket;
     const doc = new Y.Doc();
     const conn = new BoardConnection(s, board.id);
     conn.attach(key, doc);

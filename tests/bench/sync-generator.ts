@@ -24,6 +24,7 @@ import {
   type GeneratorResult,
   type ToGenerator,
 } from './sync-common.js';
+import { wireParser } from '../../shared/protocol/wire.js';
 
 const clock = createClock();
 const send = (m: FromGenerator) => process.send!(m);
@@ -98,6 +99,7 @@ function observe(receiver: number, sender: number, doc: Y.Doc): void {
 function socketIoClient(me: number): Client {
   const r = init.reviewers[me]!;
   const socket = io(init.baseUrl, {
+    parser: wireParser,
     auth: { token: r.token },
     transports: ['websocket'],
     forceNew: true,

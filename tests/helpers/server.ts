@@ -13,6 +13,7 @@ import { createApp, type App } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { BoardConnection, type ClientSocket } from '../../client/src/lib/sync/board-connection.js';
 import { createLogger } from '../../server/logger.js';
+import { wireParser } from '../../shared/protocol/wire.js';
 
 export interface TestServer {
   app: App;
@@ -96,7 +97,7 @@ export async function addMember(base: string, owner: TestUser, boardId: string, 
 }
 
 export function connectSocket(base: string, token: string, extra: Record<string, unknown> = {}): ClientSocket {
-  return io(base, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false, ...extra }) as ClientSocket;
+  return io(base, { parser: wireParser, auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false, ...extra }) as ClientSocket;
 }
 
 /** A Socket.IO client with a BoardConnection holding the given docs. */

@@ -10,6 +10,7 @@ import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
 import { encodeSync, SyncType } from '../../shared/protocol/sync-codec.js';
 import { addMember, api, createBoard, createUser, serverState, socketClient, startServer, waitFor, wsProvider, type TestServer, type TestUser } from '../helpers/server.js';
 import { emitAck, joinRaw, mapSetUpdate, rawSocket, rawWs, updateMessage, upgradeStatus } from '../helpers/raw.js';
+import { wireParser } from '../../shared/protocol/wire.js';
 
 type Who = 'owner' | 'editor' | 'reviewer' | 'viewer' | 'stranger' | 'anonymous';
 const WHO: Who[] = ['owner', 'editor', 'reviewer', 'viewer', 'stranger', 'anonymous'];
@@ -328,7 +329,7 @@ describe('[K6] floods are limited', () => {
       const u = await createUser(s.url, 'Many');
       const t0 = Date.now();
       const outcomes = await Promise.all(Array.from({ length: 500 }, () => new Promise<string>((resolve) => {
-        const c = io(s.url, { auth: { token: u.token }, transports: ['websocket'], forceNew: true, reconnection: false });
+        const c = io(s.url, { parser: wireParser, auth: { token: u.token }, transports: ['websocket'], forceNew: true, reconnection: false });
         c.once('connect', () => { c.close(); resolve('ok'); });
         c.once('connect_error', (e) => { c.close(); resolve(e.message); });
       })));

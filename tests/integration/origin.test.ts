@@ -4,6 +4,7 @@ import { io } from 'socket.io-client';
 import { boardDocKey } from '../../shared/protocol/doc-keys.js';
 import { createBoard, createUser, startServer, type TestServer, type TestUser } from '../helpers/server.js';
 import { upgradeStatus } from '../helpers/raw.js';
+import { wireParser } from '../../shared/protocol/wire.js';
 
 let srv: TestServer;
 let user: TestUser;
@@ -20,6 +21,7 @@ afterAll(() => srv.close());
 function socketIoWith(origin: string | undefined, token: string): Promise<'connected' | string> {
   return new Promise((resolve) => {
     const s = io(srv.url, {
+      parser: wireParser,
       auth: { token },
       transports: ['websocket'],
       forceNew: true,

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
-import { encodeSync, SyncType } from '../../shared/protocol/sync-codec.js';
+import { decodeSync, encodeSync, SyncType } from '../../shared/protocol/sync-codec.js';
 import type { SqliteStore } from '../../server/persistence/sqlite-store.js';
 import { addMember, createBoard, createUser, startServer, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
 import { emitAck, joinRaw, rawSocket, rawWs, updateMessage } from '../helpers/raw.js';
@@ -40,7 +40,7 @@ function countFrames(socket: Awaited<ReturnType<typeof rawSocket>>['socket']) {
 }
 
 describe('regression guard', () => {
-  it('frames per update: 2 per Socket.IO recipient (header + binary), 1 per y-websocket recipient, 0 to the sender', async () => {
+  it('frames per update: 1 per Socket.IO recipient (one MessagePack frame), 1 per y-websocket recipient, 0 to the sender', async () => {
     const key = reviewerDocKey(boardId, a.id);
     const sender = await rawSocket(srv.url, a.token);
     const recv = await rawSocket(srv.url, b.token);
@@ -64,11 +64,11 @@ describe('regression guard', () => {
     replay.on('update', (u: Uint8Array) => updates.push(u));
     for (let i = 0; i < UPDATES; i++) replay.getMap('votes').set(`c${i}`, { rating: 3, confidence: 'low', at: i });
     for (const u of updates) expect((await emitAck(sender.socket, 'sync:message', { docKey: key, message: updateMessage(u) })).ok).toBe(true);
-    await waitFor(() => toRecv.frames >= UPDATES * 2 && ws.received.length - wsBefore >= UPDATES, 'broadcasts');
+    await waitFor(() => toRecv.frames >= UPDATES && ws.received.length - wsBefore >= UPDATES, 'broadcasts');
     await new Promise((r) => setTimeout(r, 100));
     // The sender gets only its acks (one frame each), never its own update back.
     expect(toSender.frames).toBe(UPDATES);
-    expect(toRecv.frames / UPDATES).toBe(2);
+    expect(toRecv.frames / UPDATES).toBe(1);
     expect((ws.received.length - wsBefore) / UPDATES).toBe(1);
     sender.socket.close();
     recv.socket.close();
@@ -95,6 +95,42 @@ describe('regression guard', () => {
     // one transaction per update would be the regression this catches.
     expect(tx).toBeLessThanOrEqual(100);
     s.socket.close();
+  });
+
+  it('coalescing: a burst reaches a recipient in at most one frame per store transaction', async () => {
+    const store = srv.app.store as SqliteStore;
+    const key = reviewerDocKey(boardId, a.id);
+    const sender = await rawSocket(srv.url, a.token);
+    const recv = await rawSocket(srv.url, b.token);
+    const seen = new Y.Doc();
+    for (const s of [sender, recv]) {
+      await joinRaw(s.socket, boardId);
+      const r = await emitAck<{ reply: Uint8Array }>(s.socket, 'sync:message', { docKey: key, message: encodeSync(SyncType.Step1, new Uint8Array([0])) });
+      if (s === recv && r.ok) Y.applyUpdate(seen, decodeSync(new Uint8Array(r.value.reply)).payload);
+    }
+    recv.socket.on('sync:updates', ({ updates }) => {
+      for (const u of updates) Y.applyUpdate(seen, decodeSync(new Uint8Array(u.message)).payload);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    // A writer with its own client id, continuing from what the server holds.
+    const d = new Y.Doc();
+    Y.applyUpdate(d, Y.encodeStateAsUpdate(seen));
+    const updates: Uint8Array[] = [];
+    d.on('update', (u: Uint8Array) => updates.push(u));
+    const BURST = 200;
+    for (let i = 0; i < BURST; i++) d.getMap('votes').set(`burst${i}`, { rating: 4, confidence: 'low', at: i });
+    await srv.app.store.flush();
+    const txBefore = store.stats.appendTransactions;
+    const toRecv = countFrames(recv.socket);
+    const acks = await Promise.all(updates.map((u) => emitAck(sender.socket, 'sync:message', { docKey: key, message: updateMessage(u) })));
+    expect(acks.every((r) => r.ok)).toBe(true);
+    await waitFor(() => [...Array(BURST).keys()].every((i) => seen.getMap('votes').has(`burst${i}`)), 'the recipient has the whole burst');
+    const tx = store.stats.appendTransactions - txBefore;
+    // Everything one transaction commits goes out in one flush: frames ≤ transactions < updates.
+    expect(toRecv.frames).toBeLessThanOrEqual(tx);
+    expect(toRecv.frames).toBeLessThan(BURST);
+    sender.socket.close();
+    recv.socket.close();
   });
 
   it('bytes for a join: the state once, plus a small envelope', async () => {

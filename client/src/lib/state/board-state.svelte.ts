@@ -47,6 +47,7 @@ import { boardDocKey, parseDocKey, reviewerDocKey } from '../../../../shared/pro
 import type { Role } from '../../../../shared/protocol/roles.js';
 import { BoardConnection, type ClientSocket } from '../sync/board-connection.js';
 import { cacheBoard, forgetBoard, members as fetchMembers, type BoardInfo, type User } from '../api.js';
+import { wireParser } from '../../../../shared/protocol/wire.js';
 
 /** Origin of every transaction this client makes. */
 export const LOCAL = Symbol('local');
@@ -118,7 +119,7 @@ export class BoardState {
     }
     this.#names[user.id] = user.name;
     this.boardDoc.on('update', this.#boardChanged);
-    this.#socket = io({ auth: { token }, autoConnect: false, transports: ['websocket'] }) as ClientSocket;
+    this.#socket = io({ parser: wireParser, auth: { token }, autoConnect: false, transports: ['websocket'] }) as ClientSocket;
     this.#conn = new BoardConnection(this.#socket, info.id, {
       onStatus: this.#changed,
       onJoin: (join) => {

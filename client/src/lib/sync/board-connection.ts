@@ -62,6 +62,7 @@ export class BoardConnection {
     socket.on('connect', this.#onConnect);
     socket.on('disconnect', this.#onDisconnect);
     socket.on('sync:message', this.#onSyncMessage);
+    socket.on('sync:updates', this.#onSyncUpdates);
     socket.on('awareness:update', this.#onAwareness);
     socket.on('board:access', this.#onAccess);
     socket.on('board:docs', this.#onDocs);
@@ -201,6 +202,10 @@ export class BoardConnection {
     this.#applyServerMessage(docKey, bytes(message));
   };
 
+  #onSyncUpdates = ({ updates }: { updates: Array<{ docKey: string; message: WireBytes }> }) => {
+    for (const u of updates) this.#applyServerMessage(u.docKey, bytes(u.message));
+  };
+
   #applyServerMessage(docKey: string, message: Uint8Array): void {
     const doc = this.#docs.get(docKey);
     if (!doc) return;
@@ -254,6 +259,7 @@ export class BoardConnection {
     this.socket.off('connect', this.#onConnect);
     this.socket.off('disconnect', this.#onDisconnect);
     this.socket.off('sync:message', this.#onSyncMessage);
+    this.socket.off('sync:updates', this.#onSyncUpdates);
     this.socket.off('awareness:update', this.#onAwareness);
     this.socket.off('board:access', this.#onAccess);
     this.socket.off('board:docs', this.#onDocs);
