@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Access } from './auth/access.js';
 import { BoardService } from './boards.js';
 import { DocRegistry } from './docs/registry.js';
+import { LiveReviewService } from './live/live-review.js';
 import { UpdateValidator } from './docs/validator.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { apiRouter } from './http/routes.js';
@@ -46,6 +47,7 @@ export interface App {
   readonly hub: Hub;
   readonly access: Access;
   readonly boards: BoardService;
+  readonly live: LiveReviewService;
   readonly logger: Logger;
   /** Binds to config.port (0 picks a free one) and resolves with the bound port. */
   listen(): Promise<number>;
@@ -75,6 +77,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const hub = new Hub(registry, access, logger, config.maxAwarenessBytes);
   const audit = new AuditLog(store, logger, now);
   audit.watch(registry);
+  const live = new LiveReviewService(store, registry, access, logger, now);
 
   const app = express();
   app.disable('x-powered-by');
@@ -110,7 +113,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     if (restBuckets.take(req.socket.remoteAddress ?? '')) return next();
     res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
   });
-  app.use('/api', express.json({ limit: config.maxBodyBytes }), apiRouter({ store, access, boards, audit, now, tokenTtlMs: config.tokenTtlMs }));
+  app.use('/api', express.json({ limit: config.maxBodyBytes }), apiRouter({ store, access, boards, audit, live, now, tokenTtlMs: config.tokenTtlMs }));
   app.use('/api', notFound);
   if (fs.existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
@@ -147,6 +150,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     hub,
     access,
     boards,
+    live,
     logger,
     listen: () =>
       new Promise((resolve, reject) => {

@@ -1,7 +1,8 @@
 /**
  * Boards: creation (record, owner membership, then the board document filled from the
- * imported article with its suggested claims) and exports (a snapshot of the board's
- * documents taken in one tick, then the pure builders of shared/export).
+ * imported article with its suggested claims), exports and the live-review summary (a
+ * snapshot of the board's documents taken in one tick, then the pure builders of
+ * shared/export). Snapshots read the board, live and reviewer documents, never a sealed one.
  */
 import type * as Y from 'yjs';
 import { boardDocKey, parseDocKey } from '../shared/protocol/doc-keys.js';
@@ -10,7 +11,15 @@ import type { CreateBoardBody } from '../shared/protocol/schemas.js';
 import { initBoardDoc } from '../shared/model/index.js';
 import { importArticle, ImportError } from '../shared/import/index.js';
 import { DEFAULT_SUGGESTION_THRESHOLD, suggestClaims } from '../shared/suggest/index.js';
-import { buildClaimReview, buildCsv, buildJsonExport, snapshotFromDocs } from '../shared/export/index.js';
+import {
+  buildClaimReview,
+  buildCsv,
+  buildJsonExport,
+  buildLiveSummary,
+  snapshotFromDocs,
+  type ExportInput,
+  type LiveSummary,
+} from '../shared/export/index.js';
 import { newId } from './auth/tokens.js';
 import type { Access } from './auth/access.js';
 import type { DocRegistry } from './docs/registry.js';
@@ -88,21 +97,7 @@ export class BoardService {
 
   /** Builds an export from the board's documents as they are now. */
   async export(boardId: string, opts: ExportOptions): Promise<ExportResult> {
-    const docKeys = await this.access.docsOf(boardId);
-    const members = await this.store.listMembers(boardId);
-    const holder = `export:${++this.#exportHolders}`;
-    const docs = await Promise.all(docKeys.map((k) => this.registry.acquire(k, holder)));
-    try {
-      // Everything below runs in one tick: the snapshot is one consistent state.
-      let boardDoc: Y.Doc | undefined;
-      const reviewers = new Map<string, Y.Doc>();
-      for (let i = 0; i < docKeys.length; i++) {
-        const p = parseDocKey(docKeys[i]!);
-        if (p?.kind === 'board') boardDoc = docs[i];
-        else if (p?.kind === 'reviewer') reviewers.set(p.userId, docs[i]!);
-      }
-      if (!boardDoc) throw new AppError(ErrorCode.NotFound, 'no such board');
-      const input = snapshotFromDocs(boardId, boardDoc, reviewers, members);
+    return this.#withSnapshot(boardId, (input) => {
       const analysis = { pseudonymise: opts.pseudonymise ?? false };
       switch (opts.format) {
         case 'json':
@@ -122,6 +117,45 @@ export class BoardService {
         default:
           throw new AppError(ErrorCode.BadRequest, `unknown export format ${String(opts.format)}`);
       }
+    });
+  }
+
+  /**
+   * The end-of-review summary of the board's live review as it is now (`now` counts the
+   * running focus stretch); `summary` is null when the board never had a live review.
+   */
+  async liveSummary(boardId: string): Promise<{ summary: LiveSummary | null; now: number }> {
+    return this.#withSnapshot(boardId, (input) => {
+      const now = this.now();
+      return { summary: buildLiveSummary(input, { now }), now };
+    });
+  }
+
+  /**
+   * Runs `fn` on a snapshot of the board's documents. Only the board, live and reviewer
+   * documents are acquired: a sealed document never enters a snapshot, whatever docsOf lists.
+   */
+  async #withSnapshot<T>(boardId: string, fn: (input: ExportInput) => T): Promise<T> {
+    const docKeys = (await this.access.docsOf(boardId)).filter((k) => {
+      const kind = parseDocKey(k)?.kind;
+      return kind === 'board' || kind === 'live' || kind === 'reviewer';
+    });
+    const members = await this.store.listMembers(boardId);
+    const holder = `export:${++this.#exportHolders}`;
+    const docs = await Promise.all(docKeys.map((k) => this.registry.acquire(k, holder)));
+    try {
+      // Everything below runs in one tick: the snapshot is one consistent state.
+      let boardDoc: Y.Doc | undefined;
+      let liveDoc: Y.Doc | null = null;
+      const reviewers = new Map<string, Y.Doc>();
+      for (let i = 0; i < docKeys.length; i++) {
+        const p = parseDocKey(docKeys[i]!);
+        if (p?.kind === 'board') boardDoc = docs[i];
+        else if (p?.kind === 'live') liveDoc = docs[i]!;
+        else if (p?.kind === 'reviewer') reviewers.set(p.userId, docs[i]!);
+      }
+      if (!boardDoc) throw new AppError(ErrorCode.NotFound, 'no such board');
+      return fn(snapshotFromDocs(boardId, boardDoc, reviewers, members, liveDoc));
     } finally {
       for (const k of docKeys) this.registry.release(k, holder);
     }

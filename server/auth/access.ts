@@ -3,11 +3,13 @@
  * never per field (DESIGN.md "Documents and authority"):
  * - board/<id>: members read; owners and editors write.
  * - board/<id>/reviewer/<user>: members read; that user writes while they hold a voting role.
+ * - board/<id>/live: members read; only the server writes (LiveReviewService).
+ * - board/<id>/sealed/<user>: that user alone reads, and writes while they hold a voting role.
  * Roles are cached per (board, user) and every change goes through this class, which
  * updates the cache and tells listeners (the transports) so live connections follow.
  */
 import { hashToken } from './tokens.js';
-import { boardDocKey, parseDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
+import { boardDocKey, liveDocKey, parseDocKey, reviewerDocKey, sealedDocKey } from '../../shared/protocol/doc-keys.js';
 import { canWriteBoard, isVoting, type Role } from '../../shared/protocol/roles.js';
 import type { Store, UserRecord } from '../persistence/store.js';
 
@@ -73,13 +75,19 @@ export class Access {
    */
   async docsOf(boardId: string): Promise<string[]> {
     const members = await this.#store.listMembers(boardId);
-    return [boardDocKey(boardId), ...members.map((m) => reviewerDocKey(boardId, m.userId))];
+    return [boardDocKey(boardId), liveDocKey(boardId), ...members.map((m) => reviewerDocKey(boardId, m.userId))];
+  }
+
+  /** What one member reads: the board's docs plus their own sealed doc (if they vote). */
+  async docsFor(boardId: string, userId: string, role: Role): Promise<string[]> {
+    const docs = await this.docsOf(boardId);
+    return isVoting(role) ? [...docs, sealedDocKey(boardId, userId)] : docs;
   }
 
   writableDocs(boardId: string, userId: string, role: Role): string[] {
     const out: string[] = [];
     if (canWriteBoard(role)) out.push(boardDocKey(boardId));
-    if (isVoting(role)) out.push(reviewerDocKey(boardId, userId));
+    if (isVoting(role)) out.push(reviewerDocKey(boardId, userId), sealedDocKey(boardId, userId));
     return out;
   }
 
@@ -99,9 +107,15 @@ export class Access {
     if (parsed.kind === 'reviewer' && parsed.userId !== userId) {
       if (!(await this.roleOf(parsed.boardId, parsed.userId))) return { ok: false, reason: 'not_found' };
     }
+    // Another member's sealed doc does not exist as far as anyone else can tell [A7].
+    if (parsed.kind === 'sealed' && parsed.userId !== userId) return { ok: false, reason: 'not_found' };
     if (mode === 'read') return { ok: true, boardId: parsed.boardId, role };
     const may =
-      parsed.kind === 'board' ? canWriteBoard(role) : parsed.userId === userId && isVoting(role);
+      parsed.kind === 'board'
+        ? canWriteBoard(role)
+        : parsed.kind === 'live'
+          ? false
+          : parsed.userId === userId && isVoting(role);
     return may ? { ok: true, boardId: parsed.boardId, role } : { ok: false, reason: 'forbidden' };
   }
 }

@@ -59,12 +59,15 @@ interface Entry {
 /** The owner recorded for the server's own transactions. */
 const SERVER_OWNER = 'server';
 
+export type WriteGuard = (docKey: string, doc: Y.Doc, update: Uint8Array) => Ack<null> | null | Promise<Ack<null> | null>;
+
 export class DocRegistry {
   readonly #opts: RegistryOptions;
   readonly #entries = new Map<string, Promise<Entry>>();
   readonly #evicting = new Map<string, Promise<void>>();
   readonly #listeners: Array<(u: CommittedUpdate) => void> = [];
   readonly #afterLoad: Array<(docKey: string, doc: Y.Doc) => void> = [];
+  readonly #guards: WriteGuard[] = [];
   #closed = false;
 
   constructor(opts: RegistryOptions) {
@@ -74,6 +77,15 @@ export class DocRegistry {
   /** Called once per load, before anyone sees the doc (attach observers here). */
   afterLoad(hook: (docKey: string, doc: Y.Doc) => void): void {
     this.#afterLoad.push(hook);
+  }
+
+  /**
+   * Adds a check that every client update passes after validation and before it applies,
+   * in the doc's order; a refusal (an Ack) leaves the doc untouched. Guards must be cheap
+   * when they do not apply: they run for every client write.
+   */
+  guardWrites(guard: WriteGuard): void {
+    this.#guards.push(guard);
   }
 
   /** Called for every update after it committed (or, for peer updates, after it applied). */
@@ -134,6 +146,12 @@ export class DocRegistry {
             refused: fail(ErrorCode.UpdateMissingDeps, `update depends on missing content: ${missing}`),
             committed: null,
           };
+        }
+        if (origin.kind === 'client') {
+          for (const guard of this.#guards) {
+            const refused = await guard(e.docKey, e.doc, update);
+            if (refused) return { refused, committed: null };
+          }
         }
         const forged = origin.kind === 'client' ? this.#claimClients(e, v.summary, origin.userId) : null;
         if (forged) return { refused: forged, committed: null };

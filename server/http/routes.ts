@@ -11,8 +11,13 @@ import {
   CreateInviteSchema,
   CreateUserSchema,
   IdSchema,
+  LivePatchSchema,
+  LiveRoundSchema,
+  LiveStartSchema,
+  LiveTimerSchema,
   PatchMemberSchema,
 } from '../../shared/protocol/schemas.js';
+import type { LiveReviewService } from '../live/live-review.js';
 import type { Access } from '../auth/access.js';
 import type { AuditLog } from '../audit.js';
 import { hashToken, newId, newToken } from '../auth/tokens.js';
@@ -26,6 +31,7 @@ export interface RouteDeps {
   access: Access;
   boards: BoardService;
   audit: AuditLog;
+  live: LiveReviewService;
   now: () => number;
   tokenTtlMs: number;
 }
@@ -68,7 +74,7 @@ export function apiRouter(d: RouteDeps): Router {
       title: b.title,
       role,
       createdAt: b.createdAt,
-      docs: await d.access.docsOf(boardId),
+      docs: await d.access.docsFor(boardId, userId, role),
       writable: d.access.writableDocs(boardId, userId, role),
     };
   };
@@ -79,6 +85,11 @@ export function apiRouter(d: RouteDeps): Router {
     const user = { id: `u_${newId()}`, name: body.name, createdAt: d.now() };
     await d.store.createUser(user, hashToken(token), user.createdAt + d.tokenTtlMs);
     res.status(201).json({ user: { id: user.id, name: user.name }, token, expiresAt: new Date(user.createdAt + d.tokenTtlMs).toISOString() });
+  });
+
+  /** The server's clock, for clients that show live-review timers in server time. */
+  r.get('/time', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ now: d.now() });
   });
 
   r.use(requireUser);
@@ -240,6 +251,78 @@ export function apiRouter(d: RouteDeps): Router {
     res.json({
       invites: invites.map((i) => ({ id: i.id, role: i.role, createdBy: i.createdBy, createdAt: iso(i.createdAt), expiresAt: iso(i.expiresAt), maxUses: i.maxUses, uses: i.uses, revokedAt: iso(i.revokedAt) })),
     });
+  }));
+
+  // ---- live review [L1–L9] ----
+  // Every answer carries the server's clock (`now`) with the state, so clients can show
+  // timers in server time.
+  const liveAnswer = (res: Response, status: number, live: unknown) => res.status(status).json({ live, now: d.now() });
+
+  r.get('/boards/:id/live', authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    liveAnswer(res, 200, await d.live.state(boardId));
+  }));
+
+  r.post('/boards/:id/live', authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    const body = parse(LiveStartSchema, req.body ?? {});
+    const live = await d.live.start(boardId, req.user.id, body.agenda);
+    d.audit.record(boardId, req.user.id, 'live.started', { claims: live.agenda.length });
+    liveAnswer(res, 201, live);
+  }));
+
+  r.patch('/boards/:id/live', authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    const body = parse(LivePatchSchema, req.body);
+    const live = await d.live.update(boardId, req.user.id, body);
+    if (body.facilitatorId !== undefined) d.audit.record(boardId, req.user.id, 'live.facilitator', { to: body.facilitatorId });
+    liveAnswer(res, 200, live);
+  }));
+
+  r.post('/boards/:id/live/rounds', authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    const body = parse(LiveRoundSchema, req.body);
+    const live = await d.live.openRound(boardId, req.user.id, body.claimId);
+    d.audit.record(boardId, req.user.id, 'live.round.opened', { claimId: body.claimId });
+    liveAnswer(res, 201, live);
+  }));
+
+  r.post('/boards/:id/live/rounds/:claimId/reveal', authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    const claimId = IdSchema.safeParse(req.params.claimId);
+    if (!claimId.success) throw new AppError(ErrorCode.NotFound, 'no sealed round on this claim');
+    const live = await d.live.reveal(boardId, req.user.id, claimId.data);
+    d.audit.record(boardId, req.user.id, 'live.round.revealed', { claimId: claimId.data, votes: Object.keys(live.rounds[claimId.data]?.votes ?? {}).length });
+    liveAnswer(res, 200, live);
+  }));
+
+  r.put('/boards/:id/live/timer', authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    const body = parse(LiveTimerSchema, req.body);
+    liveAnswer(res, 200, await d.live.timer(boardId, req.user.id, body.claimId, body.seconds));
+  }));
+
+  r.delete('/boards/:id/live/timer', authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    liveAnswer(res, 200, await d.live.timer(boardId, req.user.id, null, null));
+  }));
+
+  r.post('/boards/:id/live/end', authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    const live = await d.live.end(boardId, req.user.id);
+    d.audit.record(boardId, req.user.id, 'live.ended', {});
+    liveAnswer(res, 200, live);
+  }));
+
+  /**
+   * The end-of-review summary (any member): time per claim, round 1 and round 2, movement,
+   * what to revisit. `summary` is null when the board never had a live review; `now` is the
+   * clock the running focus stretch was counted to.
+   */
+  r.get('/boards/:id/live/summary', authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    const { summary, now } = await d.boards.liveSummary(boardId);
+    res.set('Cache-Control', 'no-store').json({ summary, now });
   }));
 
   r.get('/boards/:id/export', authed(async (req, res) => {

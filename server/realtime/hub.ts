@@ -10,6 +10,7 @@ import { decodeSync, encodeSync, SyncType } from '../../shared/protocol/sync-cod
 import { ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
 import { parseDocKey } from '../../shared/protocol/doc-keys.js';
 import type { Role } from '../../shared/protocol/roles.js';
+import type { SyncOpenResult } from '../../shared/protocol/events.js';
 import type { Access, RoleChange } from '../auth/access.js';
 import type { DocRegistry, CommittedUpdate } from '../docs/registry.js';
 import { sourceConn } from '../docs/origins.js';
@@ -192,6 +193,39 @@ export class Hub {
       userId: conn.userId,
     });
     return () => pending.then((r) => (r.ok ? ok({}) : r));
+  }
+
+  /**
+   * Opens many docs at once [T3b]: each entry is handled as a step 1 (read check,
+   * subscription, step 2 from the client's state vector) and also returns the server's
+   * state vector, so one round trip replaces two messages per doc. In arrival order with
+   * the connection's other sync messages.
+   */
+  openDocs(conn: Conn, entries: Array<{ docKey: string; stateVector: Uint8Array }>): Promise<Ack<{ docs: SyncOpenResult[] }>> {
+    const st = this.#conns.get(conn.id);
+    if (!st) return Promise.resolve(fail(ErrorCode.NotJoined, 'connection closed'));
+    const run = st.order.then(async (): Promise<Ack<{ docs: SyncOpenResult[] }>> => {
+      const docs = await Promise.all(entries.map((e) => this.#openOne(st, e.docKey, e.stateVector)));
+      return ok({ docs });
+    });
+    st.order = run.catch(() => undefined);
+    return run;
+  }
+
+  async #openOne(st: ConnState, docKey: string, stateVector: Uint8Array): Promise<SyncOpenResult> {
+    const refuse = (code: ErrorCode, message: string): SyncOpenResult => ({ docKey, ok: false, error: { code, message } });
+    const parsed = parseDocKey(docKey);
+    if (!parsed) return refuse(ErrorCode.NotFound, 'no such document');
+    if (!this.joined(st.conn, parsed.boardId)) return refuse(ErrorCode.NotJoined, 'join the board first');
+    const allowed = await this.access.check(docKey, st.conn.userId, 'read');
+    if (!allowed.ok) return refuse(ErrorCode.NotFound, 'no such document');
+    try {
+      Y.decodeStateVector(stateVector);
+    } catch {
+      return refuse(ErrorCode.BadRequest, 'malformed state vector');
+    }
+    const doc = await this.#subscribe(st.conn, st, docKey);
+    return { docKey, ok: true, update: Y.encodeStateAsUpdate(doc, stateVector), stateVector: Y.encodeStateVector(doc) };
   }
 
   /**

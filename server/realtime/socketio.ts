@@ -21,6 +21,7 @@ import {
   BoardJoinSchema,
   BoardLeaveSchema,
   SyncMessageSchema,
+  SyncOpenSchema,
 } from '../../shared/protocol/schemas.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import type { Access } from '../auth/access.js';
@@ -193,7 +194,7 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
         boardId: p.boardId,
         userId: conn.userId,
         role,
-        docs: await o.access.docsOf(p.boardId),
+        docs: await o.access.docsFor(p.boardId, conn.userId, role),
         writable: o.access.writableDocs(p.boardId, conn.userId, role),
         protocolVersion: PROTOCOL_VERSION,
       });
@@ -205,6 +206,8 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
     });
 
     handle('sync:message', SyncMessageSchema, true, (p) => o.hub.handleSync(conn, p.docKey, p.message));
+
+    handle('sync:open', SyncOpenSchema, true, (p) => o.hub.openDocs(conn, p.docs));
 
     handle('awareness:update', AwarenessUpdateSchema, false, (p) =>
       o.hub.applyAwareness(conn, p.boardId, p.update),

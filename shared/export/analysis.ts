@@ -40,6 +40,15 @@ export function analyse(input: ExportInput, options: AnalysisOptions = {}): Anal
   if (board.meta.createdBy) referenced.push(board.meta.createdBy);
   for (const c of board.claims) if (c.createdBy) referenced.push(c.createdBy);
   for (const d of board.decisions) referenced.push(d.decision.by, d.decision.reviewerId);
+  // The live review names its facilitator and, once revealed, each round's voters (some may
+  // have left the board since). Who voted in a sealed round is never named.
+  const live = input.live ?? null;
+  if (live && live.status !== 'none') {
+    if (live.facilitatorId) referenced.push(live.facilitatorId);
+    for (const round of Object.values(live.rounds)) {
+      if (round.revealedAt !== null) referenced.push(...Object.keys(round.votes ?? {}));
+    }
+  }
   const directory = buildDirectory(
     input.boardId,
     input.reviewers.map((r) => r.userId),

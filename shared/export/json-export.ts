@@ -13,7 +13,7 @@
  * of the canonical JSON of the export without `exportedAt` and without `state.contentHash`.
  */
 import { z } from 'zod';
-import { SCALE, type Distribution, type ScaleValue, type Verdict } from '../consensus/index.js';
+import { SCALE, type ClaimConsensus, type Distribution, type ScaleValue, type Verdict } from '../consensus/index.js';
 import {
   suggestionDecisionKey,
   threadDecisionKey,
@@ -25,6 +25,8 @@ import {
 } from '../model/index.js';
 import { analyse, orderedNotes, orderedVotes, type Analysis, type AnalysisOptions } from './analysis.js';
 import { canonicalJson, sha256Hex, sha256HexOfParts } from './canonical-json.js';
+import { buildLiveSummary, type LiveVoteValue, type RevisitFlag } from './live-summary.js';
+import type { Directory } from './pseudonyms.js';
 import type { ExportInput } from './types.js';
 
 export const EXPORT_SCHEMA_ID = 'claimboard.export/v1';
@@ -32,6 +34,18 @@ export const EXPORT_SCHEMA_ID = 'claimboard.export/v1';
 export interface JsonExportOptions extends AnalysisOptions {
   /** RFC 3339 date-time to write as `exportedAt`; omitted when absent. Not hashed. */
   exportedAt?: string;
+}
+
+export interface ExportConsensus {
+  consensus: number | null;
+  distribution: Distribution;
+  mean: number | null;
+  median: number | null;
+  n: number;
+  unverifiable: number;
+  verdict: Verdict;
+  verdictLabel: string;
+  verdictRating: ScaleValue | null;
 }
 
 export interface ExportClaim {
@@ -42,17 +56,7 @@ export interface ExportClaim {
     start: number | null;
     startPosition: string;
   } | null;
-  consensus: {
-    consensus: number | null;
-    distribution: Distribution;
-    mean: number | null;
-    median: number | null;
-    n: number;
-    unverifiable: number;
-    verdict: Verdict;
-    verdictLabel: string;
-    verdictRating: ScaleValue | null;
-  };
+  consensus: ExportConsensus;
   createdAt: number;
   createdBy: string | null;
   id: string;
@@ -96,9 +100,78 @@ export interface ExportPerson {
 }
 
 export interface ExportStateDoc {
-  doc: 'board' | 'reviewer';
+  doc: 'board' | 'live' | 'reviewer';
   reviewer: string | null;
   stateVector: string;
+}
+
+/** A vote as a live round records it, without its free text. */
+export interface ExportLiveVoteValue {
+  at: number;
+  confidence: Confidence;
+  rating: ScaleValue | 'unverifiable';
+}
+
+export interface ExportLiveVote extends ExportLiveVoteValue {
+  rationale: string | null;
+  reviewer: string;
+}
+
+export interface ExportLiveChange {
+  from: ExportLiveVoteValue | null;
+  reason: string | null;
+  reviewer: string;
+  shift: number | null;
+  to: ExportLiveVoteValue | null;
+}
+
+export interface ExportLiveRound {
+  changes: ExportLiveChange[];
+  movement: {
+    changed: number;
+    consensusAfter: number | null;
+    consensusBefore: number | null;
+    meanAbsoluteShift: number | null;
+    pairs: number;
+    verdictAfter: Verdict;
+    verdictBefore: Verdict;
+  } | null;
+  openedAt: number;
+  revealedAt: number | null;
+  round1: { consensus: ExportConsensus; votes: ExportLiveVote[] } | null;
+  sealed: boolean;
+  votedCount: number;
+}
+
+export interface ExportLiveClaim {
+  agendaPosition: number | null;
+  claimId: string;
+  discussed: boolean;
+  revisit: { flag: RevisitFlag; reason: string }[];
+  round: ExportLiveRound | null;
+  timeSpentMs: number;
+}
+
+/** The live review (see live-summary.ts); present only when the board had one. */
+export interface ExportLiveReview {
+  agenda: string[];
+  claims: ExportLiveClaim[];
+  endedAt: number | null;
+  facilitator: string | null;
+  focus: string | null;
+  focusSince: number | null;
+  startedAt: number | null;
+  status: 'active' | 'ended';
+  totals: {
+    agendaClaims: number;
+    discussed: number;
+    meanAgreement: number | null;
+    revisit: number;
+    roundsOpened: number;
+    roundsRevealed: number;
+    roundsSealed: number;
+    timeSpentMs: number;
+  };
 }
 
 export interface ClaimboardExportV1 {
@@ -108,6 +181,7 @@ export interface ClaimboardExportV1 {
   claims: ExportClaim[];
   decisions: ExportDecision[];
   exportedAt?: string;
+  liveReview?: ExportLiveReview;
   notes: ExportNote[];
   parameters: {
     agreementMeasure: 'krippendorff-alpha';
@@ -219,17 +293,7 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
             startPosition: toBase64(claim.anchorStart),
           }
         : null,
-    consensus: {
-      consensus: c.consensus,
-      distribution: { 1: c.distribution[1], 2: c.distribution[2], 3: c.distribution[3], 4: c.distribution[4], 5: c.distribution[5] },
-      mean: c.mean,
-      median: c.median,
-      n: c.n,
-      unverifiable: c.unverifiable,
-      verdict: c.verdict,
-      verdictLabel: c.verdictLabel,
-      verdictRating: c.verdictRating,
-    },
+    consensus: exportConsensus(c),
     createdAt: claim.createdAt,
     createdBy: who(claim.createdBy),
     id: claim.id,
@@ -296,6 +360,8 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
+  const liveReview = exportLiveReview(input, directory);
+
   return {
     agreement: { alpha: analysis.alpha.alpha, metric: 'ordinal', pairable: analysis.alpha.pairable, units: analysis.alpha.units },
     article: { length: board.article.length, text: board.article },
@@ -309,6 +375,7 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
     },
     claims,
     decisions,
+    ...(liveReview !== null ? { liveReview } : {}),
     notes,
     parameters: {
       agreementMeasure: 'krippendorff-alpha',
@@ -325,6 +392,7 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
     state: {
       docs: [
         { doc: 'board', reviewer: null, stateVector: toBase64(input.boardStateVector) },
+        ...(input.liveStateVector ? [{ doc: 'live' as const, reviewer: null, stateVector: toBase64(input.liveStateVector) }] : []),
         ...analysis.reviewers.map((r) => ({
           doc: 'reviewer' as const,
           reviewer: directory.person(r.userId).id,
@@ -335,6 +403,112 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
     votes,
   };
 }
+
+function exportConsensus(c: ClaimConsensus): ExportConsensus {
+  return {
+    consensus: c.consensus,
+    distribution: { 1: c.distribution[1], 2: c.distribution[2], 3: c.distribution[3], 4: c.distribution[4], 5: c.distribution[5] },
+    mean: c.mean,
+    median: c.median,
+    n: c.n,
+    unverifiable: c.unverifiable,
+    verdict: c.verdict,
+    verdictLabel: c.verdictLabel,
+    verdictRating: c.verdictRating,
+  };
+}
+
+/**
+ * The `liveReview` section: the live summary without the clock (only completed focus
+ * stretches count; `focus` and `focusSince` give the running one), people through the
+ * directory, votes and changes in reviewer order. Null when the board had no live review.
+ * A sealed round contributes its times and `votedCount` only.
+ */
+function exportLiveReview(input: ExportInput, directory: Directory): ExportLiveReview | null {
+  const summary = buildLiveSummary(input);
+  if (summary === null) return null;
+  const person = (userId: string): string => directory.person(userId).id;
+  const inReviewerOrder = <T extends { userId: string }>(items: readonly T[]): T[] =>
+    [...items].sort((a, b) => directory.rank(a.userId) - directory.rank(b.userId) || byString(person(a.userId), person(b.userId)));
+  const voteValue = (v: LiveVoteValue | null): ExportLiveVoteValue | null =>
+    v === null ? null : { at: v.at, confidence: v.confidence, rating: v.rating };
+
+  const claims = summary.claims.map((c): ExportLiveClaim => {
+    const r = c.round;
+    return {
+      agendaPosition: c.agendaPosition,
+      claimId: c.claimId,
+      discussed: c.discussed,
+      revisit: c.revisit.map(({ flag, reason }) => ({ flag, reason })),
+      round:
+        r === null
+          ? null
+          : {
+              changes: inReviewerOrder(r.changes).map((ch) => ({
+                from: voteValue(ch.from),
+                reason: ch.reason,
+                reviewer: person(ch.userId),
+                shift: ch.shift,
+                to: voteValue(ch.to),
+              })),
+              movement:
+                r.movement === null
+                  ? null
+                  : {
+                      changed: r.movement.changed,
+                      consensusAfter: r.movement.consensusAfter,
+                      consensusBefore: r.movement.consensusBefore,
+                      meanAbsoluteShift: r.movement.meanAbsoluteShift,
+                      pairs: r.movement.pairs,
+                      verdictAfter: r.movement.verdictAfter,
+                      verdictBefore: r.movement.verdictBefore,
+                    },
+              openedAt: r.openedAt,
+              revealedAt: r.revealedAt,
+              round1:
+                r.round1 === null
+                  ? null
+                  : {
+                      consensus: exportConsensus(r.round1.consensus),
+                      votes: inReviewerOrder(r.round1.votes).map((v) => ({
+                        at: v.at,
+                        confidence: v.confidence,
+                        rating: v.rating,
+                        rationale: v.rationale,
+                        reviewer: person(v.userId),
+                      })),
+                    },
+              sealed: r.sealed,
+              votedCount: r.votedCount,
+            },
+      timeSpentMs: c.timeSpentMs,
+    };
+  });
+
+  const t = summary.totals;
+  return {
+    agenda: [...summary.agenda],
+    claims,
+    endedAt: summary.endedAt,
+    facilitator: summary.facilitatorId === null || summary.facilitatorId === '' ? null : person(summary.facilitatorId),
+    focus: summary.focus,
+    focusSince: summary.focusSince,
+    startedAt: summary.startedAt,
+    status: summary.status,
+    totals: {
+      agendaClaims: t.agendaClaims,
+      discussed: t.discussed,
+      meanAgreement: t.meanAgreement,
+      revisit: t.revisit,
+      roundsOpened: t.roundsOpened,
+      roundsRevealed: t.roundsRevealed,
+      roundsSealed: t.roundsSealed,
+      timeSpentMs: t.timeSpentMs,
+    },
+  };
+}
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Source fields in sorted key order, absent ones left out. */
 function sortedSource(source: BoardSource): BoardSource {

@@ -34,13 +34,15 @@ export function parseVoteEntry(claimId: string, value: unknown): (Vote & { claim
 
 function parseVoteAs(value: unknown, claimId: string | undefined): Vote | null {
   if (!isRecord(value)) return null;
-  const { rating, confidence, rationale, at } = value;
+  const { rating, confidence, rationale, reason, at } = value;
   if (!(rating === 1 || rating === 2 || rating === 3 || rating === 4 || rating === 5 || rating === 'unverifiable')) return null;
   if (!(confidence === 'low' || confidence === 'medium' || confidence === 'high')) return null;
   if (rationale !== undefined && (typeof rationale !== 'string' || rationale.length > RATIONALE_MAX)) return null;
+  if (reason !== undefined && (typeof reason !== 'string' || reason.length > RATIONALE_MAX)) return null;
   if (!isEpochMs(at)) return null;
   const vote: Vote & { claimId?: string } = claimId === undefined ? { rating, confidence, at } : { claimId, rating, confidence, at };
   if (rationale !== undefined) vote.rationale = rationale;
+  if (reason !== undefined) vote.reason = reason;
   return vote;
 }
 

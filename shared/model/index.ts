@@ -12,3 +12,4 @@ export * from './fast-parse.js';
 export * from './read-reviewer.js';
 export * from './board-mutators.js';
 export * from './reviewer-mutators.js';
+export * from './live.js';

@@ -46,6 +46,8 @@ export const VoteSchema = z.object({
   rating: RatingSchema,
   confidence: ConfidenceSchema,
   rationale: z.string().max(RATIONALE_MAX).optional(),
+  /** Why the vote changed after a sealed round's reveal (optional; live review). */
+  reason: z.string().max(RATIONALE_MAX).optional(),
   at: EpochMsSchema,
 });
 export type Vote = z.infer<typeof VoteSchema>;

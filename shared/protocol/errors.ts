@@ -20,6 +20,8 @@ export const ErrorCode = {
   UpdateMissingDeps: 'UPDATE_MISSING_DEPENDENCIES',
   UpdateTimeout: 'UPDATE_TIMEOUT',
   OriginForbidden: 'ORIGIN_FORBIDDEN',
+  /** A public vote on a claim whose round is sealed (vote in the sealed doc instead). */
+  Sealed: 'SEALED',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -70,5 +72,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UPDATE_MISSING_DEPENDENCIES: 400,
   UPDATE_TIMEOUT: 400,
   ORIGIN_FORBIDDEN: 403,
+  SEALED: 409,
   INTERNAL: 500,
 };

@@ -11,6 +11,7 @@ import type {
   BoardJoinPayload,
   BoardLeavePayload,
   SyncMessagePayload,
+  SyncOpenPayload,
 } from './schemas.js';
 
 export const Events = {
@@ -19,6 +20,7 @@ export const Events = {
   BoardAccess: 'board:access',
   BoardDocs: 'board:docs',
   SyncMessage: 'sync:message',
+  SyncOpen: 'sync:open',
   SyncUpdates: 'sync:updates',
   AwarenessUpdate: 'awareness:update',
   ProtocolError: 'protocol:error',
@@ -40,6 +42,11 @@ export interface SyncReply {
   reply?: Uint8Array;
 }
 
+/** One doc's answer to `sync:open`: the server's step 2 and its state vector, or an error. */
+export type SyncOpenResult =
+  | { docKey: string; ok: true; update: Uint8Array; stateVector: Uint8Array }
+  | { docKey: string; ok: false; error: ErrorBody };
+
 /** Binary as it arrives: Buffer in Node, ArrayBuffer in the browser. */
 export type WireBytes = Uint8Array | ArrayBuffer;
 
@@ -47,6 +54,12 @@ export interface ClientToServerEvents {
   'board:join': (payload: BoardJoinPayload, ack: (res: Ack<JoinResult>) => void) => void;
   'board:leave': (payload: BoardLeavePayload, ack: (res: Ack<null>) => void) => void;
   'sync:message': (payload: SyncMessagePayload, ack: (res: Ack<SyncReply>) => void) => void;
+  /**
+   * Opens many docs in one round trip [T3b]: for each `{ docKey, stateVector }` the ack
+   * carries the server's step 2 (`update`) and its state vector, and subscribes the
+   * connection, exactly as a step 1 `sync:message` would.
+   */
+  'sync:open': (payload: SyncOpenPayload, ack: (res: Ack<{ docs: SyncOpenResult[] }>) => void) => void;
   /** The ack is optional here: presence is frequent and loss-tolerant. */
   'awareness:update': (payload: AwarenessUpdatePayload, ack?: (res: Ack<null>) => void) => void;
 }
@@ -82,5 +95,6 @@ export const CLIENT_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEv
   'board:join',
   'board:leave',
   'sync:message',
+  'sync:open',
   'awareness:update',
 ]);

@@ -37,6 +37,17 @@ export const SyncMessageSchema = z.object({
 /** What a client sends (the server works on the parsed output). */
 export type SyncMessagePayload = z.input<typeof SyncMessageSchema>;
 
+/** The most docs one `sync:open` may name (a board has its members' docs plus three). */
+export const MAX_OPEN_DOCS = 5000;
+
+export const SyncOpenSchema = z.object({
+  docs: z
+    .array(z.object({ docKey: DocKeySchema, stateVector: BytesSchema }))
+    .min(1)
+    .max(MAX_OPEN_DOCS),
+});
+export type SyncOpenPayload = z.input<typeof SyncOpenSchema>;
+
 export const AwarenessUpdateSchema = z.object({
   boardId: IdSchema,
   /** A y-protocols awareness update. */
@@ -78,3 +89,29 @@ export const CreateInviteSchema = z.object({
 export type CreateInviteBody = z.infer<typeof CreateInviteSchema>;
 
 export const PatchMemberSchema = z.object({ role: RoleSchema });
+
+// ---- live review ----
+
+const ClaimIdSchema = IdSchema;
+/** The longest agenda accepted (a board holds at most a few thousand claims). */
+export const MAX_AGENDA = 5000;
+export const MAX_TIMER_SECONDS = 4 * 60 * 60;
+
+export const LiveStartSchema = z
+  .object({ agenda: z.array(ClaimIdSchema).max(MAX_AGENDA).optional() })
+  .strict();
+
+export const LivePatchSchema = z
+  .object({
+    focus: ClaimIdSchema.nullable().optional(),
+    facilitatorId: IdSchema.optional(),
+    agenda: z.array(ClaimIdSchema).max(MAX_AGENDA).optional(),
+  })
+  .strict()
+  .refine((v) => v.focus !== undefined || v.facilitatorId !== undefined || v.agenda !== undefined, 'nothing to change');
+
+export const LiveRoundSchema = z.object({ claimId: ClaimIdSchema }).strict();
+
+export const LiveTimerSchema = z
+  .object({ claimId: ClaimIdSchema, seconds: z.number().positive().max(MAX_TIMER_SECONDS) })
+  .strict();

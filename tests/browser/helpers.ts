@@ -107,9 +107,31 @@ export interface Reviewer {
   errors: string[];
 }
 
+export interface OpenOptions {
+  /** Shifts this context's `Date.now()` (and `new Date()`) by this many ms: a device whose
+   * clock is wrong. `performance.now()` and `performance.timeOrigin` stay true. */
+  clockSkewMs?: number;
+}
+
 /** A fresh browser context (own storage) signed in as `user` through localStorage. */
-export async function openAs(browser: Browser, server: TestServer, user: TestUser, path = '/'): Promise<Reviewer> {
+export async function openAs(browser: Browser, server: TestServer, user: TestUser, path = '/', opts: OpenOptions = {}): Promise<Reviewer> {
   const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  if (opts.clockSkewMs) {
+    await context.addInitScript((skew) => {
+      const RealDate = Date;
+      const now = () => RealDate.now() + skew;
+      class SkewedDate extends RealDate {
+        constructor(...args: unknown[]) {
+          if (args.length === 0) super(now());
+          else super(...(args as [string]));
+        }
+        static override now(): number {
+          return now();
+        }
+      }
+      globalThis.Date = SkewedDate as DateConstructor;
+    }, opts.clockSkewMs);
+  }
   await context.addInitScript(
     ([token, u]) => {
       if (!localStorage.getItem('claimboard.token')) {

@@ -174,6 +174,35 @@ describe('Socket.IO bad input', () => {
     socket.close();
   });
 
+  it('[T3b] sync:open: malformed, oversized and unauthorized entries get clear errors; good ones still open', async () => {
+    const { socket } = await rawSocket(srv.url, mallory.token);
+    await joinRaw(socket, boardId);
+    const sv = new Uint8Array([0]);
+    for (const bad of [{}, { docs: [] }, { docs: 'x' }, { docs: [{ docKey: myDoc() }] }, { docs: [{ docKey: 7, stateVector: sv }] }, { docs: Array.from({ length: 5001 }, () => ({ docKey: myDoc(), stateVector: sv })) }]) {
+      const r = await emitAck(socket, 'sync:open', bad);
+      expect(r, JSON.stringify(bad).slice(0, 80)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+    const other = await createUser(srv.url, 'Other');
+    const otherBoard = (await createBoard(srv.url, other)).id;
+    const r = await emitAck<{ docs: Array<{ docKey: string; ok: boolean; error?: { code: string } }> }>(socket, 'sync:open', {
+      docs: [
+        { docKey: myDoc(), stateVector: sv },
+        { docKey: boardDocKey(otherBoard), stateVector: sv },
+        { docKey: 'not/a/key', stateVector: sv },
+        { docKey: boardDocKey(boardId), stateVector: new Uint8Array([5, 200]) },
+      ],
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.docs.map((d) => [d.ok, d.error?.code])).toEqual([
+      [true, undefined],
+      [false, 'NOT_JOINED'],
+      [false, 'NOT_FOUND'],
+      [false, 'BAD_REQUEST'],
+    ]);
+    socket.close();
+  });
+
   it('[T2] a connection without a valid token is refused at the handshake', async () => {
     await expect(rawSocket(srv.url, 'x'.repeat(43))).rejects.toThrow('UNAUTHORIZED');
     await expect(rawSocket(srv.url, '')).rejects.toThrow('UNAUTHORIZED');

@@ -133,6 +133,20 @@ describe('regression guard', () => {
     recv.socket.close();
   });
 
+  it('frames for a join: one sync:open answers every doc of the board in one frame', async () => {
+    const s = await rawSocket(srv.url, a.token);
+    const join = await joinRaw(s.socket, boardId);
+    if (!join.ok) throw new Error(join.error.code);
+    const counter = countFrames(s.socket);
+    const docs = (join.value.docs as string[]).map((docKey) => ({ docKey, stateVector: new Uint8Array([0]) }));
+    expect(docs.length).toBeGreaterThanOrEqual(5);
+    const r = await emitAck<{ docs: Array<{ ok: boolean }> }>(s.socket, 'sync:open', { docs });
+    expect(r.ok && r.value.docs.every((d) => d.ok)).toBe(true);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(counter.frames).toBe(1);
+    s.socket.close();
+  });
+
   it('bytes for a join: the state once, plus a small envelope', async () => {
     const key = boardDocKey(boardId);
     const state = await srv.app.registry.read(key, (doc) => Y.encodeStateAsUpdate(doc));

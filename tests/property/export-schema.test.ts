@@ -1,7 +1,8 @@
 /**
  * (b) every JSON export validates against claimboard-export-v1.schema.json and (c) every
  * ClaimReview has Google's required fields with claimReviewed under 75 characters, over
- * generated snapshots with arbitrary Unicode text, extreme settings and many verdicts.
+ * generated snapshots with arbitrary Unicode text, extreme settings, many verdicts and live
+ * reviews (sealed and revealed rounds, voters who left, reasons).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import {
   computeContentHash,
   type ExportInput,
 } from '../../shared/export/index.js';
-import { DEFAULT_SETTINGS, type ClaimSnapshot, type Rating } from '../../shared/model/index.js';
+import { DEFAULT_SETTINGS, type ClaimSnapshot, type LiveRound, type LiveState, type Rating, type Vote } from '../../shared/model/index.js';
 import { assertProperty } from '../helpers/fast-check-seed.js';
 import { exportErrors, validateExport } from '../helpers/export-schema.js';
 import { checkClaimReview } from './claim-review-checks.js';
@@ -57,6 +58,35 @@ const rating: fc.Arbitrary<Rating> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom<Rating[]>(1, 2, 3, 4, 5, 'unverifiable') },
 );
 
+const confidence = fc.constantFrom('low' as const, 'medium' as const, 'high' as const);
+
+/** A live review over picks of claim ids and reviewers (mapped once those are known). */
+const liveArb = fc.option(
+  fc.record({
+    status: fc.constantFrom('active' as const, 'ended' as const),
+    facilitator: fc.constantFrom<(string | null)[]>('owner', 'u0', 'stranger', '', null),
+    agenda: fc.array(fc.nat(), { maxLength: 6 }),
+    timeSpent: fc.array(fc.record({ pick: fc.nat(), ms: fc.nat({ max: 10_000_000 }) }), { maxLength: 4 }),
+    focus: fc.option(fc.nat(), { nil: null }),
+    focusSince: fc.option(epoch, { nil: null }),
+    startedAt: fc.option(epoch, { nil: null }),
+    endedAt: fc.option(epoch, { nil: null }),
+    rounds: fc.array(
+      fc.record({
+        pick: fc.nat(),
+        openedAt: epoch,
+        revealedAt: fc.option(epoch, { nil: null }),
+        voters: fc.array(
+          fc.record({ who: fc.nat(), rating, confidence, at: epoch, rationale: fc.option(unicode(20), { nil: undefined }), reason: fc.option(unicode(20), { nil: undefined }) }),
+          { maxLength: 5 },
+        ),
+      }),
+      { maxLength: 4 },
+    ),
+  }),
+  { nil: null },
+);
+
 const inputArb: fc.Arbitrary<ExportInput> = fc
   .record({
     claims: claimsArb,
@@ -72,16 +102,46 @@ const inputArb: fc.Arbitrary<ExportInput> = fc
   })
   .chain((base) =>
     fc
-      .array(
-        fc.record({
-          votes: fc.array(fc.record({ pick: fc.nat(), rating, confidence: fc.constantFrom('low' as const, 'medium' as const, 'high' as const), at: epoch, rationale: fc.option(unicode(40), { nil: undefined }) }), { maxLength: 10 }),
-          notes: fc.array(fc.record({ pick: fc.nat(), body: unicode(60), at: epoch, deleted: fc.boolean(), url: fc.webUrl({ withQueryParameters: true, withFragments: true }) }), { maxLength: 3 }),
-          name: unicode(20),
-        }),
-        { minLength: base.reviewerCount, maxLength: base.reviewerCount },
+      .tuple(
+        fc.array(
+          fc.record({
+            votes: fc.array(fc.record({ pick: fc.nat(), rating, confidence, at: epoch, rationale: fc.option(unicode(40), { nil: undefined }), reason: fc.option(unicode(20), { nil: undefined }) }), { maxLength: 10 }),
+            notes: fc.array(fc.record({ pick: fc.nat(), body: unicode(60), at: epoch, deleted: fc.boolean(), url: fc.webUrl({ withQueryParameters: true, withFragments: true }) }), { maxLength: 3 }),
+            name: unicode(20),
+          }),
+          { minLength: base.reviewerCount, maxLength: base.reviewerCount },
+        ),
+        liveArb,
       )
-      .map((reviewers): ExportInput => {
+      .map(([reviewers, l]): ExportInput => {
         const claimIds = base.claims.map((c) => c.id).concat(['missing']);
+        const claimAt = (pick: number): string => claimIds[pick % claimIds.length]!;
+        let live: LiveState | null = null;
+        if (l !== null) {
+          const rounds: Record<string, LiveRound> = {};
+          for (const r of l.rounds) {
+            // u<reviewerCount> is a voter who has left the board since.
+            const votes: Record<string, Vote> = {};
+            for (const v of r.voters) {
+              const { who, rating: vr, confidence: vc, at, rationale, reason } = v;
+              votes[`u${who % (base.reviewerCount + 1)}`] = { rating: vr, confidence: vc, at, ...(rationale !== undefined ? { rationale } : {}), ...(reason !== undefined ? { reason } : {}) };
+            }
+            const voted = Object.fromEntries(Object.entries(votes).map(([u, v]) => [u, v.at]));
+            rounds[claimAt(r.pick)] = { openedAt: r.openedAt, revealedAt: r.revealedAt, voted, votes: r.revealedAt === null ? null : votes };
+          }
+          live = {
+            status: l.status,
+            facilitatorId: l.facilitator,
+            agenda: [...new Set(l.agenda.map(claimAt))],
+            focus: l.focus === null ? null : claimAt(l.focus),
+            focusSince: l.focusSince,
+            startedAt: l.startedAt,
+            endedAt: l.endedAt,
+            timer: null,
+            timeSpent: Object.fromEntries(l.timeSpent.map((t) => [claimAt(t.pick), t.ms])),
+            rounds,
+          };
+        }
         return {
           boardId: 'b1',
           board: {
@@ -106,6 +166,7 @@ const inputArb: fc.Arbitrary<ExportInput> = fc
               confidence: v.confidence,
               at: v.at,
               ...(v.rationale !== undefined ? { rationale: v.rationale } : {}),
+              ...(v.reason !== undefined ? { reason: v.reason } : {}),
             })),
             notes: r.notes.map((n, k) => ({
               id: `n${k}`,
@@ -117,6 +178,8 @@ const inputArb: fc.Arbitrary<ExportInput> = fc
             stateVector: new Uint8Array([1, i, 1]),
           })),
           members: reviewers.map((r, i) => ({ userId: `u${i}`, name: r.name, role: 'reviewer' })),
+          live,
+          liveStateVector: live === null ? null : new Uint8Array([1, 30, 4]),
         };
       }),
   );

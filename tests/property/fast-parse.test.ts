@@ -27,6 +27,7 @@ const voteLike = fc.record(
     rating: maybe(fc.constantFrom(1, 2, 3, 4, 5, 'unverifiable')),
     confidence: maybe(fc.constantFrom('low', 'medium', 'high')),
     rationale: maybe(fc.string({ maxLength: 10 })).chain((v) => fc.constantFrom(v, 'y'.repeat(2_000), 'y'.repeat(2_001))),
+    reason: maybe(fc.string({ maxLength: 10 })).chain((v) => fc.constantFrom(v, 'z'.repeat(2_000), 'z'.repeat(2_001))),
     at: maybe(fc.integer({ min: 0, max: 2e12 })),
     extra: anything,
   },

@@ -2,6 +2,7 @@
  * REST client for /api. The bearer token lives in localStorage so a reload (or an offline
  * start) keeps the user signed in. Errors come back as thrown ApiError with the server's code.
  */
+import type { LiveState } from '../../../shared/model/live.js';
 import type { Role } from '../../../shared/protocol/roles.js';
 
 const TOKEN_KEY = 'claimboard.token';
@@ -191,4 +192,36 @@ export const boardAdmin = {
   removeMember: (boardId: string, userId: string) =>
     request<void>('DELETE', `${boardPath(boardId)}/members/${encodeURIComponent(userId)}`),
   audit: (boardId: string) => request<{ audit: AuditEntry[] }>('GET', `${boardPath(boardId)}/audit`),
+};
+
+// ---- live review ----
+
+/** The server's answer to every live-review action; the live doc carries the change itself. */
+export interface LiveAnswer {
+  live: LiveState;
+  /** Server epoch ms when the answer was made. */
+  now: number;
+}
+
+/**
+ * The live-review routes. Each call is only the acknowledgement: the new state reaches
+ * every client (this one included) through the board's live document.
+ */
+export const liveApi = {
+  /** Server epoch ms (no auth), for the clock-offset estimate. */
+  time: () => request<{ now: number }>('GET', '/api/time'),
+  state: (boardId: string) => request<LiveAnswer>('GET', `${boardPath(boardId)}/live`),
+  start: (boardId: string, agenda?: string[]) =>
+    request<LiveAnswer>('POST', `${boardPath(boardId)}/live`, agenda ? { agenda } : {}),
+  update: (boardId: string, change: { focus?: string | null; facilitatorId?: string; agenda?: string[] }) =>
+    request<LiveAnswer>('PATCH', `${boardPath(boardId)}/live`, change),
+  openRound: (boardId: string, claimId: string) => request<LiveAnswer>('POST', `${boardPath(boardId)}/live/rounds`, { claimId }),
+  reveal: (boardId: string, claimId: string) =>
+    request<LiveAnswer>('POST', `${boardPath(boardId)}/live/rounds/${encodeURIComponent(claimId)}/reveal`),
+  startTimer: (boardId: string, claimId: string, seconds: number) =>
+    request<LiveAnswer>('PUT', `${boardPath(boardId)}/live/timer`, { claimId, seconds }),
+  stopTimer: (boardId: string) => request<LiveAnswer>('DELETE', `${boardPath(boardId)}/live/timer`),
+  end: (boardId: string) => request<LiveAnswer>('POST', `${boardPath(boardId)}/live/end`),
+  /** The end-of-review summary; its shape is read defensively (see live-summary.ts). */
+  summary: (boardId: string) => request<{ summary: unknown; now: number }>('GET', `${boardPath(boardId)}/live/summary`),
 };

@@ -12,6 +12,7 @@ import { createSubscriber } from 'svelte/reactivity';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { boardConsensus, type BoardConsensus, type ClaimConsensus } from '../../../../shared/consensus/index.js';
+import { readLive, sealedClaims, type LiveRound, type LiveState } from '../../../../shared/model/live.js';
 import {
   addClaim,
   addNote,
@@ -26,7 +27,9 @@ import {
   randomId,
   readBoard,
   readReviewer,
+  readVotes,
   resolveThread,
+  reviewerTypes,
   setClaimStatus,
   splitClaim,
   suggestionDecisionKey,
@@ -42,11 +45,14 @@ import {
   type ReviewerSnapshot,
   type SuggestionEntry,
   type VoteEntry,
+  VoteSchema,
 } from '../../../../shared/model/index.js';
-import { boardDocKey, parseDocKey, reviewerDocKey } from '../../../../shared/protocol/doc-keys.js';
+import { boardDocKey, liveDocKey, parseDocKey, reviewerDocKey, sealedDocKey } from '../../../../shared/protocol/doc-keys.js';
 import type { Role } from '../../../../shared/protocol/roles.js';
 import { BoardConnection, type ClientSocket } from '../sync/board-connection.js';
-import { cacheBoard, forgetBoard, members as fetchMembers, type BoardInfo, type User } from '../api.js';
+import { ServerClock } from '../sync/server-clock.js';
+import { ApiError, cacheBoard, forgetBoard, liveApi, members as fetchMembers, type BoardInfo, type User } from '../api.js';
+import { computeSummary, type LiveSummary } from './live-summary.js';
 import { wireParser } from '../../../../shared/protocol/wire.js';
 
 /** Origin of every transaction this client makes. */
@@ -57,7 +63,28 @@ export interface PresencePeer {
   userId: string;
   name: string;
   claimId: string | null;
+  /** Whether their view follows the live review's facilitator (absent: not said). */
+  following: boolean | null;
 }
+
+/** Someone taking part in the live review: present now, or the facilitator (even when away). */
+export interface LiveParticipant {
+  userId: string;
+  name: string;
+  self: boolean;
+  present: boolean;
+  facilitator: boolean;
+  following: boolean | null;
+}
+
+/** The live-review actions, named so a view can show which one is under way. */
+export type LiveAction = 'start' | 'focus' | 'round' | 'reveal' | 'timer' | 'handover' | 'end';
+
+/** How often the clock offset is estimated again while a review runs (clocks drift, sleep, jump). */
+const CLOCK_RESYNC_MS = 60_000;
+/** Retries of a held (SEALED) doc whose claim this client already sees revealed. */
+const HELD_RETRY_MS = 250;
+const HELD_RETRY_MAX = 6;
 
 export interface SinceLastVisit {
   /** Epoch ms of the previous visit, null on a first visit. */
@@ -71,15 +98,22 @@ export interface PendingSuggestion extends SuggestionEntry {
   reviewerId: string;
 }
 
+type SubscriberKind = 'board' | 'reviewers' | 'live' | 'review';
+
 export type ClaimFilter = 'all' | 'todo' | 'contested' | 'noquorum' | 'accepted' | 'proposed' | 'rejected';
 
 const lastVisitKey = (userId: string, boardId: string) => `claimboard.lastVisit.${userId}.${boardId}`;
 const namesKey = (boardId: string) => `claimboard.names.${boardId}`;
+const followKey = (boardId: string) => `claimboard.follow.${boardId}`;
 
 export class BoardState {
   readonly boardId: string;
   readonly user: User;
   readonly boardDoc = new Y.Doc();
+  /** The live review (server-written, read-only here). */
+  #liveDoc = new Y.Doc();
+  /** This user's sealed votes (only they and the server read it); null for viewers. */
+  #sealedDoc: Y.Doc | null = null;
   #reviewerDocs = new Map<string, Y.Doc>();
   #persistence: IndexeddbPersistence[] = [];
   /** Doc keys already loading or attached (a join and a refresh may list the same key). */
@@ -91,7 +125,26 @@ export class BoardState {
   #subscribeBoard = this.#subscriber('board');
   #subscribeReviewers = this.#subscriber('reviewers');
   #subscribeLive = this.#subscriber('live');
-  #notify: Record<'board' | 'reviewers' | 'live', (() => void) | null> = { board: null, reviewers: null, live: null };
+  /** The live review doc and this user's sealed doc. */
+  #subscribeReview = this.#subscriber('review');
+  #notify: Record<SubscriberKind, (() => void) | null> = { board: null, reviewers: null, live: null, review: null };
+  #clockOffset = $state(0);
+  #clockRtt = $state<number | null>(null);
+  #clock = new ServerClock(
+    async () => (await liveApi.time()).now,
+    (e) => {
+      this.#clockOffset = e.offset;
+      this.#clockRtt = e.rtt;
+    },
+  );
+  #clockTimer: ReturnType<typeof setInterval> | null = null;
+  #following = $state(true);
+  #liveBusy = $state<LiveAction | null>(null);
+  #liveError = $state<string | null>(null);
+  /** Claims sealed when the live doc was last read: one that leaves the set was revealed. */
+  #lastSealed = new Set<string>();
+  #heldRetries = 0;
+  #heldTimer: ReturnType<typeof setTimeout> | null = null;
   #info = $state<BoardInfo>() as BoardInfo;
   #names = $state<Record<string, string>>({});
   #lastError = $state<string | null>(null);
@@ -118,7 +171,9 @@ export class BoardState {
       this.#names = {};
     }
     this.#names[user.id] = user.name;
+    this.#following = localStorage.getItem(followKey(info.id)) !== 'false';
     this.boardDoc.on('update', this.#boardChanged);
+    this.#liveDoc.on('update', this.#liveDocChanged);
     this.#socket = io({ parser: wireParser, auth: { token }, autoConnect: false, transports: ['websocket'] }) as ClientSocket;
     this.#conn = new BoardConnection(this.#socket, info.id, {
       onStatus: this.#changed,
@@ -127,6 +182,8 @@ export class BoardState {
         cacheBoard(user.id, this.#info);
         void this.#attachDocs(join.docs);
         void this.#refreshNames();
+        // Back online: the clock may have jumped or drifted meanwhile.
+        if (readLive(this.#liveDoc).status === 'active') void this.#clock.sync();
         this.#changed();
       },
       // A new role arrives through the re-join BoardConnection makes (onJoin above).
@@ -143,15 +200,23 @@ export class BoardState {
         this.#membershipVersion++;
       },
       onError: (e) => {
+        if (e.code === 'SEALED') {
+          this.#onSealedRefusal();
+          return;
+        }
         this.#lastError = e.message;
         this.#changed();
       },
     });
     this.#conn.awareness.setLocalStateField('user', { id: user.id, name: user.name });
     this.#conn.awareness.setLocalStateField('claimId', null);
+    this.#conn.awareness.setLocalStateField('following', this.#following);
     this.#conn.awareness.on('change', this.#changed);
     window.addEventListener('online', this.#goOnline);
     window.addEventListener('offline', this.#goOffline);
+    this.#clockTimer = setInterval(() => {
+      if (this.#online && readLive(this.#liveDoc).status === 'active') void this.#clock.sync(3);
+    }, CLOCK_RESYNC_MS);
     void this.#start();
   }
 
@@ -161,8 +226,11 @@ export class BoardState {
     // for `loaded`, so it is not reported before the stored docs are attached.
     if (this.#online && !this.#destroyed && !this.#removed) this.#socket.connect();
     await this.#attachDocs(this.#info.docs);
-    // Our own reviewer doc exists even before the server lists it (a first, offline visit).
-    if (this.canVote) await this.#attachDocs([reviewerDocKey(this.boardId, this.user.id)]);
+    // Our own reviewer and sealed docs and the live doc exist even before the server lists
+    // them (a first, offline visit); the sealed doc is never in `board:docs` pushes.
+    const own = [liveDocKey(this.boardId)];
+    if (this.canVote) own.push(reviewerDocKey(this.boardId, this.user.id), sealedDocKey(this.boardId, this.user.id));
+    await this.#attachDocs(own);
     this.#loaded = true;
     this.#changed();
     const w = this.#loadedWaiters;
@@ -181,7 +249,15 @@ export class BoardState {
         this.#attaching.add(key);
         let doc: Y.Doc;
         if (parsed.kind === 'board') doc = this.boardDoc;
-        else {
+        else if (parsed.kind === 'live') doc = this.#liveDoc;
+        else if (parsed.kind === 'sealed') {
+          // Only our own sealed doc is ours to read; the server never lists another's.
+          if (parsed.userId !== this.user.id) return;
+          doc = new Y.Doc();
+          this.#sealedDoc = doc;
+          doc.on('update', this.#reviewChanged);
+          this.#reviewChanged();
+        } else {
           doc = new Y.Doc();
           const userId = parsed.userId;
           this.#reviewerDocs.set(userId, doc);
@@ -221,7 +297,7 @@ export class BoardState {
     this.#membershipVersion++;
   }
 
-  #subscriber(kind: 'board' | 'reviewers' | 'live'): () => void {
+  #subscriber(kind: SubscriberKind): () => void {
     return createSubscriber((update) => {
       this.#notify[kind] = update;
       return () => {
@@ -231,6 +307,52 @@ export class BoardState {
   }
 
   #boardChanged = (): void => this.#notify.board?.();
+  #reviewChanged = (): void => this.#notify.review?.();
+  #liveDocChanged = (): void => {
+    this.#notify.review?.();
+    const live = readLive(this.#liveDoc);
+    const sealed = sealedClaims(live);
+    const revealed = [...this.#lastSealed].some((c) => !sealed.has(c));
+    this.#lastSealed = sealed;
+    // A vote the server held back (SEALED) goes out once its round is revealed.
+    if (revealed && this.#conn.held.size > 0) {
+      this.#heldRetries = 0;
+      this.#conn.retryHeld();
+    }
+    if (live.status === 'active' && this.#online && this.#clock.stale(CLOCK_RESYNC_MS)) void this.#clock.sync();
+  };
+
+  /**
+   * The server refused a public vote on a sealed claim (cast just as the round opened, or
+   * offline): the connection holds our reviewer doc until the reveal. The vote itself
+   * belongs in the round, so it is copied into the sealed doc. A refusal for a claim this
+   * client already sees revealed means the server had not unsealed it yet when the
+   * retry arrived: try again shortly.
+   */
+  #onSealedRefusal(): void {
+    const live = readLive(this.#liveDoc);
+    const sealed = sealedClaims(live);
+    const mine = this.#reviewerDocs.get(this.user.id);
+    let sealedHere = false;
+    if (mine && this.#sealedDoc) {
+      const inSealed = new Map(readVotes(this.#sealedDoc).map((v) => [v.claimId, v]));
+      for (const { claimId, ...vote } of readVotes(mine)) {
+        const round = live.rounds[claimId];
+        if (!sealed.has(claimId) || !round) continue;
+        sealedHere = true;
+        if (vote.at + this.#clockOffset < round.openedAt) continue;
+        const prev = inSealed.get(claimId);
+        if (!prev || prev.at < vote.at) castVote(this.#sealedDoc, claimId, vote, LOCAL);
+      }
+    }
+    if (!sealedHere && this.#heldTimer === null && this.#heldRetries < HELD_RETRY_MAX) {
+      const wait = HELD_RETRY_MS * 2 ** this.#heldRetries++;
+      this.#heldTimer = setTimeout(() => {
+        this.#heldTimer = null;
+        this.#conn.retryHeld();
+      }, wait);
+    }
+  }
   /** Reviewer docs changed since their snapshot was last read (re-read only those). */
   #dirtyReviewers = new Set<string>();
   /** Snapshots per reviewer doc, kept between recomputations. */
@@ -325,11 +447,13 @@ export class BoardState {
       const user = (state as { user?: { id?: unknown; name?: unknown } }).user;
       if (typeof user?.id !== 'string') continue;
       const claimId = (state as { claimId?: unknown }).claimId;
+      const following = (state as { following?: unknown }).following;
       out.push({
         clientId,
         userId: user.id,
         name: typeof user.name === 'string' ? user.name : 'someone',
         claimId: typeof claimId === 'string' ? claimId : null,
+        following: typeof following === 'boolean' ? following : null,
       });
     }
     out.sort((a, b) => a.clientId - b.clientId);
@@ -339,12 +463,143 @@ export class BoardState {
       prev.length === out.length &&
       out.every((p, i) => {
         const q = prev[i];
-        return q !== undefined && p.clientId === q.clientId && p.userId === q.userId && p.name === q.name && p.claimId === q.claimId;
+        return (
+          q !== undefined &&
+          p.clientId === q.clientId &&
+          p.userId === q.userId &&
+          p.name === q.name &&
+          p.claimId === q.claimId &&
+          p.following === q.following
+        );
       });
     if (same) return prev;
     this.#peerList = out;
     return out;
   });
+
+  // ---- live review: reactive views ----
+
+  #live: LiveState = $derived.by(() => {
+    this.#subscribeReview();
+    return readLive(this.#liveDoc);
+  });
+  #sealedSet: Set<string> = $derived(sealedClaims(this.#live));
+  #sealedVotes: Map<string, VoteEntry> = $derived.by(() => {
+    this.#subscribeReview();
+    const doc = this.#sealedDoc;
+    return doc ? new Map(readVotes(doc).map((v) => [v.claimId, v])) : new Map();
+  });
+
+  /** Present users (this one first) and the facilitator even when away, facilitator marked. */
+  #participants: LiveParticipant[] = $derived.by(() => {
+    const live = this.#live;
+    const out = new Map<string, LiveParticipant>();
+    out.set(this.user.id, {
+      userId: this.user.id,
+      name: this.user.name,
+      self: true,
+      present: true,
+      facilitator: live.facilitatorId === this.user.id,
+      following: this.#following,
+    });
+    for (const p of this.#peers) {
+      const prev = out.get(p.userId);
+      // One person on two devices: following if any of them follows.
+      if (prev) prev.following = prev.self ? prev.following : Boolean(prev.following) || Boolean(p.following);
+      else
+        out.set(p.userId, {
+          userId: p.userId,
+          name: p.name,
+          self: false,
+          present: true,
+          facilitator: live.facilitatorId === p.userId,
+          following: p.following,
+        });
+    }
+    if (live.facilitatorId !== null && !out.has(live.facilitatorId)) {
+      out.set(live.facilitatorId, {
+        userId: live.facilitatorId,
+        name: this.nameOf(live.facilitatorId),
+        self: false,
+        present: false,
+        facilitator: true,
+        following: null,
+      });
+    }
+    return [...out.values()];
+  });
+
+  /** The live review as the server last wrote it ('none' before any was started). */
+  get live(): LiveState {
+    return this.#live;
+  }
+  get liveActive(): boolean {
+    return this.#live.status === 'active';
+  }
+  /** This user steers the running review. */
+  get isFacilitator(): boolean {
+    return this.#live.status === 'active' && this.#live.facilitatorId === this.user.id;
+  }
+  /** Owners and editors may start a review and be handed the facilitation. */
+  get canFacilitate(): boolean {
+    return this.canEdit;
+  }
+  get participants(): LiveParticipant[] {
+    return this.#participants;
+  }
+  /** Whether this device's view follows the facilitator's focus (on by default, per device). */
+  get following(): boolean {
+    return this.#following;
+  }
+  setFollowing(on: boolean): void {
+    this.#following = on;
+    localStorage.setItem(followKey(this.boardId), String(on));
+    this.#conn.awareness.setLocalStateField('following', on);
+  }
+  /** Server epoch ms minus this device's, estimated NTP-style (0 until the first estimate). */
+  get clockOffset(): number {
+    return this.#clockOffset;
+  }
+  /** Round trip of the sample behind the offset; null before the first estimate. */
+  get clockRtt(): number | null {
+    return this.#clockRtt;
+  }
+  /** Server epoch ms now (not reactive: read it from a ticking view). */
+  serverNow(): number {
+    return Date.now() + this.#clockOffset;
+  }
+  /** The live-review action waiting for the server's answer, if any. */
+  get liveBusy(): LiveAction | null {
+    return this.#liveBusy;
+  }
+  get liveError(): string | null {
+    return this.#liveError;
+  }
+  clearLiveError(): void {
+    this.#liveError = null;
+  }
+  round(claimId: string | null): LiveRound | undefined {
+    return claimId === null ? undefined : this.#live.rounds[claimId];
+  }
+  /** A round is open on the claim and not revealed: votes on it are sealed. */
+  isSealed(claimId: string | null): boolean {
+    return claimId !== null && this.#sealedSet.has(claimId);
+  }
+  /** This user's own sealed vote on a claim (nobody else can read it). */
+  sealedVote(claimId: string): VoteEntry | undefined {
+    return this.#sealedVotes.get(claimId);
+  }
+  /**
+   * The reason a reviewer gave for changing their vote after a reveal. Read from the doc
+   * itself: the shared snapshot readers keep only the fields every client knows.
+   */
+  reasonOf(userId: string, claimId: string): string | undefined {
+    void this.#reviewers; // re-read when reviewer docs change
+    const doc = this.#reviewerDocs.get(userId);
+    if (!doc) return undefined;
+    const v = VoteSchema.safeParse(reviewerTypes(doc).votes.get(claimId));
+    return v.success ? v.data.reason : undefined;
+  }
 
   get loaded(): boolean {
     return this.#loaded;
@@ -516,11 +771,25 @@ export class BoardState {
     return r;
   }
 
-  vote(claimId: string, rating: Rating, confidence: Confidence, rationale?: string): ModelResult<unknown> {
+  /**
+   * Casts (or changes) this user's vote. While a sealed round is open on the claim it goes
+   * to the sealed doc, which nobody else reads; after the reveal a change is round 2 and
+   * may carry a reason.
+   */
+  vote(claimId: string, rating: Rating, confidence: Confidence, rationale?: string, reason?: string): ModelResult<unknown> {
     const doc = this.#myDoc();
     if (!doc) return { ok: false, error: { code: 'BAD_REQUEST', message: this.voteBlockedReason ?? 'not ready' } };
+    // The live doc itself, not the derived view: a method may run outside any reactive reader.
+    const live = readLive(this.#liveDoc);
+    const round = live.rounds[claimId];
+    const sealed = round !== undefined && round.revealedAt === null;
+    const target = sealed ? this.#sealedDoc : doc;
+    if (!target) return this.#report({ ok: false, error: { code: 'BAD_REQUEST', message: 'the sealed round is not ready yet; try again' } });
     const text = rationale?.trim();
-    return this.#report(castVote(doc, claimId, { rating, confidence, rationale: text ? text : undefined, at: Date.now() }, LOCAL));
+    const why = round?.revealedAt != null ? reason?.trim() : undefined;
+    return this.#report(
+      castVote(target, claimId, { rating, confidence, rationale: text ? text : undefined, reason: why ? why : undefined, at: Date.now() }, LOCAL),
+    );
   }
 
   addNote(claimId: string, body: string, evidence: Evidence[] = [], replyTo?: string): ModelResult<unknown> {
@@ -636,6 +905,109 @@ export class BoardState {
     return this.#report(splitClaim(this.boardDoc, { id: claimId, parts: withSpans, by: this.user.id, at: Date.now() }, LOCAL));
   }
 
+  // ---- live review: actions (REST; the change itself arrives through the live doc) ----
+
+  async #liveAction(action: LiveAction, run: () => Promise<unknown>): Promise<boolean> {
+    this.#liveBusy = action;
+    this.#liveError = null;
+    try {
+      await run();
+      return true;
+    } catch (e) {
+      this.#liveError =
+        e instanceof ApiError ? e.message : this.#online ? 'The server did not answer; try again.' : 'The live review needs a connection to the server.';
+      return false;
+    } finally {
+      if (this.#liveBusy === action) this.#liveBusy = null;
+    }
+  }
+
+  /**
+   * The default agenda, as the server computes it: the most contested claims first (lowest
+   * agreement), then those without quorum (fewest votes first), then the rest in board order.
+   */
+  defaultAgenda(): string[] {
+    const rank = (id: string): [number, number] => {
+      const c = this.#consensus.claims.get(id);
+      if (!c) return [2, 0];
+      if (c.verdict === 'contested') return [0, c.consensus ?? 0];
+      if (c.verdict === 'insufficient') return [1, c.n];
+      return [2, 0];
+    };
+    return this.#board.claims
+      .filter((c) => c.status !== 'rejected')
+      .map((c, i) => ({ id: c.id, i, r: rank(c.id) }))
+      .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
+      .map((x) => x.id);
+  }
+
+  /** Starts a review with this user as facilitator; without an agenda the server orders it. */
+  startLive(agenda?: string[]): Promise<boolean> {
+    void this.#clock.sync();
+    return this.#liveAction('start', () => liveApi.start(this.boardId, agenda));
+  }
+  focusOn(claimId: string | null): Promise<boolean> {
+    return this.#liveAction('focus', () => liveApi.update(this.boardId, { focus: claimId }));
+  }
+  /** Moves the focus along the agenda; off the agenda, "next" starts at its first claim. */
+  stepAgenda(delta: 1 | -1): Promise<boolean> {
+    const { agenda, focus } = this.#live;
+    const i = focus === null ? -1 : agenda.indexOf(focus);
+    const j = i < 0 ? (delta > 0 ? 0 : agenda.length - 1) : i + delta;
+    const next = agenda[j];
+    if (next === undefined) return Promise.resolve(false);
+    return this.focusOn(next);
+  }
+  openRound(claimId: string): Promise<boolean> {
+    return this.#liveAction('round', () => liveApi.openRound(this.boardId, claimId));
+  }
+  reveal(claimId: string): Promise<boolean> {
+    return this.#liveAction('reveal', () => liveApi.reveal(this.boardId, claimId));
+  }
+  startTimer(claimId: string, seconds: number): Promise<boolean> {
+    return this.#liveAction('timer', () => liveApi.startTimer(this.boardId, claimId, seconds));
+  }
+  stopTimer(): Promise<boolean> {
+    return this.#liveAction('timer', () => liveApi.stopTimer(this.boardId));
+  }
+  /** Hands the facilitation to another owner or editor (or takes it, for an owner). */
+  handOver(userId: string): Promise<boolean> {
+    return this.#liveAction('handover', () => liveApi.update(this.boardId, { facilitatorId: userId }));
+  }
+  endLive(): Promise<boolean> {
+    return this.#liveAction('end', () => liveApi.end(this.boardId));
+  }
+
+  /** Current votes on a claim by user id (rating only), for round movement. */
+  currentRatings(claimId: string): Map<string, Rating> {
+    const out = new Map<string, Rating>();
+    for (const v of this.votesOn(claimId)) out.set(v.userId, v.rating);
+    return out;
+  }
+
+  /** The summary computed from the docs this client holds. */
+  localSummary(): LiveSummary {
+    return computeSummary({
+      live: this.#live,
+      claims: this.#board.claims,
+      consensus: this.#consensus,
+      currentVotes: (id) => this.currentRatings(id),
+      now: this.serverNow(),
+    });
+  }
+
+  /**
+   * The server's end-of-review summary (GET …/live/summary), to lay over the local one
+   * with mergeServerSummary; null when the route is missing or unreachable.
+   */
+  async fetchServerSummary(): Promise<unknown> {
+    try {
+      return (await liveApi.summary(this.boardId)).summary ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   /** Tells the others which claim this user is looking at. */
   look(claimId: string | null): void {
     this.#conn.awareness.setLocalStateField('claimId', claimId);
@@ -655,11 +1027,15 @@ export class BoardState {
     window.removeEventListener('online', this.#goOnline);
     window.removeEventListener('offline', this.#goOffline);
     if (this.#reviewerTimer !== null) clearTimeout(this.#reviewerTimer);
+    if (this.#clockTimer !== null) clearInterval(this.#clockTimer);
+    if (this.#heldTimer !== null) clearTimeout(this.#heldTimer);
     this.#conn.destroy();
     this.#socket.close();
     for (const p of this.#persistence) void p.destroy();
     this.boardDoc.destroy();
     for (const d of this.#reviewerDocs.values()) d.destroy();
+    this.#liveDoc.destroy();
+    this.#sealedDoc?.destroy();
   }
 }
 

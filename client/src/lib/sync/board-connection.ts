@@ -2,8 +2,9 @@
  * BoardConnection: keeps a board's Y.Docs in sync with the server over Socket.IO
  * (PROTOCOL.md). Works in the browser and in Node (tests, bots); no DOM APIs.
  *
- * - join → for each attached doc: send step 1 (the ack carries the server's step 2),
- *   answer the server's step 1 with a step 2, then stream local updates.
+ * - join → one `sync:open` for every attached doc (docs attached later in one tick share
+ *   one too): the ack carries, per doc, the server's step 2 and its state vector; we
+ *   answer with a step 2 of whatever the server lacks, then stream local updates.
  * - Local updates are sent only while joined; anything made offline or unacknowledged is
  *   carried by the state-vector exchange after every (re)connect, so nothing is lost.
  * - `saved` is true when every local change has been acknowledged as stored.
@@ -16,6 +17,7 @@ import type {
   ClientToServerEvents,
   JoinResult,
   ServerToClientEvents,
+  SyncOpenResult,
   WireBytes,
 } from '../../../../shared/protocol/events.js';
 import { decodeSync, encodeSync, SyncType } from '../../../../shared/protocol/sync-codec.js';
@@ -51,6 +53,8 @@ export class BoardConnection {
   #dirty = new Set<string>();
   #events: BoardConnectionEvents;
   #waiters: Array<() => void> = [];
+  /** Docs whose local changes the server holds back for now (SEALED). */
+  readonly #held = new Set<string>();
   #destroyed = false;
 
   constructor(socket: ClientSocket, boardId: string, events: BoardConnectionEvents = {}, awarenessDoc?: Y.Doc) {
@@ -109,6 +113,18 @@ export class BoardConnection {
     if (this.connected) void this.#syncDoc(docKey);
   }
 
+  /** Docs with local changes the server refused for now (a sealed round). */
+  get held(): ReadonlySet<string> {
+    return this.#held;
+  }
+
+  /** Runs the state exchange again for held docs (call it after a reveal). */
+  retryHeld(): void {
+    const keys = [...this.#held];
+    this.#held.clear();
+    if (this.connected) for (const k of keys) void this.#syncDoc(k);
+  }
+
   doc(docKey: string): Y.Doc | undefined {
     return this.#docs.get(docKey);
   }
@@ -141,7 +157,13 @@ export class BoardConnection {
         this.#events.onError?.({ ...res.error, docKey });
         // Refused for a reason a fresh exchange can cure (missing dependencies, a restart):
         // run the state-vector exchange again; it carries whatever the server lacks.
-        if (res.error.code !== 'READ_ONLY' && res.error.code !== 'UPDATE_TOO_LARGE' && this.connected) {
+        if (res.error.code === 'SEALED') {
+          // A public vote on a claim under a sealed round: kept locally and sent again by
+          // `retry` once the round is revealed (the live doc says when).
+          this.#dirty.add(docKey);
+          this.#streaming.delete(docKey);
+          this.#held.add(docKey);
+        } else if (res.error.code !== 'READ_ONLY' && res.error.code !== 'UPDATE_TOO_LARGE' && this.connected) {
           this.#dirty.add(docKey);
           this.#streaming.delete(docKey);
           void this.#syncDoc(docKey);
@@ -183,19 +205,59 @@ export class BoardConnection {
     this.#status();
   };
 
+  /** Docs waiting for the next `sync:open`: every exchange of one tick goes in one frame. */
+  readonly #opening = new Set<string>();
+  #openQueued = false;
+
   async #syncDoc(docKey: string): Promise<void> {
-    const doc = this.#docs.get(docKey);
-    if (!doc) return;
-    const step1 = encodeSync(SyncType.Step1, Y.encodeStateVector(doc));
-    this.socket.emit('sync:message', { docKey, message: step1 }, (res: Ack<{ reply?: WireBytes }>) => {
+    if (!this.#docs.has(docKey)) return;
+    this.#opening.add(docKey);
+    if (this.#openQueued) return;
+    this.#openQueued = true;
+    queueMicrotask(this.#open);
+  }
+
+  /**
+   * The state exchange for every queued doc in one round trip [T3b]: our state vectors
+   * out; the server's missing content and its state vectors back; then what the server
+   * lacks (offline edits) goes out as step 2 for each doc we may write.
+   */
+  #open = (): void => {
+    this.#openQueued = false;
+    const keys = [...this.#opening].filter((k) => this.#docs.has(k));
+    this.#opening.clear();
+    if (keys.length === 0 || !this.socket.connected) return;
+    const docs = keys.map((docKey) => ({ docKey, stateVector: Y.encodeStateVector(this.#docs.get(docKey)!) }));
+    this.socket.emit('sync:open', { docs }, (res: Ack<{ docs: SyncOpenResult[] }>) => {
       if (!res.ok) {
-        this.#events.onError?.({ ...res.error, docKey });
+        this.#events.onError?.(res.error);
         return;
       }
-      if (res.value.reply) this.#applyServerMessage(docKey, bytes(res.value.reply));
-      this.#synced.add(docKey);
+      for (const r of res.value.docs) {
+        const doc = this.#docs.get(r.docKey);
+        if (!doc) continue;
+        if (!r.ok) {
+          this.#events.onError?.({ ...r.error, docKey: r.docKey });
+          continue;
+        }
+        Y.applyUpdate(doc, bytes(r.update), this);
+        this.#answerServerState(r.docKey, doc, bytes(r.stateVector));
+        this.#synced.add(r.docKey);
+      }
       this.#status();
     });
+  };
+
+  /** The server's state vector: send it what it lacks (our offline edits), then stream. */
+  #answerServerState(docKey: string, doc: Y.Doc, stateVector: Uint8Array): void {
+    // Held back by the server (a sealed round): stays dirty until `retryHeld`.
+    if (this.#held.has(docKey)) return;
+    if (this.#mayWrite(docKey)) {
+      const diff = Y.encodeStateAsUpdate(doc, stateVector);
+      if (diff.length > 2) this.#send(docKey, encodeSync(SyncType.Step2, diff));
+    }
+    this.#streaming.add(docKey);
+    this.#dirty.delete(docKey);
   }
 
   #onSyncMessage = ({ docKey, message }: { docKey: string; message: WireBytes }) => {
@@ -211,13 +273,7 @@ export class BoardConnection {
     if (!doc) return;
     const m = decodeSync(message);
     if (m.type === SyncType.Step1) {
-      // The server's state vector: answer with what it lacks (our offline edits).
-      if (this.#mayWrite(docKey)) {
-        const diff = Y.encodeStateAsUpdate(doc, m.payload);
-        if (diff.length > 2) this.#send(docKey, encodeSync(SyncType.Step2, diff));
-      }
-      this.#streaming.add(docKey);
-      this.#dirty.delete(docKey);
+      this.#answerServerState(docKey, doc, m.payload);
       this.#status();
       return;
     }

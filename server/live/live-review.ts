@@ -1,0 +1,329 @@
+/**
+ * Live review [L1–L9]: the facilitator's agenda and focus, sealed rounds with a reveal,
+ * shared timers and the end-of-review summary. The state lives in the board's live
+ * document, written here alone (server origin) and read by every member over either
+ * transport. Sealing rests on document authority, not on filtering frames:
+ * - a sealed vote goes to its author's sealed document, which nobody else may read (A7);
+ * - a write to a reviewer document that would set or delete the vote on a claim whose
+ *   round is sealed is refused with SEALED (L4), so no vote on it can leak that way;
+ * - the reveal copies the sealed votes, as the server, into the reviewers' documents and
+ *   into the round's record, then clears them from the sealed documents (L5).
+ */
+import type { Logger } from 'pino';
+import * as Y from 'yjs';
+import { boardConsensus } from '../../shared/consensus/index.js';
+import {
+  boardTypes,
+  moveFocus,
+  readBoard,
+  readLive,
+  readVotes,
+  sealedClaims,
+  writeLive,
+  writeRound,
+  type LiveState,
+  type Vote,
+} from '../../shared/model/index.js';
+import { VoteSchema } from '../../shared/model/schemas.js';
+import { boardDocKey, liveDocKey, parseDocKey, reviewerDocKey, sealedDocKey } from '../../shared/protocol/doc-keys.js';
+import { AppError, ErrorCode, fail, type Ack } from '../../shared/protocol/errors.js';
+import { canWriteBoard } from '../../shared/protocol/roles.js';
+import type { Access } from '../auth/access.js';
+import type { CommittedUpdate, DocRegistry } from '../docs/registry.js';
+import type { Store } from '../persistence/store.js';
+
+export class LiveReviewService {
+  /** boardId → claims under a sealed round, mirrored from the live doc (loaded lazily). */
+  readonly #sealed = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: DocRegistry,
+    private readonly access: Access,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {
+    registry.guardWrites((docKey, doc, update) => this.#guard(docKey, doc, update));
+    registry.onCommitted((u) => this.#afterCommit(u));
+  }
+
+  async state(boardId: string): Promise<LiveState> {
+    return this.registry.read(liveDocKey(boardId), readLive);
+  }
+
+  async start(boardId: string, userId: string, agenda?: string[]): Promise<LiveState> {
+    await this.#requireFacilitatorRole(boardId, userId);
+    const current = await this.state(boardId);
+    if (current.status === 'active') throw new AppError(ErrorCode.Conflict, 'a live review is already running on this board');
+    const claims = await this.#claimIds(boardId);
+    const order = agenda ? this.#checkAgenda(agenda, claims) : await this.defaultAgenda(boardId);
+    const now = this.now();
+    await this.#write(boardId, 'live review started', (doc, live) => {
+      writeLive(doc, {
+        status: 'active',
+        facilitatorId: userId,
+        agenda: order,
+        startedAt: now,
+        endedAt: null,
+        timer: null,
+        timeSpent: live.status === 'ended' ? live.timeSpent : {},
+      });
+      moveFocus(doc, { ...live, focus: null }, order[0] ?? null, now);
+    });
+    return this.state(boardId);
+  }
+
+  /**
+   * The default agenda: accepted and proposed claims, the most contested first (lowest
+   * consensus among those with quorum), then those without quorum (fewest votes first),
+   * then the rest in board order.
+   */
+  async defaultAgenda(boardId: string): Promise<string[]> {
+    const docKeys = await this.access.docsOf(boardId);
+    const board = await this.registry.read(boardDocKey(boardId), readBoard);
+    const ballots = await Promise.all(
+      docKeys.filter((k) => parseDocKey(k)?.kind === 'reviewer').map((k) => this.registry.read(k, (d) => ({ votes: readVotes(d) }))),
+    );
+    const claims = board.claims.filter((c) => c.status !== 'rejected');
+    const cons = boardConsensus(claims.map((c) => c.id), ballots, board.meta.settings);
+    const rank = (id: string): [number, number] => {
+      const c = cons.claims.get(id);
+      if (!c) return [2, 0];
+      if (c.verdict === 'contested') return [0, c.consensus ?? 0];
+      if (c.verdict === 'insufficient') return [1, c.n];
+      return [2, 0];
+    };
+    return claims
+      .map((c, i) => ({ id: c.id, i, r: rank(c.id) }))
+      .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
+      .map((x) => x.id);
+  }
+
+  async update(
+    boardId: string,
+    userId: string,
+    change: { focus?: string | null; facilitatorId?: string; agenda?: string[] },
+  ): Promise<LiveState> {
+    const live = await this.#requireActive(boardId);
+    const role = await this.access.roleOf(boardId, userId);
+    const isFacilitator = live.facilitatorId === userId;
+    // The facilitator steers; an owner may take over (or hand over) at any time.
+    if (!isFacilitator && role !== 'owner') throw new AppError(ErrorCode.Forbidden, 'only the facilitator steers the live review');
+    const claims = await this.#claimIds(boardId);
+    if (change.facilitatorId !== undefined) {
+      const next = await this.access.roleOf(boardId, change.facilitatorId);
+      if (!next || !canWriteBoard(next)) throw new AppError(ErrorCode.BadRequest, 'the facilitator must be an owner or editor of the board');
+    }
+    if (change.focus !== undefined && change.focus !== null && !claims.has(change.focus)) {
+      throw new AppError(ErrorCode.NotFound, 'no such claim');
+    }
+    const agenda = change.agenda ? this.#checkAgenda(change.agenda, claims) : undefined;
+    const now = this.now();
+    await this.#write(boardId, 'live review changed', (doc, cur) => {
+      if (change.facilitatorId !== undefined) writeLive(doc, { facilitatorId: change.facilitatorId });
+      if (agenda) writeLive(doc, { agenda });
+      if (change.focus !== undefined && change.focus !== cur.focus) moveFocus(doc, cur, change.focus, now);
+    });
+    return this.state(boardId);
+  }
+
+  /** Opens a sealed round on a claim: from now on votes on it reach their author only. */
+  async openRound(boardId: string, userId: string, claimId: string): Promise<LiveState> {
+    await this.#requireSteering(boardId, userId);
+    if (!(await this.#claimIds(boardId)).has(claimId)) throw new AppError(ErrorCode.NotFound, 'no such claim');
+    const now = this.now();
+    await this.#write(boardId, 'sealed round opened', (doc, live) => {
+      if (live.rounds[claimId]) throw new AppError(ErrorCode.Conflict, 'this claim already had its sealed round');
+      writeRound(doc, claimId, { openedAt: now, revealedAt: null, voted: {}, votes: null });
+    });
+    this.#sealedSet(boardId, await this.state(boardId));
+    // Votes already cast on the claim before the round count as cast: they are public
+    // already and stay in the reviewers' documents.
+    return this.state(boardId);
+  }
+
+  /**
+   * The reveal: every sealed vote on the claim, at once, into the round's record and into
+   * each reviewer's document (so consensus and export count them like any vote).
+   */
+  async reveal(boardId: string, userId: string, claimId: string): Promise<LiveState> {
+    await this.#requireSteering(boardId, userId);
+    const before = await this.state(boardId);
+    const round = before.rounds[claimId];
+    if (!round) throw new AppError(ErrorCode.NotFound, 'no sealed round on this claim');
+    if (round.revealedAt !== null) throw new AppError(ErrorCode.Conflict, 'this round was revealed already');
+    const members = await this.store.listMembers(boardId);
+    const votes: Record<string, Vote> = {};
+    for (const m of members) {
+      const key = sealedDocKey(boardId, m.userId);
+      const v = await this.registry.read(key, (d) => VoteSchema.safeParse(d.getMap('votes').get(claimId)));
+      if (v.success) votes[m.userId] = v.data;
+    }
+    const now = this.now();
+    // Unseal first, so the copies below pass the reviewer-doc guard.
+    await this.#write(boardId, 'sealed round revealed', (doc) => {
+      writeRound(doc, claimId, { ...round, revealedAt: now, votes });
+    });
+    this.#sealedSet(boardId, await this.state(boardId));
+    for (const [uid, vote] of Object.entries(votes)) {
+      await this.registry.transact(reviewerDocKey(boardId, uid), (d) => d.getMap('votes').set(claimId, vote), 'sealed vote revealed');
+      await this.registry.transact(sealedDocKey(boardId, uid), (d) => d.getMap('votes').delete(claimId), 'sealed vote revealed');
+    }
+    return this.state(boardId);
+  }
+
+  /** A shared countdown on a claim (server time); `seconds` null stops it. */
+  async timer(boardId: string, userId: string, claimId: string | null, seconds: number | null): Promise<LiveState> {
+    await this.#requireSteering(boardId, userId);
+    if (seconds === null || claimId === null) {
+      await this.#write(boardId, 'timer stopped', (doc) => writeLive(doc, { timer: null }));
+      return this.state(boardId);
+    }
+    if (!(await this.#claimIds(boardId)).has(claimId)) throw new AppError(ErrorCode.NotFound, 'no such claim');
+    const now = this.now();
+    const durationMs = Math.round(seconds * 1000);
+    await this.#write(boardId, 'timer started', (doc) =>
+      writeLive(doc, { timer: { claimId, startedAt: now, endsAt: now + durationMs, durationMs } }),
+    );
+    return this.state(boardId);
+  }
+
+  async end(boardId: string, userId: string): Promise<LiveState> {
+    await this.#requireSteering(boardId, userId);
+    const now = this.now();
+    await this.#write(boardId, 'live review ended', (doc, live) => {
+      moveFocus(doc, live, null, now);
+      writeLive(doc, { status: 'ended', endedAt: now, timer: null });
+    });
+    return this.state(boardId);
+  }
+
+  // ---- sealing ----
+
+  /** Claims sealed on a board right now (loads the live doc the first time). */
+  async sealed(boardId: string): Promise<Set<string>> {
+    const cached = this.#sealed.get(boardId);
+    if (cached) return cached;
+    return this.#sealedSet(boardId, await this.state(boardId));
+  }
+
+  #sealedSet(boardId: string, live: LiveState): Set<string> {
+    const s = sealedClaims(live);
+    this.#sealed.set(boardId, s);
+    return s;
+  }
+
+  /**
+   * [L4] Refuses a client's write to a reviewer doc that sets or deletes a vote on a sealed
+   * claim. Only while a round is sealed on the board is the update tried on a copy.
+   */
+  async #guard(docKey: string, doc: Y.Doc, update: Uint8Array): Promise<Ack<null> | null> {
+    const parsed = parseDocKey(docKey);
+    if (parsed?.kind !== 'reviewer') return null;
+    const sealed = await this.sealed(parsed.boardId);
+    if (sealed.size === 0) return null;
+    const copy = new Y.Doc({ gc: false });
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+    const touched = new Set<string>();
+    copy.getMap('votes').observe((ev) => {
+      for (const k of ev.keysChanged) touched.add(k);
+    });
+    Y.applyUpdate(copy, update);
+    copy.destroy();
+    for (const k of touched) {
+      if (sealed.has(k)) {
+        return fail(ErrorCode.Sealed, `claim ${k} is under a sealed round: vote in your sealed document until the reveal`);
+      }
+    }
+    return null;
+  }
+
+  /** [L3] Keeps each open round's "who has voted" in step with the sealed docs. */
+  #afterCommit(u: CommittedUpdate): void {
+    const parsed = parseDocKey(u.docKey);
+    if (parsed?.kind !== 'sealed' || u.origin.kind !== 'client') return;
+    const { boardId, userId } = parsed;
+    void (async () => {
+      const sealed = await this.sealed(boardId);
+      if (sealed.size === 0) return;
+      const mine = await this.registry.read(u.docKey, (d) => {
+        const out: Record<string, number | null> = {};
+        for (const claimId of sealed) {
+          const v = VoteSchema.safeParse(d.getMap('votes').get(claimId));
+          out[claimId] = v.success ? v.data.at : null;
+        }
+        return out;
+      });
+      await this.#write(boardId, 'sealed vote recorded', (doc, live) => {
+        for (const [claimId, at] of Object.entries(mine)) {
+          const r = live.rounds[claimId];
+          if (!r || r.revealedAt !== null) continue;
+          const has = userId in r.voted;
+          if (at === null && has) {
+            const voted = { ...r.voted };
+            delete voted[userId];
+            writeRound(doc, claimId, { ...r, voted });
+          } else if (at !== null && r.voted[userId] !== at) {
+            writeRound(doc, claimId, { ...r, voted: { ...r.voted, [userId]: at } });
+          }
+        }
+      });
+    })().catch((err: unknown) => this.logger.error({ err, docKey: u.docKey }, 'could not record a sealed vote'));
+  }
+
+  // ---- helpers ----
+
+  async #write(boardId: string, reason: string, fn: (doc: Y.Doc, live: LiveState) => void): Promise<void> {
+    let thrown: unknown = null;
+    await this.registry.transact(
+      liveDocKey(boardId),
+      (doc) => {
+        try {
+          fn(doc, readLive(doc));
+        } catch (err) {
+          thrown = err;
+        }
+      },
+      reason,
+    );
+    if (thrown) throw thrown;
+  }
+
+  async #claimIds(boardId: string): Promise<Set<string>> {
+    return this.registry.read(boardDocKey(boardId), (d) => new Set(boardTypes(d).claims.keys()));
+  }
+
+  #checkAgenda(agenda: string[], claims: Set<string>): string[] {
+    const seen = new Set<string>();
+    for (const id of agenda) {
+      if (!claims.has(id)) throw new AppError(ErrorCode.BadRequest, `the agenda names a claim that does not exist: ${id.slice(0, 64)}`);
+      if (seen.has(id)) throw new AppError(ErrorCode.BadRequest, `the agenda names a claim twice: ${id.slice(0, 64)}`);
+      seen.add(id);
+    }
+    return agenda;
+  }
+
+  async #requireFacilitatorRole(boardId: string, userId: string): Promise<void> {
+    const role = await this.access.roleOf(boardId, userId);
+    if (!role) throw new AppError(ErrorCode.NotFound, 'no such board');
+    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors run a live review');
+  }
+
+  async #requireActive(boardId: string): Promise<LiveState> {
+    const live = await this.state(boardId);
+    if (live.status !== 'active') throw new AppError(ErrorCode.Conflict, 'no live review is running on this board');
+    return live;
+  }
+
+  /** The facilitator (or an owner) steers: focus, rounds, timers, the end. */
+  async #requireSteering(boardId: string, userId: string): Promise<LiveState> {
+    const role = await this.access.roleOf(boardId, userId);
+    if (!role) throw new AppError(ErrorCode.NotFound, 'no such board');
+    const live = await this.#requireActive(boardId);
+    if (live.facilitatorId !== userId && role !== 'owner') {
+      throw new AppError(ErrorCode.Forbidden, 'only the facilitator steers the live review');
+    }
+    return live;
+  }
+}
+
