@@ -149,7 +149,8 @@ export class DocRegistry {
         }
         if (origin.kind === 'client') {
           for (const guard of this.#guards) {
-            const refused = await guard(e.docKey, e.doc, update);
+            let refused = guard(e.docKey, e.doc, update);
+            if (refused instanceof Promise) refused = await refused;
             if (refused) return { refused, committed: null };
           }
         }

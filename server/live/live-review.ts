@@ -217,11 +217,16 @@ export class LiveReviewService {
    * [L4] Refuses a client's write to a reviewer doc that sets or deletes a vote on a sealed
    * claim. Only while a round is sealed on the board is the update tried on a copy.
    */
-  async #guard(docKey: string, doc: Y.Doc, update: Uint8Array): Promise<Ack<null> | null> {
+  #guard(docKey: string, doc: Y.Doc, update: Uint8Array): Ack<null> | null | Promise<Ack<null> | null> {
     const parsed = parseDocKey(docKey);
     if (parsed?.kind !== 'reviewer') return null;
-    const sealed = await this.sealed(parsed.boardId);
-    if (sealed.size === 0) return null;
+    // The common case (no sealed round on the board, known already) answers synchronously.
+    const known = this.#sealed.get(parsed.boardId);
+    if (known) return known.size === 0 ? null : this.#tryOnCopy(known, doc, update);
+    return this.sealed(parsed.boardId).then((sealed) => (sealed.size === 0 ? null : this.#tryOnCopy(sealed, doc, update)));
+  }
+
+  #tryOnCopy(sealed: Set<string>, doc: Y.Doc, update: Uint8Array): Ack<null> | null {
     const copy = new Y.Doc({ gc: false });
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
     const touched = new Set<string>();

@@ -101,6 +101,21 @@ interface PendingAppend {
   reject: (err: unknown) => void;
 }
 
+/**
+ * A small write that rides along with the next append batch, in the same transaction, so
+ * its fsync happens in the writer thread and never blocks the event loop: a Yjs client's
+ * owner (committed with, or before, that client's first update) and a member's last-seen time.
+ */
+type SideWrite =
+  | { kind: 'owner'; docKey: string; clientId: number; userId: string }
+  | { kind: 'touch'; boardId: string; userId: string; at: number };
+
+interface PendingSide {
+  write: SideWrite;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 type WriterReply = { id: number; ok: boolean; seqs?: number[]; message?: string };
 
 type Row = Record<string, unknown>;
@@ -125,6 +140,7 @@ export class SqliteStore implements Store {
   #nextId = 1;
   readonly #calls = new Map<number, (r: WriterReply) => void>();
   #pending: PendingAppend[] = [];
+  #pendingSide: PendingSide[] = [];
   #scheduled = false;
   /** The batch being committed, if any; the next one waits for it. */
   #inFlight: Promise<void> | null = null;
@@ -161,7 +177,6 @@ export class SqliteStore implements Store {
         'INSERT INTO quarantine (doc_key, seq, data, reason, at) VALUES (?, ?, ?, ?, ?)',
       ),
       clientOwners: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_key = ?'),
-      addClientOwner: db.prepare('INSERT OR IGNORE INTO doc_clients (doc_key, client_id, user_id) VALUES (?, ?, ?)'),
       addAudit: db.prepare('INSERT INTO audit (board_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)'),
       listAudit: db.prepare('SELECT board_id, at, actor, action, detail FROM audit WHERE board_id = ? ORDER BY seq'),
       insertUser: db.prepare('INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)'),
@@ -193,9 +208,6 @@ export class SqliteStore implements Store {
          ON CONFLICT (board_id, user_id) DO UPDATE SET role = excluded.role`,
       ),
       removeMember: db.prepare('DELETE FROM members WHERE board_id = ? AND user_id = ?'),
-      touchMember: db.prepare(
-        'UPDATE members SET last_seen_at = ? WHERE board_id = ? AND user_id = ?',
-      ),
       insertInvite: db.prepare(
         `INSERT INTO invites (id, board_id, token_hash, role, created_by, created_at, expires_at, max_uses)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -251,17 +263,34 @@ export class SqliteStore implements Store {
 
   #commitNext(): void {
     const batch = this.#pending;
-    if (batch.length === 0) return;
+    const side = this.#pendingSide;
+    if (batch.length === 0 && side.length === 0) return;
     this.#pending = [];
+    this.#pendingSide = [];
     const items = batch.map((p) => ({ docKey: p.docKey, data: p.data }));
     this.stats.appendTransactions++;
     this.stats.appendedUpdates += items.length;
-    this.#inFlight = this.#call({ type: 'append', items }).then((r) => {
-      if (r.ok) batch.forEach((p, i) => p.resolve(r.seqs![i]!));
-      else for (const p of batch) p.reject(new Error(`append failed: ${r.message}`));
+    this.#inFlight = this.#call({ type: 'append', items, side: side.map((p) => p.write) }).then((r) => {
+      if (r.ok) {
+        batch.forEach((p, i) => p.resolve(r.seqs![i]!));
+        for (const p of side) p.resolve();
+      } else {
+        const err = new Error(`append failed: ${r.message}`);
+        for (const p of batch) p.reject(err);
+        for (const p of side) p.reject(err);
+      }
       this.#inFlight = null;
       this.#commitNext();
     });
+  }
+
+  #sideWrite(write: SideWrite): Promise<void> {
+    const p = new Promise<void>((resolve, reject) => {
+      this.#pendingSide.push({ write, resolve, reject });
+      this.#schedule();
+    });
+    this.#lastAppend = p.catch(() => undefined);
+    return p;
   }
 
   async flush(): Promise<void> {
@@ -284,8 +313,8 @@ export class SqliteStore implements Store {
     return new Map(rows.map((r) => [r.client_id, r.user_id]));
   }
 
-  async addClientOwner(docKey: string, clientId: number, userId: string): Promise<void> {
-    this.#stmts.addClientOwner.run(docKey, clientId, userId);
+  addClientOwner(docKey: string, clientId: number, userId: string): Promise<void> {
+    return this.#sideWrite({ kind: 'owner', docKey, clientId, userId });
   }
 
   async createUser(user: UserRecord, tokenHash: string, expiresAt: number | null): Promise<void> {
@@ -351,8 +380,8 @@ export class SqliteStore implements Store {
     this.#stmts.removeMember.run(boardId, userId);
   }
 
-  async touchMember(boardId: string, userId: string, now: number): Promise<void> {
-    this.#stmts.touchMember.run(now, boardId, userId);
+  touchMember(boardId: string, userId: string, now: number): Promise<void> {
+    return this.#sideWrite({ kind: 'touch', boardId, userId, at: now });
   }
 
   async createInvite(invite: InviteRecord, tokenHash: string): Promise<void> {

@@ -20,6 +20,8 @@ const insert = db.prepare('INSERT INTO updates (doc_key, seq, data) VALUES (?, ?
 const deleteUpto = db.prepare('DELETE FROM updates WHERE doc_key = ? AND seq <= ?');
 const getRow = db.prepare('SELECT data FROM updates WHERE doc_key = ? AND seq = ?');
 const deleteRow = db.prepare('DELETE FROM updates WHERE doc_key = ? AND seq = ?');
+const addClientOwner = db.prepare('INSERT OR IGNORE INTO doc_clients (doc_key, client_id, user_id) VALUES (?, ?, ?)');
+const touchMember = db.prepare('UPDATE members SET last_seen_at = ? WHERE board_id = ? AND user_id = ?');
 const quarantine = db.prepare('INSERT INTO quarantine (doc_key, seq, data, reason, at) VALUES (?, ?, ?, ?, ?)');
 
 /** Highest seq per doc key, so appends need no read after the first. */
@@ -30,7 +32,12 @@ const seqOf = (docKey) => {
   return s;
 };
 
-const appendBatch = db.transaction((items) => {
+const appendBatch = db.transaction((items, side) => {
+  // Side writes first: a client's owner row commits no later than its first update.
+  for (const w of side ?? []) {
+    if (w.kind === 'owner') addClientOwner.run(w.docKey, w.clientId, w.userId);
+    else if (w.kind === 'touch') touchMember.run(w.at, w.boardId, w.userId);
+  }
   const seqs = [];
   const next = new Map();
   for (const it of items) {
@@ -57,7 +64,7 @@ const moveToQuarantine = db.transaction((docKey, seq, reason) => {
 parentPort.on('message', (m) => {
   try {
     if (m.type === 'append') {
-      const { seqs, next } = appendBatch.immediate(m.items);
+      const { seqs, next } = appendBatch.immediate(m.items, m.side);
       for (const [k, v] of next) lastSeq.set(k, v);
       parentPort.postMessage({ id: m.id, ok: true, seqs });
     } else if (m.type === 'compact') {
