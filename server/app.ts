@@ -74,7 +74,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     publicUrl: config.publicUrl,
     publisher: config.publisher,
   });
-  const hub = new Hub(registry, access, logger, config.maxAwarenessBytes);
+  const hub = new Hub(registry, access, logger, config.maxAwarenessBytes, config.fanoutIntervalMs);
   const audit = new AuditLog(store, logger, now);
   audit.watch(registry);
   const live = new LiveReviewService(store, registry, access, logger, now);

@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   VALIDATE_TIMEOUT_MS: intFrom(2000),
   IDLE_EVICT_MS: intFrom(30_000),
   COMPACT_EVERY: intFrom(500),
+  /** Under load, committed updates go out at most once per this many ms (0: every turn). */
+  FANOUT_INTERVAL_MS: intFrom(10),
   MAX_AWARENESS_BYTES: intFrom(16 * 1024),
   MAX_BODY_BYTES: intFrom(4 * 1024 * 1024),
   /** Frames one connection may send per second (sustained, and in a burst). */
@@ -53,6 +55,12 @@ export interface Config {
   idleEvictMs: number;
   /** Stored updates of one document past which its log is compacted into one. */
   compactEvery: number;
+  /**
+   * Fan-out coalescing window: an update committed within this many ms of the previous
+   * flush waits for the window's end, so under load each recipient gets at most one frame
+   * per window carrying everything committed in it; an update after a quiet spell goes at once.
+   */
+  fanoutIntervalMs: number;
   maxAwarenessBytes: number;
   maxBodyBytes: number;
   publicUrl: string;
@@ -82,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     validateTimeoutMs: e.VALIDATE_TIMEOUT_MS,
     idleEvictMs: e.IDLE_EVICT_MS,
     compactEvery: e.COMPACT_EVERY,
+    fanoutIntervalMs: e.FANOUT_INTERVAL_MS,
     maxAwarenessBytes: e.MAX_AWARENESS_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

@@ -65,12 +65,16 @@ export class Hub {
   /** Updates committed since the last flush, in commit order [T5]. */
   #pending: CommittedUpdate[] = [];
   #flushQueued = false;
+  /** performance.now() of the last flush. */
+  #lastFlush = -Infinity;
 
   constructor(
     private readonly registry: DocRegistry,
     private readonly access: Access,
     private readonly logger: Logger,
     private readonly maxAwarenessBytes: number,
+    /** See Config.fanoutIntervalMs. */
+    private readonly fanoutIntervalMs = 0,
   ) {
     registry.onCommitted((u) => this.#fanOut(u));
     access.onRoleChange((c) => this.#roleChanged(c));
@@ -269,15 +273,19 @@ export class Hub {
   }
 
   /**
-   * Queues a committed update for the next flush. Everything committed in one event-loop
-   * turn (a group commit usually resolves many updates at once) goes out together [T5].
+   * Queues a committed update for the next flush [T5]. Everything committed in one
+   * event-loop turn (a group commit resolves many updates at once) goes out together, and
+   * under load flushes are at least `fanoutIntervalMs` apart, so a recipient's frames per
+   * second stay bounded however many peers write; after a quiet spell an update goes at once.
    */
   #fanOut(u: CommittedUpdate): void {
     if (!this.#subs.has(u.docKey)) return;
     this.#pending.push(u);
     if (this.#flushQueued) return;
     this.#flushQueued = true;
-    setImmediate(this.#flush);
+    const wait = this.#lastFlush + this.fanoutIntervalMs - performance.now();
+    if (wait >= 1) setTimeout(this.#flush, wait);
+    else setImmediate(this.#flush);
   }
 
   /**
@@ -287,6 +295,7 @@ export class Hub {
    */
   #flush = (): void => {
     this.#flushQueued = false;
+    this.#lastFlush = performance.now();
     const batch = this.#pending;
     this.#pending = [];
     const out: OutboundUpdate[] = batch.map((u) => ({
