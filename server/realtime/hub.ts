@@ -58,10 +58,15 @@ interface ConnState {
   order: Promise<unknown>;
 }
 
+/** Smaller docs encode in microseconds: not worth keeping a copy of. */
+const FULL_STATE_CACHE_MIN_BYTES = 16 * 1024;
+
 export class Hub {
   readonly #subs = new Map<string, Set<Conn>>();
   readonly #conns = new Map<string, ConnState>();
   readonly #presence = new Map<string, BoardPresence>();
+  /** Whole-state encodings of subscribed docs, dropped when the doc changes or is left. */
+  readonly #fullStates = new Map<string, { doc: Y.Doc; update: Uint8Array }>();
   /** Updates committed since the last flush, in commit order [T5]. */
   #pending: CommittedUpdate[] = [];
   #flushQueued = false;
@@ -178,7 +183,7 @@ export class Hub {
         return done(fail(ErrorCode.BadRequest, 'malformed state vector'));
       }
       const doc = await this.#subscribe(conn, st, docKey);
-      const reply = encodeSync(SyncType.Step2, Y.encodeStateAsUpdate(doc, msg.payload));
+      const reply = encodeSync(SyncType.Step2, this.#diff(docKey, doc, msg.payload));
       conn.sendSync(docKey, encodeSync(SyncType.Step1, Y.encodeStateVector(doc)));
       return done(ok({ reply }));
     }
@@ -229,7 +234,22 @@ export class Hub {
       return refuse(ErrorCode.BadRequest, 'malformed state vector');
     }
     const doc = await this.#subscribe(st.conn, st, docKey);
-    return { docKey, ok: true, update: Y.encodeStateAsUpdate(doc, stateVector), stateVector: Y.encodeStateVector(doc) };
+    return { docKey, ok: true, update: this.#diff(docKey, doc, stateVector), stateVector: Y.encodeStateVector(doc) };
+  }
+
+  /**
+   * What a client with this state vector lacks. A client with nothing (every fresh join)
+   * gets the doc's whole state, encoded once per version of the doc rather than once per
+   * client, so a crowd joining a large board costs one encoding [T3].
+   */
+  #diff(docKey: string, doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+    const empty = stateVector.length === 1 && stateVector[0] === 0;
+    if (!empty) return Y.encodeStateAsUpdate(doc, stateVector);
+    const cached = this.#fullStates.get(docKey);
+    if (cached && cached.doc === doc) return cached.update;
+    const update = Y.encodeStateAsUpdate(doc);
+    if (update.length >= FULL_STATE_CACHE_MIN_BYTES) this.#fullStates.set(docKey, { doc, update });
+    return update;
   }
 
   /**
@@ -257,7 +277,10 @@ export class Hub {
 
   #unsubscribe(conn: Conn, docKey: string): void {
     const set = this.#subs.get(docKey);
-    if (set?.delete(conn) && set.size === 0) this.#subs.delete(docKey);
+    if (set?.delete(conn) && set.size === 0) {
+      this.#subs.delete(docKey);
+      this.#fullStates.delete(docKey);
+    }
     this.#conns.get(conn.id)?.docs.delete(docKey);
     this.registry.release(docKey, conn.id);
   }
@@ -279,6 +302,7 @@ export class Hub {
    * second stay bounded however many peers write; after a quiet spell an update goes at once.
    */
   #fanOut(u: CommittedUpdate): void {
+    this.#fullStates.delete(u.docKey);
     if (!this.#subs.has(u.docKey)) return;
     this.#pending.push(u);
     if (this.#flushQueued) return;

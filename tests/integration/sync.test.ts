@@ -46,6 +46,29 @@ describe('sync over both transports', () => {
     }
   });
 
+  it('[T3] fresh joins of a large doc get its current state, before and after every change', async () => {
+    const big = await createBoard(srv.url, owner, Array.from({ length: 400 }, (_, i) => `Paragraph ${i}: the council spent $${i}.5 million on item ${i} in 2023, the mayor said.`).join('\n\n'));
+    const key = boardDocKey(big.id);
+    const size = (await serverState(srv.app, key)).length;
+    expect(size).toBeGreaterThan(16 * 1024); // large enough that the whole state is cached
+    const editor = socketClient(srv.url, owner.token, big.id, [key]);
+    await waitFor(() => editor.conn.synced, 'editor synced');
+    const text = () => editor.docs.get(key)!.getText('article');
+    for (let round = 0; round < 3; round++) {
+      // Two fresh joins in a row (the second is served the cached encoding), then a change.
+      for (let j = 0; j < 2; j++) {
+        const c = socketClient(srv.url, owner.token, big.id, [key]);
+        await waitFor(() => c.conn.synced, `join ${round}.${j}`);
+        expect(c.docs.get(key)!.getText('article').toString()).toBe(text().toString());
+        expect(Y.encodeStateVector(c.docs.get(key)!)).toEqual(Y.encodeStateVector(editor.docs.get(key)!));
+        c.close();
+      }
+      text().insert(0, `Correction ${round}. `);
+      await editor.conn.whenSaved();
+    }
+    editor.close();
+  });
+
   it('GET /health answers ok', async () => {
     const r = await api(srv.url, 'GET', '/health');
     expect(r).toEqual({ status: 200, body: { ok: true } });
