@@ -18,6 +18,8 @@ export type RoleChange = { boardId: string; userId: string; role: Role | null };
 export class Access {
   readonly #store: Store;
   readonly #roles = new Map<string, Role>();
+  /** Doc lists of boards with live connections in mind (a join storm asks 200 times). */
+  readonly #docLists = new Map<string, Promise<string[]>>();
   readonly #listeners: Array<(c: RoleChange) => void> = [];
   readonly #revokeListeners: Array<(userId: string) => void> = [];
 
@@ -62,6 +64,7 @@ export class Access {
 
   /** Records a membership change made in the store and tells live connections. */
   changed(boardId: string, userId: string, role: Role | null): void {
+    this.#docLists.delete(boardId);
     const k = `${boardId}\u0000${userId}`;
     if (role) this.#roles.set(k, role);
     else this.#roles.delete(k);
@@ -73,9 +76,20 @@ export class Access {
    * docs are included too: a reviewer demoted to viewer keeps the votes cast before (they
    * count, and are exported); a viewer who never voted has an empty doc.
    */
-  async docsOf(boardId: string): Promise<string[]> {
-    const members = await this.#store.listMembers(boardId);
-    return [boardDocKey(boardId), liveDocKey(boardId), ...members.map((m) => reviewerDocKey(boardId, m.userId))];
+  docsOf(boardId: string): Promise<string[]> {
+    let list = this.#docLists.get(boardId);
+    if (!list) {
+      list = this.#store.listMembers(boardId).then((members) => [
+        boardDocKey(boardId),
+        liveDocKey(boardId),
+        ...members.map((m) => reviewerDocKey(boardId, m.userId)),
+      ]);
+      this.#docLists.set(boardId, list);
+      // Kept while valid (every membership change goes through `changed`), bounded anyway.
+      if (this.#docLists.size > 10_000) this.#docLists.delete(this.#docLists.keys().next().value!);
+      list.catch(() => this.#docLists.delete(boardId));
+    }
+    return list.then((l) => l.slice());
   }
 
   /** What one member reads: the board's docs plus their own sealed doc (if they vote). */

@@ -337,7 +337,8 @@ export class DocRegistry {
   async #load(docKey: string): Promise<Entry> {
     const { store, validator, logger } = this.#opts;
     const [rows, owners] = await Promise.all([store.loadUpdates(docKey), store.loadClientOwners(docKey)]);
-    const doc = new Y.Doc();
+    // The doc key as guid: a random one (uuidv4) costs dozens of getRandomValues calls.
+    const doc = new Y.Doc({ guid: docKey });
     const e: Entry = {
       docKey,
       doc,

@@ -227,7 +227,7 @@ export class LiveReviewService {
   }
 
   #tryOnCopy(sealed: Set<string>, doc: Y.Doc, update: Uint8Array): Ack<null> | null {
-    const copy = new Y.Doc({ gc: false });
+    const copy = new Y.Doc({ gc: false, guid: 'sealed-guard' });
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
     const touched = new Set<string>();
     copy.getMap('votes').observe((ev) => {
