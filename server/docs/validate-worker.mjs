@@ -55,6 +55,7 @@ function summarize(bytes) {
 
 // A batch in, a batch of answers out, in the same order (one message each way).
 parentPort.on('message', (msg) => {
+  if (!Array.isArray(msg?.batch)) return; // only the validator talks to this worker
   const results = msg.batch.map(({ id, bytes }) => {
     try {
       return { id, ok: true, summary: summarize(bytes) };

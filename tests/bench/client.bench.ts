@@ -32,13 +32,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-import { io } from 'socket.io-client';
-import * as Y from 'yjs';
-import { BoardConnection, type ClientSocket } from '../../client/src/lib/sync/board-connection.js';
-import { addClaim, addNote, castVote, readBoard, type Rating } from '../../shared/model/index.js';
-import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
 import { CHROMIUM_ARGS, chromiumPath } from '../browser/helpers.js';
-import { wireParser } from '../../shared/protocol/wire.js';
+import { fillClaimboard, type ClaimboardFixture } from './board-fixture.js';
+import type { BenchUser } from './claimboard-api.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.resolve(HERE, '../..');
@@ -180,183 +176,9 @@ async function startServer(): Promise<{ proc: ChildProcess; url: string; dataDir
   return { proc, url: `http://127.0.0.1:${port}`, dataDir };
 }
 
-async function api(url: string, method: string, route: string, body?: unknown, token?: string): Promise<any> {
-  const r = await fetch(url + route, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  if (r.status >= 300) throw new Error(`${method} ${route}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-interface User {
-  id: string;
-  name: string;
-  token: string;
-}
-
-async function createUser(url: string, name: string): Promise<User> {
-  const r = await api(url, 'POST', '/api/users', { name });
-  return { id: r.user.id, name: r.user.name, token: r.token };
-}
-
-/** 500 check-worthy sentences (the importer suggests each as a claim) in 100 paragraphs,
- * each paragraph ending with a sentence that is not a claim. */
-function article(): string {
-  const places = ['Springfield', 'Riverton', 'Lakeside', 'Hillview', 'Greenfield'];
-  const paras: string[] = [];
-  for (let p = 0; p < CLAIMS / 5; p++) {
-    const s: string[] = [];
-    for (let j = 0; j < 5; j++) {
-      const i = p * 5 + j;
-      s.push(
-        `${places[i % 5]} spent $${(i % 97) + 1}.${i % 10} million on item ${i + 1} in ${2000 + (i % 24)}, up ${(i % 40) + 3}% from the year before, the council said.`,
-      );
-    }
-    s.push('It was a sunny day.');
-    paras.push(s.join(' '));
-  }
-  return paras.join('\n\n');
-}
-
-async function until(fn: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** One Socket.IO connection with the real BoardConnection holding one doc. */
-async function openDoc(url: string, token: string, boardId: string, key: string) {
-  const socket = io(url, { parser: wireParser, auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false }) as ClientSocket;
-  const errors: string[] = [];
-  const conn = new BoardConnection(socket, boardId, { onError: (e) => errors.push(`${e.code}: ${e.message}`) });
-  const doc = new Y.Doc();
-  conn.attach(key, doc);
-  await until(() => conn.synced || errors.length > 0, `sync of ${key}`);
-  if (errors.length) throw new Error(errors.join('; '));
-  return {
-    doc,
-    async saved() {
-      await Promise.race([
-        conn.whenSaved(),
-        new Promise((_, rej) => setTimeout(() => rej(new Error(`not saved: ${key} ${errors.join('; ')}`)), 30_000)),
-      ]);
-      if (errors.length) throw new Error(errors.join('; '));
-    },
-    close() {
-      conn.destroy();
-      socket.close();
-    },
-  };
-}
-
-async function pool<T>(items: T[], width: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
-}
-
-interface Fixture {
-  boardId: string;
-  viewer: User;
-  claims: number;
-  votes: number;
-  notes: number;
-  importedClaims: number;
-  setupMs: number;
-}
-
-async function fill(url: string): Promise<Fixture> {
-  const t0 = Date.now();
-  const owner = await createUser(url, 'Owner');
-  const reviewers: User[] = [];
-  await pool(
-    Array.from({ length: REVIEWERS }, (_, i) => i),
-    10,
-    async (i) => {
-      reviewers[i] = await createUser(url, `Reviewer ${String(i + 1).padStart(2, '0')}`);
-    },
-  );
-  const board = (await api(url, 'POST', '/api/boards', { title: 'Client bench: 500 claims', text: article() }, owner.token)).board as {
-    id: string;
-  };
-  const invite = (await api(url, 'POST', `/api/boards/${board.id}/invites`, { role: 'reviewer', maxUses: REVIEWERS }, owner.token))
-    .invite as { token: string };
-  await pool(reviewers, 10, async (r) => {
-    await api(url, 'POST', `/api/invites/${invite.token}/accept`, {}, r.token);
-  });
-
-  // The board doc: the importer's suggestions, topped up to CLAIMS in one transaction.
-  const b = await openDoc(url, owner.token, board.id, boardDocKey(board.id));
-  const imported = readBoard(b.doc).claims.length;
-  if (imported > CLAIMS) throw new Error(`the import suggested ${imported} claims, more than ${CLAIMS}`);
-  if (imported < CLAIMS) {
-    b.doc.transact(() => {
-      for (let i = imported; i < CLAIMS; i++) {
-        const r = addClaim(b.doc, { id: `extra${i}`, text: `Extra claim number ${i + 1} cost $${i} million.`, by: owner.id, at: Date.now() }, null);
-        if (!r.ok) throw new Error(r.error.message);
-      }
-    });
-    await b.saved();
-  }
-  const claimIds = readBoard(b.doc).claims.map((c) => c.id);
-  b.close();
-  if (claimIds.length !== CLAIMS) throw new Error(`board has ${claimIds.length} claims, wanted ${CLAIMS}`);
-
-  // Each reviewer: a vote on every claim and a few notes, one transaction.
-  const ratings: Rating[] = [1, 2, 3, 4, 5, 'unverifiable'];
-  const confidences = ['low', 'medium', 'high'] as const;
-  let votes = 0;
-  let notes = 0;
-  await pool(reviewers, 4, async (r, ri) => {
-    const d = await openDoc(url, r.token, board.id, reviewerDocKey(board.id, r.id));
-    const at = Date.now() - 3_600_000;
-    d.doc.transact(() => {
-      claimIds.forEach((claimId, ci) => {
-        // Mostly agreeing reviewers with some spread, so verdicts vary across claims.
-        const h = (ri * 7919 + ci * 104729) % 100;
-        const base = (ci % 5) + 1;
-        const rating: Rating = h < 3 ? 'unverifiable' : h < 75 ? (base as Rating) : ratings[(base + (h % 3)) % 5]!;
-        const v = castVote(
-          d.doc,
-          claimId,
-          { rating, confidence: confidences[h % 3]!, rationale: h % 10 === 0 ? `Checked against the ${2000 + (ci % 24)} budget.` : undefined, at: at + ci },
-          null,
-        );
-        if (!v.ok) throw new Error(v.error.message);
-        votes++;
-      });
-      for (let k = 0; k < NOTES_PER_REVIEWER; k++) {
-        const claimId = claimIds[(ri * NOTES_PER_REVIEWER + k) % claimIds.length]!;
-        const n = addNote(
-          d.doc,
-          `n${ri}x${k}`,
-          {
-            claimId,
-            body: `Reviewer ${ri + 1}: the figure matches the published accounts, see the annex.`,
-            evidence: k % 2 ? [{ url: `https://example.org/budget/${k}`, title: 'Budget annex', stance: 'supports' }] : undefined,
-            at: at + k,
-          },
-          null,
-        );
-        if (!n.ok) throw new Error(n.error.message);
-        notes++;
-      }
-    });
-    await d.saved();
-    d.close();
-  });
-  return { boardId: board.id, viewer: reviewers[0]!, claims: claimIds.length, votes, notes, importedClaims: imported, setupMs: Date.now() - t0 };
+/** The board of the workload (board-fixture.ts). */
+function fill(url: string): Promise<ClaimboardFixture> {
+  return fillClaimboard(url, { title: 'Client bench: 500 claims', claims: CLAIMS, reviewers: REVIEWERS, notesPerReviewer: NOTES_PER_REVIEWER });
 }
 
 // ---------------------------------------------------------------- 3. the browser
@@ -481,7 +303,7 @@ async function measure(page: Page, cdp: CDPSession, url: string): Promise<Sample
   };
 }
 
-async function newContext(exe: string, server: string, viewer: User): Promise<{ context: BrowserContext; dir: string }> {
+async function newContext(exe: string, server: string, viewer: BenchUser): Promise<{ context: BrowserContext; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claimboard-client-bench-profile-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: exe,
@@ -525,7 +347,7 @@ interface ProfileHint {
 
 /** A sampled CPU profile of one more cold load, self time by original source (through the
  * bundle's sourcemap). */
-async function profileColdLoad(exe: string, server: string, fx: Fixture): Promise<ProfileHint> {
+async function profileColdLoad(exe: string, server: string, fx: ClaimboardFixture): Promise<ProfileHint> {
   const { context, dir } = await newContext(exe, server, fx.viewer);
   try {
     const { page, cdp } = await freshPage(context, server);
@@ -639,7 +461,7 @@ const { proc, url, dataDir } = await startServer();
 const cold: Sample[] = [];
 const warm: Sample[] = [];
 const pageErrors: string[] = [];
-let fx!: Fixture;
+let fx!: ClaimboardFixture;
 let chromiumVersion = '?';
 let hint: ProfileHint | null = null;
 try {

@@ -1,14 +1,17 @@
 /**
- * Launcher for the sync-latency benchmark: the Claimboard server, alone in this process.
- * Configuration comes from the environment as in production (the benchmark sets PORT=0,
- * HOST=127.0.0.1, a temporary DATA_DIR and LOG_LEVEL=silent). Prints `{"port":<n>}` on
- * stdout once listening; closes cleanly on SIGTERM or when the parent's IPC channel closes.
+ * Benchmark launcher: the Claimboard server, alone in this process. Configuration comes
+ * from the environment as in production (the benchmarks set PORT=0, HOST=127.0.0.1, a
+ * temporary DATA_DIR and LOG_LEVEL=silent). Prints `{"port":<n>,"pid":<n>}` on stdout once
+ * listening; answers probes (event-loop delay, CPU) over the IPC channel (perf-common.ts);
+ * closes cleanly on SIGTERM or when the parent's IPC channel closes.
  */
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
+import { serveProbeOverIpc } from './perf-common.js';
 
 const app = createApp(loadConfig());
 const port = await app.listen();
+serveProbeOverIpc();
 process.stdout.write(JSON.stringify({ port, pid: process.pid }) + '\n');
 
 let stopping = false;

@@ -1,13 +1,15 @@
 /**
- * Launcher for the sync-latency benchmark: the reference y-websocket server
- * (@y/websocket-server 0.1.1, `setupWSConnection` from its utils, as its bin does), alone
- * in this process, on 127.0.0.1 and a free port. Documents live in memory only: no
- * YPERSISTENCE (the benchmark removes it from the environment), no callback URL. The room
- * name is the URL path. Prints `{"port":<n>}` on stdout once listening.
+ * Benchmark launcher: the reference y-websocket server (@y/websocket-server 0.1.1,
+ * `setupWSConnection` from its utils, as its bin does), alone in this process, on 127.0.0.1
+ * and a free port. Documents live in memory only: no YPERSISTENCE (the benchmark removes it
+ * from the environment), no callback URL. The room name is the URL path. Prints
+ * `{"port":<n>,"pid":<n>}` on stdout once listening; answers probes (event-loop delay, CPU)
+ * over the IPC channel (perf-common.ts).
  */
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { setupWSConnection } from '@y/websocket-server/utils';
+import { serveProbeOverIpc } from './perf-common.js';
 
 if (process.env.YPERSISTENCE !== undefined) {
   process.stderr.write('sync-launch-reference: unset YPERSISTENCE (the reference must keep state in memory only)\n');
@@ -28,6 +30,7 @@ server.on('upgrade', (req, socket, head) => {
 server.listen(0, '127.0.0.1', () => {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
+  serveProbeOverIpc();
   process.stdout.write(JSON.stringify({ port, pid: process.pid }) + '\n');
 });
 
