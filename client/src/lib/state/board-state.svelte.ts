@@ -147,6 +147,8 @@ export class BoardState {
   #heldTimer: ReturnType<typeof setTimeout> | null = null;
   #info = $state<BoardInfo>() as BoardInfo;
   #names = $state<Record<string, string>>({});
+  /** Members' roles as last fetched (for "k of m voted": viewers do not vote). */
+  #roles = $state<Record<string, Role>>({});
   #lastError = $state<string | null>(null);
   #lastVisit: number | null;
   #online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
@@ -280,6 +282,7 @@ export class BoardState {
       const names = { ...this.#names };
       for (const m of members) names[m.userId] = m.name;
       this.#names = names;
+      this.#roles = Object.fromEntries(members.map((m) => [m.userId, m.role as Role]));
       localStorage.setItem(namesKey(this.boardId), JSON.stringify(names));
     } catch {
       /* offline: keep the cached names */
@@ -528,6 +531,12 @@ export class BoardState {
     }
     return [...out.values()];
   });
+
+  /** Whether a member votes (owners, editors, reviewers); unknown members are assumed to. */
+  votes(userId: string): boolean {
+    const role = this.#roles[userId];
+    return role === undefined || role !== 'viewer';
+  }
 
   /** The live review as the server last wrote it ('none' before any was started). */
   get live(): LiveState {
