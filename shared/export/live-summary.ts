@@ -3,8 +3,9 @@
  * consensus now, its sealed round (round 1, as revealed), what changed since the reveal
  * (round 2) and how far the votes moved, and whether the room should come back to it.
  *
- * Pure over an export snapshot (`ExportInput`), so the REST summary and the JSON export's
- * `liveReview` section cannot disagree. The same snapshot and `now` give the same summary.
+ * Pure over the parts of an export snapshot it needs (`LiveSummaryInput`, which an
+ * `ExportInput` is), so the REST summary, the JSON export's `liveReview` section and the
+ * browser's own view cannot disagree. The same snapshot and `now` give the same summary.
  *
  * Sealing: while a round is sealed, the snapshot holds no vote of it (they sit in the
  * sealed documents, which no export reads), and the summary says only how many have voted.
@@ -14,6 +15,11 @@
 import { claimConsensus, isScaleValue, type Answer, type ClaimConsensus, type ConsensusParams, type Verdict } from '../consensus/index.js';
 import { focusTime, type ClaimStatus, type Confidence, type LiveRound, type Vote } from '../model/index.js';
 import type { ExportInput } from './types.js';
+
+/** What the summary reads: the board, each reviewer's votes and the live state. */
+export type LiveSummaryInput = Pick<ExportInput, 'board' | 'live'> & {
+  reviewers: ReadonlyArray<Pick<ExportInput['reviewers'][number], 'userId' | 'votes'>>;
+};
 
 /** A mean absolute shift (scale points) from round 1 to now at or above which a claim is flagged. */
 export const LARGE_MOVEMENT_MEAN_SHIFT = 1;
@@ -142,7 +148,7 @@ const msOrNull = (x: number | null): number | null => (x === null ? null : ms(x)
 const fmt = (x: number): string => String(Math.round(x * 100) / 100);
 
 /** The summary of the snapshot's live review; null when the board never had one. */
-export function buildLiveSummary(input: ExportInput, options: LiveSummaryOptions = {}): LiveSummary | null {
+export function buildLiveSummary(input: LiveSummaryInput, options: LiveSummaryOptions = {}): LiveSummary | null {
   const live = input.live;
   if (live === null || live.status === 'none') return null;
   const settings = input.board.meta.settings;

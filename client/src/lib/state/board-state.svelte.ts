@@ -52,7 +52,8 @@ import type { Role } from '../../../../shared/protocol/roles.js';
 import { BoardConnection, type ClientSocket } from '../sync/board-connection.js';
 import { ServerClock } from '../sync/server-clock.js';
 import { ApiError, cacheBoard, forgetBoard, liveApi, members as fetchMembers, type BoardInfo, type User } from '../api.js';
-import { computeSummary, type LiveSummary } from './live-summary.js';
+import { buildLiveSummary, type LiveSummary } from '../../../../shared/export/live-summary.js';
+import { isLiveSummary } from './live-summary.js';
 import { wireParser } from '../../../../shared/protocol/wire.js';
 
 /** Origin of every transaction this client makes. */
@@ -994,24 +995,20 @@ export class BoardState {
     return out;
   }
 
-  /** The summary computed from the docs this client holds. */
-  localSummary(): LiveSummary {
-    return computeSummary({
-      live: this.#live,
-      claims: this.#board.claims,
-      consensus: this.#consensus,
-      currentVotes: (id) => this.currentRatings(id),
-      now: this.serverNow(),
-    });
+  /** The summary built from the docs this client holds (null before any live review). */
+  localSummary(): LiveSummary | null {
+    const reviewers = [...this.#reviewers].map(([userId, r]) => ({ userId, votes: r.votes }));
+    return buildLiveSummary({ board: this.#board, reviewers, live: this.#live }, { now: this.serverNow() });
   }
 
   /**
-   * The server's end-of-review summary (GET …/live/summary), to lay over the local one
-   * with mergeServerSummary; null when the route is missing or unreachable.
+   * The server's end-of-review summary (GET …/live/summary), built by the same function
+   * from the server's copy; null when the route is unreachable or has none.
    */
-  async fetchServerSummary(): Promise<unknown> {
+  async fetchServerSummary(): Promise<LiveSummary | null> {
     try {
-      return (await liveApi.summary(this.boardId)).summary ?? null;
+      const { summary } = await liveApi.summary(this.boardId);
+      return isLiveSummary(summary) ? summary : null;
     } catch {
       return null;
     }
