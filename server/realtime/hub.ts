@@ -175,17 +175,10 @@ export class Hub {
     if (!parsed) return done(fail(ErrorCode.NotFound, 'no such document'));
     if (!this.joined(conn, parsed.boardId)) return done(fail(ErrorCode.NotJoined, 'join the board first'));
     if (msg.type === SyncType.Step1) {
-      const allowed = await this.access.check(docKey, conn.userId, 'read');
-      if (!allowed.ok) return done(fail(ErrorCode.NotFound, 'no such document'));
-      try {
-        Y.decodeStateVector(msg.payload);
-      } catch {
-        return done(fail(ErrorCode.BadRequest, 'malformed state vector'));
-      }
-      const doc = await this.#subscribe(conn, st, docKey);
-      const reply = encodeSync(SyncType.Step2, this.#diff(docKey, doc, msg.payload));
-      conn.sendSync(docKey, encodeSync(SyncType.Step1, Y.encodeStateVector(doc)));
-      return done(ok({ reply }));
+      const opened = await this.#openOne(st, docKey, msg.payload);
+      if (!opened.ok) return done({ ok: false, error: opened.error });
+      conn.sendSync(docKey, encodeSync(SyncType.Step1, opened.stateVector));
+      return done(ok({ reply: encodeSync(SyncType.Step2, opened.update) }));
     }
     // A write. Updates that change nothing (an empty step 2, or a stock client's delete
     // set that the doc already has) are fine from anyone who reads.
@@ -221,6 +214,7 @@ export class Hub {
     return run;
   }
 
+  /** A step 1 for one doc (a `sync:message` step 1 and every entry of a `sync:open`). */
   async #openOne(st: ConnState, docKey: string, stateVector: Uint8Array): Promise<SyncOpenResult> {
     const refuse = (code: ErrorCode, message: string): SyncOpenResult => ({ docKey, ok: false, error: { code, message } });
     const parsed = parseDocKey(docKey);
