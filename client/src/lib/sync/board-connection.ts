@@ -110,7 +110,7 @@ export class BoardConnection {
     };
     this.#handlers.set(docKey, h);
     doc.on('update', h);
-    if (this.connected) void this.#syncDoc(docKey);
+    if (this.connected) this.#syncDoc(docKey);
   }
 
   /** Docs with local changes the server refused for now (a sealed round). */
@@ -122,7 +122,7 @@ export class BoardConnection {
   retryHeld(): void {
     const keys = [...this.#held];
     this.#held.clear();
-    if (this.connected) for (const k of keys) void this.#syncDoc(k);
+    if (this.connected) for (const k of keys) this.#syncDoc(k);
   }
 
   doc(docKey: string): Y.Doc | undefined {
@@ -166,7 +166,7 @@ export class BoardConnection {
         } else if (res.error.code !== 'READ_ONLY' && res.error.code !== 'UPDATE_TOO_LARGE' && this.connected) {
           this.#dirty.add(docKey);
           this.#streaming.delete(docKey);
-          void this.#syncDoc(docKey);
+          this.#syncDoc(docKey);
         }
       }
       this.#status();
@@ -185,7 +185,7 @@ export class BoardConnection {
         }
         this.#join = res.value;
         this.#events.onJoin?.(res.value);
-        for (const k of this.#docs.keys()) void this.#syncDoc(k);
+        for (const k of this.#docs.keys()) this.#syncDoc(k);
         const local = this.awareness.getLocalState();
         if (local !== null) this.#sendAwareness([this.awareness.clientID]);
         this.#status();
@@ -209,7 +209,7 @@ export class BoardConnection {
   readonly #opening = new Set<string>();
   #openQueued = false;
 
-  async #syncDoc(docKey: string): Promise<void> {
+  #syncDoc(docKey: string): void {
     if (!this.#docs.has(docKey)) return;
     this.#opening.add(docKey);
     if (this.#openQueued) return;
