@@ -81,11 +81,35 @@ export type ToLauncher = { type: 'probe'; reset: boolean };
 export type FromLauncher = { type: 'probe'; delay: LoopDelay; cpuSec: number };
 
 /**
+ * The end of every launcher, once its server listens: answers probes over IPC, prints
+ * `{"port":<n>,"pid":<n>}` on stdout for the benchmark, and on SIGTERM, SIGINT or the
+ * parent's IPC channel closing runs `close` once, exiting when it settles (or after
+ * `forceMs` if it hangs).
+ */
+export function launched(port: number, close: () => Promise<unknown>, forceMs = 3000): void {
+  serveProbeOverIpc();
+  process.stdout.write(JSON.stringify({ port, pid: process.pid }) + '\n');
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(1), forceMs).unref();
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('disconnect', stop);
+}
+
+/**
  * Called by each launcher: samples its event-loop delay (perf_hooks, every 5 ms) and answers
  * the benchmark's probes with it and with its CPU time (process.cpuUsage: every thread,
  * microseconds, finer than /proc's clock ticks).
  */
-export function serveProbeOverIpc(): void {
+function serveProbeOverIpc(): void {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
   process.on('message', (raw: unknown) => {

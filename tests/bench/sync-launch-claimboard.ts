@@ -7,24 +7,7 @@
  */
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { serveProbeOverIpc } from './perf-common.js';
+import { launched } from './perf-common.js';
 
 const app = createApp(loadConfig());
-const port = await app.listen();
-serveProbeOverIpc();
-process.stdout.write(JSON.stringify({ port, pid: process.pid }) + '\n');
-
-let stopping = false;
-const stop = () => {
-  if (stopping) return;
-  stopping = true;
-  const force = setTimeout(() => process.exit(1), 10_000);
-  force.unref();
-  app.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.on('disconnect', stop);
+launched(await app.listen(), () => app.close(), 10_000);

@@ -6,24 +6,9 @@
  * (event-loop delay, CPU) over the IPC channel (perf-common.ts).
  */
 import { Server } from '@hocuspocus/server';
-import { serveProbeOverIpc } from './perf-common.js';
+import { launched } from './perf-common.js';
 
-// stopOnSignals: false — this launcher decides how to stop (below), as the others do.
+// stopOnSignals: false — `launched` decides how to stop, as for the other servers.
 const server = new Server({ port: 0, address: '127.0.0.1', quiet: true, stopOnSignals: false });
 await server.listen();
-serveProbeOverIpc();
-process.stdout.write(JSON.stringify({ port: server.address.port, pid: process.pid }) + '\n');
-
-let stopping = false;
-const stop = () => {
-  if (stopping) return;
-  stopping = true;
-  setTimeout(() => process.exit(0), 3000).unref();
-  server.destroy().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.on('disconnect', stop);
+launched(server.address.port, () => server.destroy());

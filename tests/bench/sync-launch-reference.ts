@@ -9,7 +9,7 @@
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { setupWSConnection } from '@y/websocket-server/utils';
-import { serveProbeOverIpc } from './perf-common.js';
+import { launched } from './perf-common.js';
 
 if (process.env.YPERSISTENCE !== undefined) {
   process.stderr.write('sync-launch-reference: unset YPERSISTENCE (the reference must keep state in memory only)\n');
@@ -29,21 +29,10 @@ server.on('upgrade', (req, socket, head) => {
 });
 server.listen(0, '127.0.0.1', () => {
   const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  serveProbeOverIpc();
-  process.stdout.write(JSON.stringify({ port, pid: process.pid }) + '\n');
+  launched(typeof addr === 'object' && addr ? addr.port : 0, async () => {
+    for (const ws of wss.clients) ws.terminate();
+    wss.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
 });
-
-let stopping = false;
-const stop = () => {
-  if (stopping) return;
-  stopping = true;
-  for (const ws of wss.clients) ws.terminate();
-  wss.close();
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 3000).unref();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.on('disconnect', stop);
