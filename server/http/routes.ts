@@ -18,6 +18,7 @@ import {
   PatchMemberSchema,
 } from '../../shared/protocol/schemas.js';
 import type { LiveReviewService } from '../live/live-review.js';
+import { roundOf } from '../../shared/model/live.js';
 import type { Access } from '../auth/access.js';
 import type { AuditLog } from '../audit.js';
 import { hashToken, newId, newToken } from '../auth/tokens.js';
@@ -292,7 +293,7 @@ export function apiRouter(d: RouteDeps): Router {
     const claimId = IdSchema.safeParse(req.params.claimId);
     if (!claimId.success) throw new AppError(ErrorCode.NotFound, 'no sealed round on this claim');
     const live = await d.live.reveal(boardId, req.user.id, claimId.data);
-    d.audit.record(boardId, req.user.id, 'live.round.revealed', { claimId: claimId.data, votes: Object.keys(live.rounds[claimId.data]?.votes ?? {}).length });
+    d.audit.record(boardId, req.user.id, 'live.round.revealed', { claimId: claimId.data, votes: Object.keys(roundOf(live, claimId.data)?.votes ?? {}).length });
     liveAnswer(res, 200, live);
   }));
 

@@ -15,6 +15,7 @@ import { boardConsensus } from '../../shared/consensus/index.js';
 import {
   boardTypes,
   moveFocus,
+  roundOf,
   readBoard,
   readLive,
   readVotes,
@@ -133,7 +134,7 @@ export class LiveReviewService {
     if (!(await this.#claimIds(boardId)).has(claimId)) throw new AppError(ErrorCode.NotFound, 'no such claim');
     const now = this.now();
     await this.#write(boardId, 'sealed round opened', (doc, live) => {
-      if (live.rounds[claimId]) throw new AppError(ErrorCode.Conflict, 'this claim already had its sealed round');
+      if (roundOf(live, claimId)) throw new AppError(ErrorCode.Conflict, 'this claim already had its sealed round');
       writeRound(doc, claimId, { openedAt: now, revealedAt: null, voted: {}, votes: null });
     });
     this.#sealedSet(boardId, await this.state(boardId));
@@ -149,7 +150,7 @@ export class LiveReviewService {
   async reveal(boardId: string, userId: string, claimId: string): Promise<LiveState> {
     await this.#requireSteering(boardId, userId);
     const before = await this.state(boardId);
-    const round = before.rounds[claimId];
+    const round = roundOf(before, claimId);
     if (!round) throw new AppError(ErrorCode.NotFound, 'no sealed round on this claim');
     if (round.revealedAt !== null) throw new AppError(ErrorCode.Conflict, 'this round was revealed already');
     const members = await this.store.listMembers(boardId);
@@ -252,7 +253,7 @@ export class LiveReviewService {
       const sealed = await this.sealed(boardId);
       if (sealed.size === 0) return;
       const mine = await this.registry.read(u.docKey, (d) => {
-        const out: Record<string, number | null> = {};
+        const out: Record<string, number | null> = Object.create(null);
         for (const claimId of sealed) {
           const v = VoteSchema.safeParse(d.getMap('votes').get(claimId));
           out[claimId] = v.success ? v.data.at : null;
@@ -261,14 +262,14 @@ export class LiveReviewService {
       });
       await this.#write(boardId, 'sealed vote recorded', (doc, live) => {
         for (const [claimId, at] of Object.entries(mine)) {
-          const r = live.rounds[claimId];
+          const r = roundOf(live, claimId);
           if (!r || r.revealedAt !== null) continue;
-          const has = userId in r.voted;
+          const has = Object.hasOwn(r.voted, userId);
           if (at === null && has) {
             const voted = { ...r.voted };
             delete voted[userId];
             writeRound(doc, claimId, { ...r, voted });
-          } else if (at !== null && r.voted[userId] !== at) {
+          } else if (at !== null && (has ? r.voted[userId] : undefined) !== at) {
             writeRound(doc, claimId, { ...r, voted: { ...r.voted, [userId]: at } });
           }
         }

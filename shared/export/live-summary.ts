@@ -13,7 +13,7 @@
  * goes further.
  */
 import { claimConsensus, isScaleValue, type Answer, type ClaimConsensus, type ConsensusParams, type Verdict } from '../consensus/index.js';
-import { focusTime, type ClaimStatus, type Confidence, type LiveRound, type Vote } from '../model/index.js';
+import { focusTime, roundOf, spentOn, type ClaimStatus, type Confidence, type LiveRound, type Vote } from '../model/index.js';
 import type { ExportInput } from './types.js';
 
 /** What the summary reads: the board, each reviewer's votes and the live state. */
@@ -181,9 +181,9 @@ export function buildLiveSummary(input: LiveSummaryInput, options: LiveSummaryOp
   const claims = ids.map((claimId): LiveClaimSummary => {
     const votes = current.get(claimId) ?? new Map<string, Vote>();
     const consensus = claimConsensus([...votes.values()].map((v) => v.rating), params);
-    const r = live.rounds[claimId];
+    const r = roundOf(live, claimId);
     const round = r ? summariseRound(r, votes, present, consensus, params) : null;
-    const timeSpentMs = ms(now === null ? (live.timeSpent[claimId] ?? 0) : focusTime(live, claimId, now));
+    const timeSpentMs = ms(now === null ? spentOn(live, claimId) : focusTime(live, claimId, now));
     const entry = boardClaims.get(claimId);
     return {
       claimId,

@@ -15,7 +15,7 @@ import {
   type ExportInput,
   type LiveSummary,
 } from '../../shared/export/index.js';
-import { castVote, writeLive, writeRound, type Vote } from '../../shared/model/index.js';
+import { castVote, moveFocus, readLive, spentOn, writeLive, writeRound, type Vote } from '../../shared/model/index.js';
 import { exportErrors, validateExport } from '../helpers/export-schema.js';
 import { SAMPLE_MEMBERS, sampleDocs } from '../helpers/sample-board.js';
 
@@ -214,6 +214,48 @@ describe('buildLiveSummary', () => {
     expect(claimOf(buildLiveSummary(active, { now: T0 + 595_000 })!, 's1').timeSpentMs).toBe(125_000);
     expect(buildLiveSummary(active, { now: T0 + 595_000 })!.totals.timeSpentMs).toBe(455_000);
     expect(claimOf(buildLiveSummary(active)!, 's1').timeSpentMs).toBe(120_000);
+  });
+
+  // Found by the export-schema property (seed 644109516): claim ids are any [A-Za-z0-9_-]
+  // word, so rounds and focus times must be looked up as own keys only.
+  it.each(['valueOf', 'constructor', 'toString', 'hasOwnProperty', '__proto__'])(
+    'a claim id that names an Object.prototype key (%s) is an ordinary claim (seed 644109516)',
+    (id) => {
+      const input: ExportInput = {
+        boardId: 'b1',
+        board: {
+          meta: { title: 't', source: {}, format: 'text', createdAt: 1, createdBy: 'owner', settings: { quorum: 1, threshold: 0, scale: 'claimreview-5', suggestionThreshold: 0.5 } },
+          article: '',
+          claims: [{ id, text: 'x', status: 'proposed', order: 1, createdBy: '', createdAt: 0, span: null }],
+          decisions: [],
+        } as unknown as ExportInput['board'],
+        boardStateVector: Uint8Array.from([0]),
+        reviewers: [],
+        members: [],
+        live: {
+          status: 'active', facilitatorId: 'owner', agenda: [], focus: null, focusSince: null, startedAt: null, endedAt: null, timer: null,
+          timeSpent: Object.fromEntries([['other', 5]]), rounds: {},
+        },
+        liveStateVector: Uint8Array.from([1, 30, 4]),
+      };
+      // The claim is neither on the agenda nor timed nor in a round: not listed.
+      expect(buildLiveSummary(input, { now: T0 })!.claims.map((c) => c.claimId)).toEqual(['other']);
+      const withTime = { ...input, live: { ...input.live!, timeSpent: Object.fromEntries([[id, 1]]) } };
+      const claims = buildLiveSummary(withTime, { now: T0 })!.claims;
+      expect(claims.map((c) => [c.claimId, c.round, c.timeSpentMs])).toEqual([[id, null, 1]]);
+      expect(validateExport(buildExportDocument(withTime))).toBe(true);
+    },
+  );
+
+  it('focus time of a claim named like an Object.prototype key is kept as an own key', () => {
+    const doc = new Y.Doc();
+    for (const id of ['__proto__', 'constructor']) {
+      writeLive(doc, { status: 'active', focus: id, focusSince: T0 });
+      moveFocus(doc, readLive(doc), null, T0 + 1_000);
+    }
+    const live = readLive(doc);
+    expect(Object.keys(live.timeSpent).sort()).toEqual(['__proto__', 'constructor']);
+    expect([spentOn(live, '__proto__'), spentOn(live, 'constructor'), spentOn(live, 'valueOf')]).toEqual([1_000, 1_000, 0]);
   });
 
   it('is deterministic: the same state in any input order gives the same summary', () => {

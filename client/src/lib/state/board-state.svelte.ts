@@ -12,7 +12,7 @@ import { createSubscriber } from 'svelte/reactivity';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { boardConsensus, type BoardConsensus, type ClaimConsensus } from '../../../../shared/consensus/index.js';
-import { readLive, sealedClaims, type LiveRound, type LiveState } from '../../../../shared/model/live.js';
+import { readLive, roundOf, sealedClaims, type LiveRound, type LiveState } from '../../../../shared/model/live.js';
 import {
   addClaim,
   addNote,
@@ -341,7 +341,7 @@ export class BoardState {
     if (mine && this.#sealedDoc) {
       const inSealed = new Map(readVotes(this.#sealedDoc).map((v) => [v.claimId, v]));
       for (const { claimId, ...vote } of readVotes(mine)) {
-        const round = live.rounds[claimId];
+        const round = roundOf(live, claimId);
         if (!sealed.has(claimId) || !round) continue;
         sealedHere = true;
         if (vote.at + this.#clockOffset < round.openedAt) continue;
@@ -589,7 +589,7 @@ export class BoardState {
     this.#liveError = null;
   }
   round(claimId: string | null): LiveRound | undefined {
-    return claimId === null ? undefined : this.#live.rounds[claimId];
+    return claimId === null ? undefined : roundOf(this.#live, claimId);
   }
   /** A round is open on the claim and not revealed: votes on it are sealed. */
   isSealed(claimId: string | null): boolean {
@@ -791,7 +791,7 @@ export class BoardState {
     if (!doc) return { ok: false, error: { code: 'BAD_REQUEST', message: this.voteBlockedReason ?? 'not ready' } };
     // The live doc itself, not the derived view: a method may run outside any reactive reader.
     const live = readLive(this.#liveDoc);
-    const round = live.rounds[claimId];
+    const round = roundOf(live, claimId);
     const sealed = round !== undefined && round.revealedAt === null;
     const target = sealed ? this.#sealedDoc : doc;
     if (!target) return this.#report({ ok: false, error: { code: 'BAD_REQUEST', message: 'the sealed round is not ready yet; try again' } });
