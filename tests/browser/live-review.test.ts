@@ -249,7 +249,10 @@ describe('live review', () => {
     const [f, a] = await Promise.all([openAs(browser, server, alice, path), openAs(browser, server, bob, path)]);
     for (const r of [f, a]) await waitSaved(r.page);
     await f.page.getByRole('button', { name: 'Start live review' }).click();
+    // The click's POST is in flight until the facilitator's live bar shows; ask only then.
+    await f.page.locator('[data-testid="live-bar"]').waitFor();
     const focus: string = (await api(server.url, 'GET', `/api/boards/${boardId}/live`, { token: alice.token })).body.live.focus;
+    expect(focus).toEqual(expect.any(String));
     await detailOn(a.page, focus).waitFor();
 
     // Bob loses the network; the round opens meanwhile; Bob votes believing it public.
