@@ -26,7 +26,8 @@ import {
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import type { Access } from '../auth/access.js';
 import type { Conn, Hub, OutboundUpdate, UpdateChannel } from './hub.js';
-import { wireParser } from '../../shared/protocol/wire.js';
+import { PacketType, wireParser } from '../../shared/protocol/wire.js';
+import { binaryFrame, writePrebuiltEngine } from './ws-frames.js';
 import { originAllowed } from './origin-check.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import type { Config } from '../config.js';
@@ -54,6 +55,10 @@ class SocketIoConn implements Conn {
   ) {}
   get id() {
     return this.socket.id;
+  }
+  /** Writes a prebuilt frame of one whole packet to this socket now, if nothing is queued before it. */
+  writePrebuilt(frame: Buffer): boolean {
+    return this.socket.connected && writePrebuiltEngine(this.socket.conn, frame);
   }
   get userId() {
     return this.socket.data.userId;
@@ -115,13 +120,18 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
     );
   });
 
-  // One `sync:updates` event per group of recipients: Socket.IO's broadcast encodes the
-  // packet once and writes the same frame to every socket of the group [T5].
+  // One `sync:updates` event per group of recipients, encoded and framed once; the frame
+  // goes straight to each socket whose engine.io has nothing queued, and the rest get it
+  // through Socket.IO's broadcast, behind what they have queued [T5].
+  const encoder = new wireParser.Encoder();
   const channel: UpdateChannel = {
     sendUpdates(conns: readonly Conn[], updates: readonly OutboundUpdate[]) {
       const payload = { updates: updates.map((u) => ({ docKey: u.docKey, message: u.message })) };
-      if (conns.length === 1) (conns[0] as SocketIoConn).socket.emit('sync:updates', payload);
-      else io.to(conns.map((c) => c.id)).emit('sync:updates', payload);
+      const packets = encoder.encode({ type: PacketType.EVENT, nsp: '/', data: ['sync:updates', payload] });
+      const frame = packets.length === 1 ? binaryFrame(packets[0]!) : null;
+      const rest = frame ? conns.filter((c) => !(c as SocketIoConn).writePrebuilt(frame)) : conns;
+      if (rest.length === 1) (rest[0] as SocketIoConn).socket.emit('sync:updates', payload);
+      else if (rest.length > 1) io.to(rest.map((c) => c.id)).emit('sync:updates', payload);
     },
   };
 

@@ -25,6 +25,7 @@ import {
 import type { Access } from '../auth/access.js';
 import type { Conn, Hub, OutboundUpdate, UpdateChannel } from './hub.js';
 import { originAllowed } from './origin-check.js';
+import { binaryFrame, writePrebuilt } from './ws-frames.js';
 import type { Config } from '../config.js';
 import { FrameLimiter, type KeyedBuckets } from '../limits.js';
 
@@ -50,7 +51,11 @@ const wsChannel: UpdateChannel = {
   sendUpdates(conns: readonly Conn[], updates: readonly OutboundUpdate[]) {
     for (const u of updates) {
       const frame = wsSyncFrame(u.message);
-      for (const c of conns) (c as WsConn).sendFrame(frame);
+      const prebuilt = binaryFrame(frame);
+      for (const c of conns) {
+        const ws = (c as WsConn).ws;
+        if (!writePrebuilt(ws, prebuilt)) (c as WsConn).sendFrame(frame);
+      }
     }
   },
 };

@@ -12,6 +12,13 @@
  * Also counts every websocket message the process receives and sends (both copies of `ws`
  * in node_modules: the top-level one, which the Yjs providers get as their WebSocket, and
  * engine.io-client's own, under socket.io-client).
+ *
+ * Light clients: a client can be given a tap (`BenchClient.tap`) that sees each binary
+ * frame it receives before its client library does, and drops the frame or hands the
+ * library a replacement. The stock client still does the handshake, its initial sync and
+ * its own sends; the tap saves the load generator the work a real reviewer's own machine
+ * would do (applying every peer's update, or a whole board on join), which here would
+ * share the two cores with the server under test.
  */
 import { createRequire } from 'node:module';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
@@ -39,6 +46,24 @@ function byteSize(data: unknown): number {
 
 type WsClass = { prototype: { emit(event: string, ...args: unknown[]): boolean; send(data: unknown, ...rest: unknown[]): void } };
 
+/** What a tap does with a received binary frame: leave it to the client library, drop it, or hand the library this instead. */
+export type TapResult = 'pass' | 'drop' | Uint8Array;
+export type Tap = (frame: Buffer) => TapResult;
+/** Where a socket keeps its client's tap dispatcher. */
+const TAP = Symbol('bench tap');
+type Tappable = { [TAP]?: Tap };
+
+/** Runs the socket's tap on a received message; returns the message to deliver, or null to drop it. */
+function tapped(socket: Tappable, data: unknown, isBinary: unknown): unknown {
+  const tap = socket[TAP];
+  if (!tap || isBinary !== true) return data;
+  const frame = data instanceof ArrayBuffer ? Buffer.from(data) : Array.isArray(data) ? Buffer.concat(data as Buffer[]) : (data as Buffer);
+  const r = tap(frame);
+  if (r === 'pass') return data;
+  if (r === 'drop') return null;
+  return data instanceof ArrayBuffer ? r.slice().buffer : Buffer.from(r);
+}
+
 /**
  * Counts websocket messages from here on: `ws` hands each received message to its
  * listeners through `emit('message', data)`, and every message sent goes through `send`.
@@ -57,6 +82,9 @@ export function countWebSocketTraffic(): Traffic {
       if (event === 'message') {
         traffic.framesIn++;
         traffic.bytesIn += byteSize(args[0]);
+        const data = tapped(this as Tappable, args[0], args[1]);
+        if (data === null) return true;
+        args[0] = data;
       }
       return emit.call(this, event, ...args);
     };
@@ -96,7 +124,39 @@ export interface BenchClient {
   readonly docs: Map<string, Y.Doc>;
   /** Connected, every doc attached and through its initial sync. */
   synced(): boolean;
+  /**
+   * From now on (and on every socket the client opens later) `t` sees each binary frame
+   * first (null: none). A frame the tap drops or replaces still counts as the connection
+   * being alive for the client library's own idle check.
+   */
+  tap(t: Tap | null): void;
   close(): void;
+}
+
+/** A client's one tap, installed on each socket it opens; `alive` feeds its idle check. */
+class TapSlot {
+  current: Tap | null = null;
+  constructor(private readonly alive: () => void) {}
+  readonly dispatch: Tap = (frame) => {
+    if (!this.current) return 'pass';
+    const r = this.current(frame);
+    if (r !== 'pass') this.alive();
+    return r;
+  };
+  install(socket: unknown): void {
+    if (socket) (socket as Tappable)[TAP] = this.dispatch;
+  }
+}
+
+/** A `ws` WebSocket class whose every instance gets `slot`'s dispatcher (for providers that take a WebSocket class). */
+function tappedWebSocket(slot: TapSlot): typeof WebSocket {
+  class Tapped extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols);
+      slot.install(this);
+    }
+  }
+  return Tapped as unknown as typeof WebSocket;
 }
 
 /** The app's client: one Socket.IO connection; the docs are those the join lists. */
@@ -126,6 +186,11 @@ function claimboardClient(base: string, token: string, boardId: string, ev: Clie
     onError: (e) => ev.onError(`${e.code} ${e.message}${e.docKey ? ` (${e.docKey})` : ''}`),
   });
   conn.awareness.setLocalState(null); // no presence: only document updates are measured
+  // Engine.io's heartbeat is text frames, which no tap sees: nothing to keep alive.
+  const slot = new TapSlot(() => undefined);
+  const engineSocket = () => (socket.io.engine as unknown as { transport?: { ws?: unknown } } | undefined)?.transport?.ws;
+  // The manager opens once engine.io's handshake is in, before any Socket.IO packet.
+  socket.io.on('open', () => slot.install(engineSocket()));
   let up = false;
   socket.on('connect', () => (up = true));
   socket.on('disconnect', (reason) => {
@@ -137,6 +202,10 @@ function claimboardClient(base: string, token: string, boardId: string, ev: Clie
   return {
     docs,
     synced: () => joined && conn.synced,
+    tap: (t) => {
+      slot.current = t;
+      slot.install(engineSocket());
+    },
     close: () => {
       conn.destroy();
       socket.close();
@@ -148,6 +217,12 @@ function claimboardClient(base: string, token: string, boardId: string, ev: Clie
 function yWebsocketClient(wsBase: string, rooms: string[], params: Record<string, string>, ev: ClientEvents): BenchClient {
   const docs = new Map<string, Y.Doc>();
   const providers: WebsocketProvider[] = [];
+  // The provider reconnects after 30 s without a message: a tapped frame counts as one.
+  const slot = new TapSlot(() => {
+    const now = Date.now();
+    for (const p of providers) p.wsLastMessageReceived = now;
+  });
+  const Socket = tappedWebSocket(slot);
   for (const room of rooms) {
     const doc = new Y.Doc();
     docs.set(room, doc);
@@ -156,7 +231,7 @@ function yWebsocketClient(wsBase: string, rooms: string[], params: Record<string
     awareness.setLocalState(null); // no presence
     const p = new WebsocketProvider(wsBase, room, doc, {
       params,
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocketPolyfill: Socket as unknown as typeof globalThis.WebSocket,
       disableBc: true,
       awareness,
     });
@@ -176,6 +251,9 @@ function yWebsocketClient(wsBase: string, rooms: string[], params: Record<string
   return {
     docs,
     synced: () => providers.every((p) => p.synced),
+    tap: (t) => {
+      slot.current = t;
+    },
     close: () => {
       for (const p of providers) p.destroy();
     },
@@ -187,7 +265,9 @@ function hocuspocusClient(wsBase: string, room: string, ev: ClientEvents): Bench
   const doc = new Y.Doc();
   const docs = new Map([[room, doc]]);
   ev.onDoc?.(room, doc);
-  const socket = new HocuspocusProviderWebsocket({ url: wsBase, WebSocketPolyfill: WebSocket });
+  // Its idle check (30 s without a message) reads lastMessageReceived: a tapped frame counts.
+  const slot = new TapSlot(() => (socket.lastMessageReceived = Date.now()));
+  const socket = new HocuspocusProviderWebsocket({ url: wsBase, WebSocketPolyfill: tappedWebSocket(slot) });
   let up = false;
   const provider = new HocuspocusProvider({
     websocketProvider: socket,
@@ -207,6 +287,9 @@ function hocuspocusClient(wsBase: string, room: string, ev: ClientEvents): Bench
   return {
     docs,
     synced: () => provider.synced,
+    tap: (t) => {
+      slot.current = t;
+    },
     close: () => {
       provider.destroy();
       socket.destroy();

@@ -167,6 +167,8 @@ export interface VoteInit {
   connectTimeoutMs: number;
   /** Clients connecting at once in this generator. */
   connectConcurrency: number;
+  /** The first this many reviewers of each board apply every vote (full); the rest are light (perf-clients.ts). */
+  fullPerBoard: number;
 }
 
 export interface VoteStart {
@@ -194,6 +196,8 @@ export interface StormRequest {
   /** Bench-clock epoch ms at which every client of every generator opens its connection. */
   t0: number;
   timeoutMs: number;
+  /** Indices of the clients that apply the state they join with; the rest are light. */
+  full: number[];
 }
 
 /** W3 seed: ~`bytes` of article text and claims in the board doc, written by the owner. */
@@ -263,6 +267,8 @@ export interface VoteResult {
   sends: { sender: number[]; seq: number[]; at: number[]; late: number[] };
   /** Latency (ms) of each arrival, at one of this generator's clients, of a vote sent in the measured window. */
   latencies: Float64Array;
+  /** The same, at this generator's full clients only. */
+  latenciesFull: Float64Array;
   /** Per measured vote seen here: key sender·1e6+seq, arrivals at this generator's clients, their largest latency. */
   votes: { key: Float64Array; count: Float64Array; max: Float64Array };
   /** Bench-clock time of the last arrival of a measured vote. */
@@ -285,6 +291,10 @@ export interface StormResult {
   type: 'storm-result';
   /** Per client: ms from t0 until synced (NaN: not within the timeout). */
   syncedMs: number[];
+  /** Per client: whether it applied the state (full) or was light. */
+  full: boolean[];
+  /** Per light client: bytes of the state frame its tap took over (NaN for full clients). */
+  stateFrameBytes: number[];
   errors: string[];
   traffic: Traffic;
   loopDelayP99Ms: number;

@@ -16,7 +16,7 @@ import * as Y from 'yjs';
 import { boardDocKey, parseDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
 import { bulkStep, fillClaimboard, initSharedBoard, writeSharedReviewer } from './board-fixture.js';
 import { openDoc, pool } from './claimboard-api.js';
-import { countWebSocketTraffic, openClient, trafficSince, type BenchClient, type ClientTarget } from './perf-clients.js';
+import { countWebSocketTraffic, openClient, trafficSince, type BenchClient, type ClientTarget, type Tap } from './perf-clients.js';
 import { seededRandom as rng } from '../helpers/updates.js';
 import {
   createClock,
@@ -102,6 +102,8 @@ interface Voter {
   index: number;
   userId: string;
   client: BenchClient;
+  /** Applies every peer's vote with its stock client; a light voter's tap reads arrivals off the wire. */
+  full: boolean;
   /** Sets this reviewer's vote (number `seq`) where its layout keeps it. */
   write(seq: number, value: object): void;
   /** Votes of other reviewers that arrived here, warm-up included. */
@@ -116,6 +118,8 @@ interface VoteState {
   /** Window start (bench clock); arrivals of votes sent before it are counted, not measured. */
   tm: number;
   latencies: number[];
+  /** The same, at the full voters only. */
+  latenciesFull: number[];
   agg: Map<number, { count: number; max: number }>;
   lastArrivalAt: number;
   expected: Record<number, number> | null;
@@ -124,18 +128,57 @@ interface VoteState {
 }
 let vote: VoteState | null = null;
 
-const BENCH_RATIONALE = /^bench#(\d+)$/;
+/**
+ * A vote's rationale tags it, in text a light voter can find in any frame whatever the
+ * protocol (Yjs keeps strings as UTF-8 bytes): `bench#<seq>:<sender>:<send time>;`.
+ */
+const benchTag = (seq: number, sender: number, at: number) => `bench#${seq}:${sender}:${at.toFixed(3)};`;
+const BENCH_RATIONALE = /^bench#(\d+):\d+:[\d.]+;$/;
+const TAG = Buffer.from('bench#');
+const TAG_END = ';'.charCodeAt(0);
 
 function recordArrival(v: VoteState, voter: Voter, sender: number, value: unknown, now: number): void {
   const o = value as { at?: unknown; rationale?: unknown } | undefined;
   if (!o || typeof o.at !== 'number' || typeof o.rationale !== 'string') return;
   const m = BENCH_RATIONALE.exec(o.rationale);
-  if (!m) return;
+  if (m) recordVote(v, voter, sender, Number(m[1]), o.at, now);
+}
+
+/**
+ * A light voter's tap: every tagged vote in a frame is an arrival (once per sender and
+ * sequence number: each sender's votes reach a connection in order); the frame itself is
+ * dropped, so the client library never applies peers' votes. Untagged frames go on.
+ */
+function lightTap(v: VoteState, voter: Voter, senders: number): Tap {
+  const lastSeq = new Int32Array(senders).fill(-1);
+  return (frame) => {
+    let i = frame.indexOf(TAG);
+    if (i < 0) return 'pass';
+    const now = clock.now();
+    while (i >= 0) {
+      const end = frame.indexOf(TAG_END, i);
+      if (end < 0) break;
+      const [seqS, senderS, atS] = frame.toString('latin1', i + TAG.length, end).split(':');
+      const seq = Number(seqS);
+      const sender = Number(senderS);
+      if (sender !== voter.index && sender < senders && seq > lastSeq[sender]!) {
+        lastSeq[sender] = seq;
+        recordVote(v, voter, sender, seq, Number(atS), now);
+      }
+      i = frame.indexOf(TAG, end);
+    }
+    v.onArrival?.();
+    return 'drop';
+  };
+}
+
+function recordVote(v: VoteState, voter: Voter, sender: number, seq: number, at: number, now: number): void {
   voter.arrived++;
-  if (o.at >= v.tm) {
-    const latency = now - o.at;
+  if (at >= v.tm) {
+    const latency = now - at;
     v.latencies.push(latency);
-    const key = sender * 1e6 + Number(m[1]);
+    if (voter.full) v.latenciesFull.push(latency);
+    const key = sender * 1e6 + seq;
     const a = v.agg.get(key);
     if (a) {
       a.count++;
@@ -155,6 +198,7 @@ function makeVoter(v: VoteState, me: number): Voter {
     index: me,
     userId: self.userId,
     client: null as unknown as BenchClient,
+    full: board.reviewers.indexOf(self) < init.fullPerBoard,
     arrived: 0,
     peers: board.reviewers.filter((r) => r.index !== me).map((r) => r.index),
     write: () => undefined,
@@ -215,6 +259,7 @@ async function voteInit(init: VoteInit): Promise<number> {
     voters: [],
     tm: Infinity,
     latencies: [],
+    latenciesFull: [],
     agg: new Map(),
     lastArrivalAt: 0,
     expected: null,
@@ -252,6 +297,8 @@ function voteRun(t0: number): void {
   const cpu0 = process.cpuUsage();
   const wall0 = clock.now();
   setTimeout(() => (v.windowTraffic = { ...traffic }), Math.max(0, v.tm - clock.now()));
+  const senders = 1 + Math.max(...init.boards.flatMap((b) => b.reviewers.map((r) => r.index)));
+  for (const c of v.voters) if (!c.full) c.client.tap(lightTap(v, c, senders));
   const sends: VoteResult['sends'] = { sender: [], seq: [], at: [], late: [] };
   const sentBy: Record<number, number> = {};
   let running = v.voters.length;
@@ -280,6 +327,7 @@ function voteRun(t0: number): void {
       type: 'result',
       sends,
       latencies: Float64Array.from(v.latencies),
+      latenciesFull: Float64Array.from(v.latenciesFull),
       votes: {
         key: Float64Array.from(keys),
         count: Float64Array.from(keys, (k) => v.agg.get(k)!.count),
@@ -312,7 +360,7 @@ function voteRun(t0: number): void {
       setTimeout(() => {
         const at = clock.now();
         try {
-          c.write(seq, { rating: 1 + (seq % 5), confidence: CONFIDENCE[seq % 3], rationale: `bench#${seq}`, at });
+          c.write(seq, { rating: 1 + (seq % 5), confidence: CONFIDENCE[seq % 3], rationale: benchTag(seq, me, at), at });
         } catch (err) {
           noteError(String((err as Error).message ?? err));
         }
@@ -334,11 +382,46 @@ let drainTimeoutMs = 15_000;
 // ---------------------------------------------------------------------------------------
 // W3: join storm; W4: cold load; and the seeds they need
 
+/** Frames this large carry a join's whole state (the size at which Claimboard sends bytes as an attachment frame). */
+const STATE_FRAME_MIN_BYTES = 64 * 1024;
+const EMPTY_UPDATE = Uint8Array.of(0, 0);
+/** y-protocols sync step 2 (message type 0 = sync, 1 = step 2) carrying the empty update. */
+const EMPTY_STEP2 = Uint8Array.of(0, 1, EMPTY_UPDATE.length, ...EMPTY_UPDATE);
+
+/**
+ * The same answer to a join, with an empty update in place of the state: what a light
+ * storm client's library gets instead of `frame` (null when `frame` is no such answer).
+ */
+function emptiedState(target: StormRequest['target'], frame: Buffer): Uint8Array | null {
+  switch (target) {
+    case 'claimboard':
+      // The update is an attachment frame of its own: the frame is the bytes.
+      return EMPTY_UPDATE;
+    case 'reference':
+    case 'claimboard-yws':
+      return frame[0] === 0 && frame[1] === 1 ? EMPTY_STEP2 : null;
+    case 'hocuspocus': {
+      // Hocuspocus prefixes each y-protocols message with the document name (a varString).
+      let len = 0;
+      let p = 0;
+      for (let shift = 0; p < frame.length; shift += 7) {
+        const b = frame[p++]!;
+        len += (b & 0x7f) * 2 ** shift;
+        if (b < 0x80) break;
+      }
+      p += len;
+      return frame[p] === 0 && frame[p + 1] === 1 ? Buffer.concat([frame.subarray(0, p), EMPTY_STEP2]) : null;
+    }
+  }
+}
+
 async function storm(m: StormRequest): Promise<void> {
   const since = generation;
   clock = createClock();
   const target: ClientTarget = { target: m.target, baseUrl: m.baseUrl, boardId: m.boardId, room: m.room };
   const syncedMs = new Array<number>(m.clients.length).fill(NaN);
+  const full = m.clients.map((c) => m.full.includes(c.index));
+  const stateFrameBytes = new Array<number>(m.clients.length).fill(NaN);
   const clients: BenchClient[] = [];
   await delay(Math.max(0, m.t0 - clock.now()));
   started = true;
@@ -351,6 +434,15 @@ async function storm(m: StormRequest): Promise<void> {
   };
   m.clients.forEach((spec, i) => {
     const c = openClient({ ...target, docKeys: m.docKeys?.[spec.index] }, spec.token, clientEvents(`storm client ${spec.index}`, { onStatus: () => check(i) }));
+    if (!full[i]) {
+      c.tap((frame) => {
+        if (frame.length < STATE_FRAME_MIN_BYTES) return 'pass';
+        const emptied = emptiedState(m.target, frame);
+        if (!emptied) return 'pass';
+        stateFrameBytes[i] = (Number.isNaN(stateFrameBytes[i]!) ? 0 : stateFrameBytes[i]!) + frame.length;
+        return emptied;
+      });
+    }
     clients.push(c);
     open.push(c);
   });
@@ -365,7 +457,7 @@ async function storm(m: StormRequest): Promise<void> {
   );
   loop.disable();
   const cpu = process.cpuUsage(cpu0);
-  sendIfCurrent(since, { type: 'storm-result', syncedMs, errors, traffic: trafficSince(tr0), loopDelayP99Ms: loop.percentile(99) / 1e6, cpuSec: (cpu.user + cpu.system) / 1e6 });
+  sendIfCurrent(since, { type: 'storm-result', syncedMs, full, stateFrameBytes, errors, traffic: trafficSince(tr0), loopDelayP99Ms: loop.percentile(99) / 1e6, cpuSec: (cpu.user + cpu.system) / 1e6 });
 }
 
 /** A client of a reference server on the shared doc, synced; it stays open (a holder). */

@@ -73,6 +73,10 @@ export interface VoteCell extends CellBase {
   lost: number;
   /** Send-to-arrival latency of each arrival (ms). */
   lat: Pcts;
+  /** The same, at the full clients only (they apply every vote with the stock client). */
+  latFull: Pcts;
+  /** Full clients per board; the others are light. */
+  fullPerBoard: number;
   /** Until the last of a vote's perBoard − 1 arrivals (ms). */
   all: Pcts;
   deliveredPerSec: number;
@@ -105,6 +109,12 @@ export interface StormCell extends CellBase {
   syncedMaxMs: number;
   /** Until the last client synced (NaN unless all did). */
   totalMs: number;
+  /** Clients that applied the state (the rest are light), and their times. */
+  fullClients: number;
+  fullSyncedP50Ms: number;
+  fullSyncedMaxMs: number;
+  /** The smallest state frame a light client received (bytes). */
+  lightMinStateBytes: number;
   serverCpuSec: number;
   rssBeforeMb: number;
   peakRssMb: number;
@@ -170,6 +180,8 @@ export function newVoteCell(workload: 'w1' | 'w2', target: Target, boards: numbe
     arrivals: NaN,
     lost: NaN,
     lat: noPcts(),
+    latFull: noPcts(),
+    fullPerBoard: NaN,
     all: noPcts(),
     deliveredPerSec: NaN,
     offeredPerSec: n * (perBoard - 1) * rate,
@@ -203,6 +215,10 @@ export function newStormCell(target: Target, clients: number): StormCell {
     syncedP99Ms: NaN,
     syncedMaxMs: NaN,
     totalMs: NaN,
+    fullClients: 0,
+    fullSyncedP50Ms: NaN,
+    fullSyncedMaxMs: NaN,
+    lightMinStateBytes: NaN,
     serverCpuSec: NaN,
     rssBeforeMb: NaN,
     peakRssMb: NaN,
@@ -287,6 +303,7 @@ const VOTE_ROWS: Row<VoteCell>[] = [
   { label: 'latency p50 (ms), each arrival', get: (c) => c.lat.p50, digits: 1, ratio: true },
   { label: 'latency p99 (ms), each arrival', get: (c) => c.lat.p99, digits: 1, ratio: true },
   { label: 'latency p99.9 (ms), each arrival', get: (c) => c.lat.p999, digits: 1, ratio: true },
+  { label: 'latency p99 (ms), arrivals at the full clients', get: (c) => c.latFull.p99, digits: 1, ratio: true },
   { label: 'reached all peers p50 (ms)', get: (c) => c.all.p50, digits: 1, ratio: true },
   { label: 'reached all peers p99 (ms)', get: (c) => c.all.p99, digits: 1, ratio: true },
   { label: 'reached all peers p99.9 (ms)', get: (c) => c.all.p999, digits: 1, ratio: true },
@@ -311,6 +328,9 @@ const STORM_ROWS: Row<StormCell>[] = [
   { label: 'time to synced p50 (ms)', get: (c) => c.syncedP50Ms, digits: 0, ratio: true },
   { label: 'time to synced p99 (ms)', get: (c) => c.syncedP99Ms, digits: 0, ratio: true },
   { label: 'time to synced max = total (ms)', get: (c) => c.syncedMaxMs, digits: 0, ratio: true },
+  { label: 'full clients (apply the state): time to synced p50 (ms)', get: (c) => c.fullSyncedP50Ms, digits: 0, ratio: true },
+  { label: 'full clients: time to synced max (ms)', get: (c) => c.fullSyncedMaxMs, digits: 0, ratio: true },
+  { label: 'light clients: smallest state frame received (KB)', get: (c) => c.lightMinStateBytes / 1024, digits: 0, ratio: false },
   { label: 'server CPU s (storm)', get: (c) => c.serverCpuSec, digits: 2, ratio: true },
   { label: 'server RSS before (MB)', get: (c) => c.rssBeforeMb, digits: 0, ratio: true },
   { label: 'server peak RSS during the storm (MB)', get: (c) => c.peakRssMb, digits: 0, ratio: true },

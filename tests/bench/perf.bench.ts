@@ -31,7 +31,19 @@
  * Processes: the server under test runs alone in a child process (sync-launch-*.ts), so its
  * CPU (/proc/<pid>/stat), peak RSS (VmHWM) and RSS are its own, and it reports its
  * event-loop delay over IPC; the clients run in --generators load-generator processes
- * (perf-generator.ts), kept for the whole run. All traffic goes to 127.0.0.1.
+ * (perf-generator.ts), kept for the whole run, at nice --generator-nice (10): they stand in
+ * for reviewers' own machines, so on these shared cores they yield to the server under
+ * test. All traffic goes to 127.0.0.1.
+ *
+ * Clients: per board, the first --full-clients (5) reviewers are full stock clients that
+ * apply every peer's vote; the others are light (perf-clients.ts): the stock client does
+ * the handshake, the initial sync and the reviewer's own sends, and after that a tap reads
+ * each arriving vote off the websocket frame (its tag carries sender, sequence number and
+ * send time) and drops the frame, instead of applying it. In W3 all but --full-clients
+ * storm clients are light: the frame holding the whole state reaches their client library
+ * with an empty update in its place (its size is reported). Applying N·(N−1) votes a
+ * second, or 200 × 1 MB, is the clients' own work, which here would share the two cores
+ * with the server under test.
  *
  * Bounded: every cell has a set-up cap (--setup-cap), a drain cap (--drain-cap) and a
  * watchdog; no workload (or W1 size) starts when the run's --budget (seconds) would not
@@ -101,6 +113,10 @@ export interface Options {
   warmupSec: number;
   repeat: number;
   generators: number;
+  /** W1/W2: full clients per board; W3: full clients in all (the rest are light). */
+  fullClients: number;
+  /** Nice value of the load-generator processes (0: same priority as the server). */
+  generatorNice: number;
   jitter: number;
   seed: number;
   targets: Target[];
@@ -137,7 +153,7 @@ function parseArgs(argv: string[]): Options {
     flags.set(m[1]!, m[2] ?? 'true');
   }
   const known = [
-    'quick', 'workloads', 'n', 'rate', 'duration', 'warmup', 'repeat', 'generators', 'jitter', 'seed', 'servers',
+    'quick', 'workloads', 'n', 'rate', 'duration', 'warmup', 'repeat', 'generators', 'full-clients', 'generator-nice', 'jitter', 'seed', 'servers',
     'w2-boards', 'w2-reviewers', 'w3-clients', 'w3-bytes', 'w4-claims', 'w4-reviewers', 'w4-notes', 'w4-loads',
     'setup-cap', 'drain-cap', 'skip-hopeless', 'budget', 'from-json', 'no-write', 'max-background', 'quiet-wait', 'cpu-prof', 'server-log', 'json',
   ];
@@ -165,6 +181,8 @@ function parseArgs(argv: string[]): Options {
     warmupSec: num('warmup', quick ? 1 : 2, 0, 30),
     repeat: int('repeat', 1, 1, 10),
     generators: int('generators', 2, 1, 4),
+    fullClients: int('full-clients', 5, 0, 1000),
+    generatorNice: int('generator-nice', 10, 0, 19),
     jitter: num('jitter', 0.25, 0, 0.5),
     seed: int('seed', 1, 0, 2 ** 31),
     targets: list('servers', DEFAULT_TARGETS, ALL_TARGETS),
@@ -459,7 +477,7 @@ class Generator {
   #waiter: (() => void) | null = null;
   #exited = false;
 
-  constructor() {
+  constructor(nice: number) {
     this.child = fork(path.join(HERE, 'perf-generator.ts'), [], {
       cwd: ROOT,
       execArgv: ['--import', 'tsx'],
@@ -467,6 +485,9 @@ class Generator {
       serialization: 'advanced',
     });
     live.children.add(this.child);
+    // The generators stand in for reviewers' own machines: on these shared cores they yield
+    // to the server under test (any of the three), so its latency is not theirs.
+    if (this.child.pid && nice) os.setPriority(this.child.pid, nice);
     this.child.on('message', (m) => {
       this.#queue.push(m as FromGenerator);
       this.#waiter?.();
@@ -531,10 +552,13 @@ class Generator {
 
 class GeneratorPool {
   gens: Generator[] = [];
-  constructor(readonly size: number) {}
+  constructor(
+    readonly size: number,
+    readonly nice: number,
+  ) {}
   /** The first `n` generators, forking replacements for any that died. */
   take(n: number): Generator[] {
-    for (let i = 0; i < this.size; i++) if (!this.gens[i]?.alive) this.gens[i] = new Generator();
+    for (let i = 0; i < this.size; i++) if (!this.gens[i]?.alive) this.gens[i] = new Generator(this.nice);
     return this.gens.slice(0, Math.max(1, Math.min(n, this.size)));
   }
   async resetAll(): Promise<void> {
@@ -668,6 +692,7 @@ async function runVoteCell(cx: CellContext, workload: 'w1' | 'w2', target: Targe
         seed: (o.seed * 1000 + rep * 100 + n) * 10 + gi,
         connectTimeoutMs,
         connectConcurrency: 4,
+        fullPerBoard: o.fullClients,
       }),
     );
     const ready = await Promise.all(gens.map((gen) => gen.next('ready', connectTimeoutMs + 15_000))).catch((err: unknown) => {
@@ -728,6 +753,7 @@ async function runVoteCell(cx: CellContext, workload: 'w1' | 'w2', target: Targe
       off += r.latencies.length;
     }
     lat.sort();
+    const latFull = Float64Array.from(results.flatMap((r) => [...r.latenciesFull])).sort();
     const perVote = new Map<number, { count: number; max: number }>();
     for (const r of results) {
       for (let i = 0; i < r.votes.key.length; i++) {
@@ -759,6 +785,8 @@ async function runVoteCell(cx: CellContext, workload: 'w1' | 'w2', target: Targe
       arrivals: lat.length,
       lost: Math.max(0, recipients - lat.length),
       lat: { p50: percentile(lat, 50), p99: percentile(lat, 99), p999: percentile(lat, 99.9) },
+      latFull: { p50: percentile(latFull, 50), p99: percentile(latFull, 99), p999: percentile(latFull, 99.9) },
+      fullPerBoard: Math.min(o.fullClients, perBoard),
       all: { p50: percentile(allPeers, 50), p99: percentile(allPeers, 99), p999: percentile(allPeers, 99.9) },
       deliveredPerSec: lat.length / windowSec,
       serverCpuSec,
@@ -865,7 +893,7 @@ async function runStormCell(cx: CellContext, target: Target): Promise<StormCell>
     }
     const t0 = clock.now() + 500;
     gens.forEach((gen, gi) =>
-      gen.send({ type: 'storm', target, baseUrl: server.baseUrl, boardId, room, clients: members.filter((m) => m.index % gens.length === gi), docKeys, t0, timeoutMs: stormMs }),
+      gen.send({ type: 'storm', target, baseUrl: server.baseUrl, boardId, room, clients: members.filter((m) => m.index % gens.length === gi), docKeys, t0, timeoutMs: stormMs, full: members.slice(0, o.fullClients).map((m) => m.index) }),
     );
     await sleep(Math.max(0, t0 - clock.now()));
     const cpuA = (await server.probe(true)).cpuSec;
@@ -880,6 +908,13 @@ async function runStormCell(cx: CellContext, target: Target): Promise<StormCell>
     cell.syncedP99Ms = percentile(times, 99);
     cell.syncedMaxMs = times.length ? times[times.length - 1]! : NaN;
     cell.totalMs = times.length === o.w3Clients ? cell.syncedMaxMs : NaN;
+    const fullTimes = results.flatMap((r) => r.syncedMs.filter((x, i) => r.full[i] && Number.isFinite(x))).sort((a, b) => a - b);
+    cell.fullClients = results.reduce((s, r) => s + r.full.filter(Boolean).length, 0);
+    cell.fullSyncedP50Ms = percentile(fullTimes, 50);
+    cell.fullSyncedMaxMs = fullTimes.length ? fullTimes[fullTimes.length - 1]! : NaN;
+    const lightBytes = results.flatMap((r) => r.stateFrameBytes.filter((_, i) => !r.full[i]));
+    // NaN when a light client never got a state frame (Math.min propagates it).
+    cell.lightMinStateBytes = lightBytes.length ? Math.min(...lightBytes) : NaN;
     cell.bytesInPerClient = results.reduce((s, r) => s + r.traffic.bytesIn, 0) / o.w3Clients;
     cell.framesInPerClient = results.reduce((s, r) => s + r.traffic.framesIn, 0) / o.w3Clients;
     cell.genCpuMax = Math.max(...results.map((r) => r.cpuSec / Math.max(1e-3, (cell.syncedMaxMs || stormMs) / 1000)));
@@ -1103,7 +1138,7 @@ async function main(): Promise<void> {
     `perf: ${os.availableParallelism()} cores, Node ${process.version}; servers=${o.targets.join(',')} workloads=${o.workloads.join(',')} ` +
       `W1 N=${o.ns.join(',')} warm-up=${o.warmupSec}s window=${o.durationSec}s; budget ${o.budgetSec} s`,
   );
-  const gp = new GeneratorPool(o.generators);
+  const gp = new GeneratorPool(o.generators, o.generatorNice);
   gp.take(o.generators);
   const cells: Cell[] = [];
   try {
