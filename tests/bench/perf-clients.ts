@@ -61,7 +61,8 @@ function tapped(socket: Tappable, data: unknown, isBinary: unknown): unknown {
   const r = tap(frame);
   if (r === 'pass') return data;
   if (r === 'drop') return null;
-  return data instanceof ArrayBuffer ? r.slice().buffer : Buffer.from(r);
+  // A copy of its own: `r` may be a view into a larger (pooled) buffer.
+  return data instanceof ArrayBuffer ? new Uint8Array(r).buffer : Buffer.from(r);
 }
 
 /**
