@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Role } from '../../shared/protocol/roles.js';
@@ -29,6 +30,7 @@ CREATE TABLE IF NOT EXISTS updates (
   doc_key TEXT NOT NULL,
   seq INTEGER NOT NULL,
   data BLOB NOT NULL,
+  crc INTEGER,
   PRIMARY KEY (doc_key, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS quarantine (
@@ -158,6 +160,9 @@ export class SqliteStore implements Store {
     const sync = this.#db.pragma('synchronous', { simple: true });
     if (sync !== 2) throw new Error(`SQLite refused synchronous=FULL (got ${String(sync)})`);
     this.#db.exec(SCHEMA);
+    // Files from before rows kept a checksum: add the column (their rows stay NULL).
+    const columns = this.#db.pragma('table_info(updates)') as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'crc')) this.#db.exec('ALTER TABLE updates ADD COLUMN crc INTEGER');
     this.#writer = new Worker(new URL('./sqlite-writer.mjs', import.meta.url), { workerData: { file } });
     this.#writer.on('message', (r: WriterReply) => {
       const cb = this.#calls.get(r.id);
@@ -170,12 +175,7 @@ export class SqliteStore implements Store {
     });
     const db = this.#db;
     this.#stmts = {
-      load: db.prepare('SELECT seq, data FROM updates WHERE doc_key = ? ORDER BY seq'),
-      maxSeq: db.prepare('SELECT MAX(seq) AS m FROM updates WHERE doc_key = ?'),
-      insert: db.prepare('INSERT INTO updates (doc_key, seq, data) VALUES (?, ?, ?)'),
-      quarantine: db.prepare(
-        'INSERT INTO quarantine (doc_key, seq, data, reason, at) VALUES (?, ?, ?, ?, ?)',
-      ),
+      load: db.prepare('SELECT seq, data, crc FROM updates WHERE doc_key = ? ORDER BY seq'),
       clientOwners: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_key = ?'),
       addAudit: db.prepare('INSERT INTO audit (board_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)'),
       listAudit: db.prepare('SELECT board_id, at, actor, action, detail FROM audit WHERE board_id = ? ORDER BY seq'),
@@ -229,8 +229,8 @@ export class SqliteStore implements Store {
   }
 
   async loadUpdates(docKey: string): Promise<StoredUpdate[]> {
-    const rows = this.#stmts.load.all(docKey) as Array<{ seq: number; data: Buffer }>;
-    return rows.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data) }));
+    const rows = this.#stmts.load.all(docKey) as Array<{ seq: number; data: Buffer; crc: number | null }>;
+    return rows.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data), intact: r.crc !== null && zlib.crc32(r.data) === r.crc }));
   }
 
   #call(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<WriterReply> {

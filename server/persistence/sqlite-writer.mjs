@@ -7,6 +7,7 @@
 // later cannot wait for the main thread's connection (SQLite answers SQLITE_BUSY at once
 // instead of using the busy timeout).
 import { parentPort, workerData } from 'node:worker_threads';
+import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 
 const db = new Database(workerData.file);
@@ -16,7 +17,9 @@ db.pragma('busy_timeout = 5000');
 if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('SQLite refused synchronous=FULL');
 
 const maxSeq = db.prepare('SELECT MAX(seq) AS m FROM updates WHERE doc_key = ?');
-const insert = db.prepare('INSERT INTO updates (doc_key, seq, data) VALUES (?, ?, ?)');
+// Each row keeps the CRC-32 of its bytes, so a load can tell intact rows from damaged ones.
+const insertRow = db.prepare('INSERT INTO updates (doc_key, seq, data, crc) VALUES (?, ?, ?, ?)');
+const insert = (docKey, seq, data) => insertRow.run(docKey, seq, data, zlib.crc32(data));
 const deleteUpto = db.prepare('DELETE FROM updates WHERE doc_key = ? AND seq <= ?');
 const getRow = db.prepare('SELECT data FROM updates WHERE doc_key = ? AND seq = ?');
 const deleteRow = db.prepare('DELETE FROM updates WHERE doc_key = ? AND seq = ?');
@@ -43,7 +46,7 @@ const appendBatch = db.transaction((items, side) => {
   for (const it of items) {
     const seq = (next.get(it.docKey) ?? seqOf(it.docKey)) + 1;
     next.set(it.docKey, seq);
-    insert.run(it.docKey, seq, it.data);
+    insert(it.docKey, seq, it.data);
     seqs.push(seq);
   }
   return { seqs, next };
@@ -51,7 +54,7 @@ const appendBatch = db.transaction((items, side) => {
 
 const compact = db.transaction((docKey, merged, uptoSeq) => {
   deleteUpto.run(docKey, uptoSeq);
-  insert.run(docKey, uptoSeq, merged);
+  insert(docKey, uptoSeq, merged);
 });
 
 const moveToQuarantine = db.transaction((docKey, seq, reason) => {

@@ -9,6 +9,11 @@ import type { Role } from '../../shared/protocol/roles.js';
 export interface StoredUpdate {
   seq: number;
   data: Uint8Array;
+  /**
+   * The bytes read back are the bytes that were written (a checksum stored with the row
+   * matches). False for a damaged row, or one from before checksums were kept.
+   */
+  intact: boolean;
 }
 
 export interface UserRecord {

@@ -129,5 +129,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await again.loadUpdates('board/r')).map((r) => [...r.data])).toEqual([[7]]);
       await again.close();
     });
+
+    it('[S7] rows read back as written are intact, compacted ones included', async () => {
+      const { store } = await factory.make();
+      for (let i = 1; i <= 3; i++) await store.appendUpdate('board/i', bytes(i, i));
+      await store.compact('board/i', bytes(50, 60, 70), 2);
+      expect((await store.loadUpdates('board/i')).map((r) => [r.seq, r.intact])).toEqual([[2, true], [3, true]]);
+      await store.close();
+    });
   });
 }

@@ -1,5 +1,6 @@
 /** [R1–R6] DocRegistry over a real SQLite store and the real validator worker. */
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DocRegistry } from '../../server/docs/registry.js';
@@ -32,6 +33,12 @@ function setup(file = path.join(tempDir(), 'r.sqlite'), opts: { idleEvictMs?: nu
     },
   }) as Store;
   const validator = new UpdateValidator(500, logger);
+  let validations = 0;
+  const validate = validator.validate.bind(validator);
+  validator.validate = (...args) => {
+    validations++;
+    return validate(...args);
+  };
   const registry = new DocRegistry({ store: counting, validator, logger, idleEvictMs: opts.idleEvictMs ?? 60_000, compactEvery: opts.compactEvery ?? 1000, maxUpdateBytes: 1 << 20 });
   const close = async () => {
     await registry.close();
@@ -39,7 +46,7 @@ function setup(file = path.join(tempDir(), 'r.sqlite'), opts: { idleEvictMs?: nu
     await store.close();
   };
   cleanups.push(close);
-  return { store, registry, loads: () => loads, file, close };
+  return { store, registry, loads: () => loads, validations: () => validations, file, close };
 }
 
 const origin = { kind: 'client' as const, connId: 'c1', userId: 'u1' };
@@ -97,16 +104,33 @@ describe('DocRegistry', () => {
     expect(check.getMap('m').size).toBe(45);
   });
 
-  it('[R5] a stored row that fails to decode is quarantined and the rest loads', async () => {
+  it('[R5] a stored row damaged on disk is checked again, quarantined, and the rest loads', async () => {
     const a = setup();
     const local = new Y.Doc();
     await a.registry.applyUpdate('board/q', setUpdate(local, 'good', 1), origin);
-    await a.store.appendUpdate('board/q', new Uint8Array([1, 2, 3, 250, 7])); // damaged row
+    const seq = await a.store.appendUpdate('board/q', setUpdate(local, 'soon damaged', 2));
     await a.close();
     cleanups.pop();
+    // The bytes change behind the store's back (its checksum no longer matches).
+    const raw = new Database(a.file);
+    raw.prepare('UPDATE updates SET data = ? WHERE doc_key = ? AND seq = ?').run(Buffer.from([1, 2, 3, 250, 7]), 'board/q', seq);
+    raw.close();
     const b = setup(a.file);
     expect(await b.registry.read('board/q', (d) => d.getMap('m').toJSON())).toEqual({ good: 1 });
     expect((await b.store.loadUpdates('board/q')).length).toBe(1);
+    expect(b.validations()).toBe(1); // only the damaged row went to the validator
+  });
+
+  it('[R5] intact stored rows load without going through the validator again', async () => {
+    const a = setup();
+    const local = new Y.Doc();
+    for (let i = 0; i < 5; i++) await a.registry.applyUpdate('board/t', setUpdate(local, `k${i}`, i), origin);
+    expect(a.validations()).toBe(5);
+    await a.close();
+    cleanups.pop();
+    const b = setup(a.file);
+    expect(await b.registry.read('board/t', (d) => d.getMap('m').size)).toBe(5);
+    expect(b.validations()).toBe(0);
   });
 
   it('[R6] updates to one document apply in arrival order even when they depend on each other', async () => {
