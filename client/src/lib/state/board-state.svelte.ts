@@ -256,12 +256,14 @@ export class BoardState {
         else if (parsed.kind === 'sealed') {
           // Only our own sealed doc is ours to read; the server never lists another's.
           if (parsed.userId !== this.user.id) return;
-          doc = new Y.Doc();
+          doc = new Y.Doc({ guid: key });
           this.#sealedDoc = doc;
           doc.on('update', this.#reviewChanged);
           this.#reviewChanged();
         } else {
-          doc = new Y.Doc();
+          // The doc key as guid: a random one (uuidv4) costs dozens of getRandomValues
+          // calls, per reviewer doc of a board with hundreds of members.
+          doc = new Y.Doc({ guid: key });
           const userId = parsed.userId;
           this.#reviewerDocs.set(userId, doc);
           this.#dirtyReviewers.add(userId);

@@ -27,6 +27,16 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const bytes = (b: WireBytes): Uint8Array => (b instanceof Uint8Array ? b : new Uint8Array(b));
 
+/**
+ * Applies a server update unless it is the empty one ([0 structs, 0 delete-set clients]),
+ * which is what most docs of a large board answer a join with: a transaction per empty doc
+ * costs more than the rest of the join.
+ */
+function applyServerUpdate(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
+  if (update.length === 2 && update[0] === 0 && update[1] === 0) return;
+  Y.applyUpdate(doc, update, origin);
+}
+
 export interface BoardConnectionEvents {
   /** Something the server refused (a write this user may not make, malformed data…). */
   onError?: (error: ErrorBody & { docKey?: string }) => void;
@@ -240,7 +250,7 @@ export class BoardConnection {
           this.#events.onError?.({ ...r.error, docKey: r.docKey });
           continue;
         }
-        Y.applyUpdate(doc, bytes(r.update), this);
+        applyServerUpdate(doc, bytes(r.update), this);
         this.#answerServerState(r.docKey, doc, bytes(r.stateVector));
         this.#synced.add(r.docKey);
       }
@@ -277,7 +287,7 @@ export class BoardConnection {
       this.#status();
       return;
     }
-    Y.applyUpdate(doc, m.payload, this);
+    applyServerUpdate(doc, m.payload, this);
   }
 
   #onAwareness = ({ boardId, update }: { boardId: string; update: WireBytes }) => {
