@@ -152,15 +152,19 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     boards,
     live,
     logger,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    // Clients are let in once the validator's worker is up, so the first writes after a
+    // (re)start are not kept waiting for it to boot.
+    listen: async () => {
+      await validator.ready;
+      return new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
           const addr = server.address();
           resolve(typeof addr === 'object' && addr ? addr.port : config.port);
         });
-      }),
+      });
+    },
     close: () =>
       (closing ??= (async () => {
         for (const ws of wss.clients) ws.terminate();

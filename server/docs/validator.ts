@@ -51,11 +51,15 @@ export class UpdateValidator {
   #closed = false;
   /** How many workers were terminated for exceeding the deadline (for tests and metrics). */
   timeouts = 0;
+  /** Settles once the first worker has loaded Yjs and warmed up (or failed trying). */
+  readonly ready: Promise<void>;
+  #markReady: () => void = () => undefined;
 
   constructor(
     private readonly timeoutMs: number,
     private readonly logger: Logger,
   ) {
+    this.ready = new Promise((r) => (this.#markReady = r));
     this.#ensureWorker(); // boot now, not on the first update
   }
 
@@ -86,6 +90,7 @@ export class UpdateValidator {
         // Modules loaded: from now on the deadline is the decoder's alone.
         if (this.#worker === w) {
           this.#online = true;
+          this.#markReady();
           this.#arm();
         }
         return;
@@ -103,6 +108,7 @@ export class UpdateValidator {
       this.#arm();
     });
     w.on('error', (err) => {
+      this.#markReady(); // a restarted worker reports again; nobody waits on a dead one
       this.logger.error({ err }, 'validator worker failed');
       this.#restart(ErrorCode.UpdateMalformed, 'update crashed the decoder');
     });
