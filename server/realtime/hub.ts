@@ -58,6 +58,13 @@ interface ConnState {
   order: Promise<unknown>;
 }
 
+/**
+ * A flush costs one frame per recipient. From this many recipients on, the next flush waits
+ * proportionally longer than `fanoutIntervalMs`, up to twice as long: a room this big gets
+ * more updates per frame instead of more frames.
+ */
+const FANOUT_STRETCH_FROM = 100;
+
 /** Smaller docs encode in microseconds: not worth keeping a copy of. */
 const FULL_STATE_CACHE_MIN_BYTES = 16 * 1024;
 
@@ -72,6 +79,8 @@ export class Hub {
   #flushQueued = false;
   /** performance.now() of the last flush. */
   #lastFlush = -Infinity;
+  /** The least time from the last flush to the next (ms). */
+  #interval = 0;
 
   constructor(
     private readonly registry: DocRegistry,
@@ -292,8 +301,9 @@ export class Hub {
   /**
    * Queues a committed update for the next flush [T5]. Everything committed in one
    * event-loop turn (a group commit resolves many updates at once) goes out together, and
-   * under load flushes are at least `fanoutIntervalMs` apart, so a recipient's frames per
-   * second stay bounded however many peers write; after a quiet spell an update goes at once.
+   * under load flushes are at least `fanoutIntervalMs` apart (up to twice that after a flush
+   * to more than FANOUT_STRETCH_FROM connections), so a recipient's frames per second stay
+   * bounded however many peers write; after a quiet spell an update goes at once.
    */
   #fanOut(u: CommittedUpdate): void {
     this.#fullStates.delete(u.docKey);
@@ -301,7 +311,7 @@ export class Hub {
     this.#pending.push(u);
     if (this.#flushQueued) return;
     this.#flushQueued = true;
-    const wait = this.#lastFlush + this.fanoutIntervalMs - performance.now();
+    const wait = this.#lastFlush + this.#interval - performance.now();
     if (wait >= 1) setTimeout(this.#flush, wait);
     else setImmediate(this.#flush);
   }
@@ -333,6 +343,7 @@ export class Hub {
         else perConn.set(c, [i]);
       }
     });
+    this.#interval = this.fanoutIntervalMs * Math.min(2, Math.max(1, perConn.size / FANOUT_STRETCH_FROM));
     const groups = new Map<UpdateChannel, Map<string, { conns: Conn[]; indices: number[] }>>();
     for (const [c, indices] of perConn) {
       let byList = groups.get(c.channel);
