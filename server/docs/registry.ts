@@ -68,6 +68,11 @@ export class DocRegistry {
   readonly #listeners: Array<(u: CommittedUpdate) => void> = [];
   readonly #afterLoad: Array<(docKey: string, doc: Y.Doc) => void> = [];
   readonly #guards: WriteGuard[] = [];
+  /**
+   * A loaded doc's whole state as stored (its one intact row), until the doc first changes:
+   * a join can be sent those bytes instead of encoding the state again.
+   */
+  readonly #storedStates = new Map<string, { doc: Y.Doc; update: Uint8Array }>();
   #closed = false;
 
   constructor(opts: RegistryOptions) {
@@ -91,6 +96,15 @@ export class DocRegistry {
   /** Called for every update after it committed (or, for peer updates, after it applied). */
   onCommitted(listener: (u: CommittedUpdate) => void): void {
     this.#listeners.push(listener);
+  }
+
+  /**
+   * The doc's whole state as one update, if the doc has not changed since it was loaded
+   * from a single intact stored row (those bytes); null otherwise.
+   */
+  storedState(docKey: string, doc: Y.Doc): Uint8Array | null {
+    const s = this.#storedStates.get(docKey);
+    return s && s.doc === doc ? s.update : null;
   }
 
   /** Number of documents in memory (loaded or loading). */
@@ -229,6 +243,8 @@ export class DocRegistry {
   }
 
   #applyCaptured(e: Entry, run: () => void): Uint8Array | null {
+    // The doc may change now: the stored state no longer stands for it.
+    this.#storedStates.delete(e.docKey);
     e.capturing = true;
     e.captured = null;
     try {
@@ -360,6 +376,7 @@ export class DocRegistry {
     // it is decoded under a deadline again and quarantined on failure. The deadline is
     // generous: a large compacted row on a busy machine is slow, not bad.
     const checks = rows.map((r) => (r.intact ? null : validator.validate(r.data, STORED_ROW_TIMEOUT_MS)));
+    let quarantined = false;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const v = await checks[i];
@@ -372,16 +389,21 @@ export class DocRegistry {
         }
       }
       if (reason) {
+        quarantined = true;
         logger.error({ docKey, seq: row.seq, reason }, 'stored update quarantined');
         await store.quarantine(docKey, row.seq, reason);
       }
       if (row.seq > e.lastSeq) e.lastSeq = row.seq;
     }
+    let whole = rows.length === 1 && rows[0]!.intact && !quarantined;
     if (doc.store.pendingStructs || doc.store.pendingDs) {
       logger.error({ docKey }, 'stored updates leave pending structs; they are ignored');
       doc.store.pendingStructs = null;
       doc.store.pendingDs = null;
+      whole = false;
     }
+    // One intact row that applied cleanly holds exactly the doc's state.
+    if (whole) this.#storedStates.set(docKey, { doc, update: rows[0]!.data });
     // Listening only now: with a listener, Yjs encodes every applied row's update again.
     doc.on('update', (update: Uint8Array) => {
       if (e.capturing) e.captured = update;
@@ -410,6 +432,7 @@ export class DocRegistry {
       await this.#opts.store.flush();
       if (compact && e.sinceCompact > 1) await this.#compact(e);
       this.#entries.delete(e.docKey);
+      this.#storedStates.delete(e.docKey);
       e.doc.destroy();
     })()
       .catch((err: unknown) => this.#opts.logger.error({ err, docKey: e.docKey }, 'eviction failed'))
@@ -445,5 +468,6 @@ export class DocRegistry {
     this.#closed = true;
     for (const e of entries) e?.doc.destroy();
     this.#entries.clear();
+    this.#storedStates.clear();
   }
 }

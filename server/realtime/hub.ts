@@ -250,7 +250,8 @@ export class Hub {
     if (!empty) return Y.encodeStateAsUpdate(doc, stateVector);
     const cached = this.#fullStates.get(docKey);
     if (cached && cached.doc === doc) return cached.update;
-    const update = Y.encodeStateAsUpdate(doc);
+    // Just loaded and unchanged: the stored bytes are the whole state already.
+    const update = this.registry.storedState(docKey, doc) ?? Y.encodeStateAsUpdate(doc);
     if (update.length >= FULL_STATE_CACHE_MIN_BYTES) this.#fullStates.set(docKey, { doc, update });
     return update;
   }

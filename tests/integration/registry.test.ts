@@ -133,6 +133,27 @@ describe('DocRegistry', () => {
     expect(b.validations()).toBe(0);
   });
 
+  it('[R5] a doc loaded from one intact row offers those bytes as its whole state until it changes', async () => {
+    const a = setup();
+    const local = new Y.Doc();
+    for (let i = 0; i < 5; i++) await a.registry.applyUpdate('board/w', setUpdate(local, `k${i}`, i), origin);
+    expect(await a.registry.read('board/w', (d) => a.registry.storedState('board/w', d))).toBeNull(); // five rows
+    await a.registry.evictIdle(); // compacts into one row
+    await a.close();
+    cleanups.pop();
+    const b = setup(a.file);
+    const rows = await b.store.loadUpdates('board/w');
+    expect(rows.length).toBe(1);
+    const row = rows[0]!;
+    const offered = await b.registry.read('board/w', (d) => b.registry.storedState('board/w', d));
+    expect(offered && Buffer.from(offered).equals(Buffer.from(row.data))).toBe(true);
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, offered!);
+    expect(fresh.getMap('m').toJSON()).toEqual({ k0: 0, k1: 1, k2: 2, k3: 3, k4: 4 });
+    await b.registry.applyUpdate('board/w', setUpdate(local, 'k5', 5), origin);
+    expect(await b.registry.read('board/w', (d) => b.registry.storedState('board/w', d))).toBeNull();
+  });
+
   it('[R6] updates to one document apply in arrival order even when they depend on each other', async () => {
     const { registry } = setup();
     const local = new Y.Doc();
