@@ -29,6 +29,9 @@ export interface RegistryOptions {
   maxUpdateBytes: number;
 }
 
+/** Smaller docs encode in microseconds: not worth keeping a copy of their whole state. */
+const WHOLE_STATE_CACHE_MIN_BYTES = 16 * 1024;
+
 /** Deadline for re-checking one stored row on load. */
 const STORED_ROW_TIMEOUT_MS = 20_000;
 
@@ -69,10 +72,11 @@ export class DocRegistry {
   readonly #afterLoad: Array<(docKey: string, doc: Y.Doc) => void> = [];
   readonly #guards: WriteGuard[] = [];
   /**
-   * A loaded doc's whole state as stored (its one intact row), until the doc first changes:
-   * a join can be sent those bytes instead of encoding the state again.
+   * Loaded docs' whole state as one update, kept until the doc changes: what every fresh
+   * join gets, encoded once per version of the doc (or, right after a load from one intact
+   * stored row, those bytes) rather than once per client.
    */
-  readonly #storedStates = new Map<string, { doc: Y.Doc; update: Uint8Array }>();
+  readonly #wholeStates = new Map<string, { doc: Y.Doc; update: Uint8Array }>();
   #closed = false;
 
   constructor(opts: RegistryOptions) {
@@ -98,13 +102,13 @@ export class DocRegistry {
     this.#listeners.push(listener);
   }
 
-  /**
-   * The doc's whole state as one update, if the doc has not changed since it was loaded
-   * from a single intact stored row (those bytes); null otherwise.
-   */
-  storedState(docKey: string, doc: Y.Doc): Uint8Array | null {
-    const s = this.#storedStates.get(docKey);
-    return s && s.doc === doc ? s.update : null;
+  /** The loaded doc's whole state as one update (kept for large docs until it changes). */
+  wholeState(docKey: string, doc: Y.Doc): Uint8Array {
+    const s = this.#wholeStates.get(docKey);
+    if (s && s.doc === doc) return s.update;
+    const update = Y.encodeStateAsUpdate(doc);
+    if (update.length >= WHOLE_STATE_CACHE_MIN_BYTES) this.#wholeStates.set(docKey, { doc, update });
+    return update;
   }
 
   /** Number of documents in memory (loaded or loading). */
@@ -243,8 +247,8 @@ export class DocRegistry {
   }
 
   #applyCaptured(e: Entry, run: () => void): Uint8Array | null {
-    // The doc may change now: the stored state no longer stands for it.
-    this.#storedStates.delete(e.docKey);
+    // The doc may change now: its kept whole state no longer stands for it.
+    this.#wholeStates.delete(e.docKey);
     e.capturing = true;
     e.captured = null;
     try {
@@ -403,7 +407,7 @@ export class DocRegistry {
       whole = false;
     }
     // One intact row that applied cleanly holds exactly the doc's state.
-    if (whole) this.#storedStates.set(docKey, { doc, update: rows[0]!.data });
+    if (whole) this.#wholeStates.set(docKey, { doc, update: rows[0]!.data });
     // Listening only now: with a listener, Yjs encodes every applied row's update again.
     doc.on('update', (update: Uint8Array) => {
       if (e.capturing) e.captured = update;
@@ -432,7 +436,7 @@ export class DocRegistry {
       await this.#opts.store.flush();
       if (compact && e.sinceCompact > 1) await this.#compact(e);
       this.#entries.delete(e.docKey);
-      this.#storedStates.delete(e.docKey);
+      this.#wholeStates.delete(e.docKey);
       e.doc.destroy();
     })()
       .catch((err: unknown) => this.#opts.logger.error({ err, docKey: e.docKey }, 'eviction failed'))
@@ -468,6 +472,6 @@ export class DocRegistry {
     this.#closed = true;
     for (const e of entries) e?.doc.destroy();
     this.#entries.clear();
-    this.#storedStates.clear();
+    this.#wholeStates.clear();
   }
 }

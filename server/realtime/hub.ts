@@ -65,15 +65,11 @@ interface ConnState {
  */
 const FANOUT_STRETCH_FROM = 100;
 
-/** Smaller docs encode in microseconds: not worth keeping a copy of. */
-const FULL_STATE_CACHE_MIN_BYTES = 16 * 1024;
 
 export class Hub {
   readonly #subs = new Map<string, Set<Conn>>();
   readonly #conns = new Map<string, ConnState>();
   readonly #presence = new Map<string, BoardPresence>();
-  /** Whole-state encodings of subscribed docs, dropped when the doc changes or is left. */
-  readonly #fullStates = new Map<string, { doc: Y.Doc; update: Uint8Array }>();
   /** Updates committed since the last flush, in commit order [T5]. */
   #pending: CommittedUpdate[] = [];
   #flushQueued = false;
@@ -242,18 +238,12 @@ export class Hub {
 
   /**
    * What a client with this state vector lacks. A client with nothing (every fresh join)
-   * gets the doc's whole state, encoded once per version of the doc rather than once per
-   * client, so a crowd joining a large board costs one encoding [T3].
+   * gets the doc's whole state, which the registry keeps per version of the doc, so a
+   * crowd joining a large board costs one encoding [T3].
    */
   #diff(docKey: string, doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
     const empty = stateVector.length === 1 && stateVector[0] === 0;
-    if (!empty) return Y.encodeStateAsUpdate(doc, stateVector);
-    const cached = this.#fullStates.get(docKey);
-    if (cached && cached.doc === doc) return cached.update;
-    // Just loaded and unchanged: the stored bytes are the whole state already.
-    const update = this.registry.storedState(docKey, doc) ?? Y.encodeStateAsUpdate(doc);
-    if (update.length >= FULL_STATE_CACHE_MIN_BYTES) this.#fullStates.set(docKey, { doc, update });
-    return update;
+    return empty ? this.registry.wholeState(docKey, doc) : Y.encodeStateAsUpdate(doc, stateVector);
   }
 
   /**
@@ -283,7 +273,6 @@ export class Hub {
     const set = this.#subs.get(docKey);
     if (set?.delete(conn) && set.size === 0) {
       this.#subs.delete(docKey);
-      this.#fullStates.delete(docKey);
     }
     this.#conns.get(conn.id)?.docs.delete(docKey);
     this.registry.release(docKey, conn.id);
@@ -307,7 +296,6 @@ export class Hub {
    * bounded however many peers write; after a quiet spell an update goes at once.
    */
   #fanOut(u: CommittedUpdate): void {
-    this.#fullStates.delete(u.docKey);
     if (!this.#subs.has(u.docKey)) return;
     this.#pending.push(u);
     if (this.#flushQueued) return;
