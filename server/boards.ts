@@ -5,7 +5,7 @@
  * shared/export). Snapshots read the board, live and reviewer documents, never a sealed one.
  */
 import type * as Y from 'yjs';
-import { boardDocKey, parseDocKey } from '../shared/protocol/doc-keys.js';
+import { boardDocKey, liveDocKey, parseDocKey, reviewerDocKey } from '../shared/protocol/doc-keys.js';
 import { AppError, ErrorCode } from '../shared/protocol/errors.js';
 import type { CreateBoardBody } from '../shared/protocol/schemas.js';
 import { initBoardDoc } from '../shared/model/index.js';
@@ -132,15 +132,14 @@ export class BoardService {
   }
 
   /**
-   * Runs `fn` on a snapshot of the board's documents. Only the board, live and reviewer
-   * documents are acquired: a sealed document never enters a snapshot, whatever docsOf lists.
+   * Runs `fn` on a snapshot of the board's documents: the board, live and every member's
+   * reviewer doc, empty or not (so an export names every reviewer, with or without votes;
+   * the board's list [D3] has only reviewer docs with content). A sealed document is never
+   * acquired, so it never enters a snapshot.
    */
   async #withSnapshot<T>(boardId: string, fn: (input: ExportInput) => T): Promise<T> {
-    const docKeys = (await this.access.docsOf(boardId)).filter((k) => {
-      const kind = parseDocKey(k)?.kind;
-      return kind === 'board' || kind === 'live' || kind === 'reviewer';
-    });
     const members = await this.store.listMembers(boardId);
+    const docKeys = [boardDocKey(boardId), liveDocKey(boardId), ...members.map((m) => reviewerDocKey(boardId, m.userId))];
     const holder = `export:${++this.#exportHolders}`;
     const docs = await Promise.all(docKeys.map((k) => this.registry.acquire(k, holder)));
     try {

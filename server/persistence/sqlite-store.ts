@@ -176,6 +176,8 @@ export class SqliteStore implements Store {
     const db = this.#db;
     this.#stmts = {
       load: db.prepare('SELECT seq, data, crc FROM updates WHERE doc_key = ? ORDER BY seq'),
+      // A range on the primary key (doc_key, seq), one index step per document.
+      docKeysInRange: db.prepare('SELECT DISTINCT doc_key FROM updates WHERE doc_key >= ? AND doc_key < ? ORDER BY doc_key'),
       clientOwners: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_key = ?'),
       addAudit: db.prepare('INSERT INTO audit (board_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)'),
       listAudit: db.prepare('SELECT board_id, at, actor, action, detail FROM audit WHERE board_id = ? ORDER BY seq'),
@@ -306,6 +308,15 @@ export class SqliteStore implements Store {
   async quarantine(docKey: string, seq: number, reason: string): Promise<void> {
     const r = await this.#call({ type: 'quarantine', docKey, seq, reason });
     if (!r.ok) throw new Error(`quarantine failed: ${r.message}`);
+  }
+
+  async docKeysWithPrefix(prefix: string): Promise<string[]> {
+    if (prefix === '') throw new Error('docKeysWithPrefix needs a prefix');
+    // Every key with the prefix sorts at or after it and before the prefix with its last
+    // character incremented (doc keys are ASCII; SQLite compares TEXT by code unit here).
+    const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    const rows = this.#stmts.docKeysInRange.all(prefix, upper) as Array<{ doc_key: string }>;
+    return rows.map((r) => r.doc_key);
   }
 
   async loadClientOwners(docKey: string): Promise<Map<number, string>> {

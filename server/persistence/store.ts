@@ -73,6 +73,11 @@ export interface Store {
   appendUpdate(docKey: string, data: Uint8Array): Promise<number>;
   /** Replaces every row with seq ≤ uptoSeq by one merged update, atomically. */
   compact(docKey: string, merged: Uint8Array, uptoSeq: number): Promise<void>;
+  /**
+   * Keys of the documents whose key starts with `prefix` and that have at least one
+   * committed row (a document nobody wrote to has none), in key order.
+   */
+  docKeysWithPrefix(prefix: string): Promise<string[]>;
   /** Moves a row out of the log into the quarantine table with the reason. */
   quarantine(docKey: string, seq: number, reason: string): Promise<void>;
   /** Resolves when every append issued so far has committed. */

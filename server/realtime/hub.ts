@@ -10,7 +10,7 @@ import { decodeSync, encodeSync, SyncType } from '../../shared/protocol/sync-cod
 import { ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
 import { parseDocKey } from '../../shared/protocol/doc-keys.js';
 import type { Role } from '../../shared/protocol/roles.js';
-import type { SyncOpenResult } from '../../shared/protocol/events.js';
+import type { BoardDocsPush, SyncOpenResult } from '../../shared/protocol/events.js';
 import type { Access, RoleChange } from '../auth/access.js';
 import type { DocRegistry, CommittedUpdate } from '../docs/registry.js';
 import { sourceConn } from '../docs/origins.js';
@@ -44,8 +44,8 @@ export interface Conn {
   sendAwareness(boardId: string, update: Uint8Array): void;
   /** The user's role on a board changed; null means they were removed. */
   accessChanged(boardId: string, role: Role | null): void;
-  /** The board's document list changed (a member joined, left or changed role). */
-  docsChanged(boardId: string, docs: string[]): void;
+  /** The board's document list changed [T8b]: a membership change, or docs that got content. */
+  docsChanged(push: BoardDocsPush): void;
   /** Ends the connection (the user was signed out everywhere). */
   close(reason: string): void;
 }
@@ -77,6 +77,8 @@ export class Hub {
   #lastFlush = -Infinity;
   /** The least time from the last flush to the next (ms). */
   #interval = 0;
+  /** Reviewer docs newly listed, per board, announced together at the end of the turn [T8b]. */
+  #added = new Map<string, Array<{ docKey: string; userId: string }>>();
 
   constructor(
     private readonly registry: DocRegistry,
@@ -86,7 +88,10 @@ export class Hub {
     /** See Config.fanoutIntervalMs. */
     private readonly fanoutIntervalMs = 0,
   ) {
-    registry.onCommitted((u) => this.#fanOut(u));
+    registry.onCommitted((u) => {
+      this.#noteContent(u.docKey);
+      this.#fanOut(u);
+    });
     access.onRoleChange((c) => this.#roleChanged(c));
     access.onUserRevoked((userId) => {
       for (const st of [...this.#conns.values()]) {
@@ -362,10 +367,49 @@ export class Hub {
     // Everyone else on the board learns the new list of documents (a new reviewer's doc).
     void this.access.docsOf(c.boardId).then((docs) => {
       for (const st of this.#conns.values()) {
-        if (st.boards.has(c.boardId)) st.conn.docsChanged(c.boardId, docs);
+        if (st.boards.has(c.boardId)) st.conn.docsChanged({ boardId: c.boardId, docs });
       }
     });
   }
+
+  /**
+   * A committed update to a reviewer doc that its board does not list yet [D3] puts it on
+   * the list; the board's connections learn it in one `added` push per turn. Every later
+   * update of the doc costs one string test and one set lookup.
+   */
+  #noteContent(docKey: string): void {
+    if (!docKey.includes('/reviewer/')) return;
+    const p = parseDocKey(docKey);
+    if (p?.kind !== 'reviewer') return;
+    const fresh = this.access.noteContent(p.boardId, p.userId);
+    if (!fresh) return;
+    fresh.then(
+      (listed) => {
+        if (!listed) return;
+        const list = this.#added.get(p.boardId);
+        if (list) {
+          list.push({ docKey, userId: p.userId });
+          return;
+        }
+        this.#added.set(p.boardId, [{ docKey, userId: p.userId }]);
+        if (this.#added.size === 1) setImmediate(this.#announceAdded);
+      },
+      (err: unknown) => this.logger.warn({ err, docKey }, 'could not list a reviewer doc'),
+    );
+  }
+
+  /** Its own user's connections already list a reviewer doc (their join result has it). */
+  #announceAdded = (): void => {
+    const added = this.#added;
+    this.#added = new Map();
+    for (const st of this.#conns.values()) {
+      for (const [boardId, docs] of added) {
+        if (!st.boards.has(boardId)) continue;
+        const news = docs.filter((d) => d.userId !== st.conn.userId).map((d) => d.docKey);
+        if (news.length) st.conn.docsChanged({ boardId, added: news });
+      }
+    }
+  };
 
   /** Connections currently open (for tests and metrics). */
   get connectionCount(): number {

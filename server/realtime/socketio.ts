@@ -10,6 +10,7 @@ import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import {
   CLIENT_EVENTS,
+  type BoardDocsPush,
   type ClientToServerEvents,
   type InterServerEvents,
   type ServerToClientEvents,
@@ -72,8 +73,8 @@ class SocketIoConn implements Conn {
   accessChanged(boardId: string, role: Role | null): void {
     this.socket.emit('board:access', { boardId, role });
   }
-  docsChanged(boardId: string, docs: string[]): void {
-    this.socket.emit('board:docs', { boardId, docs });
+  docsChanged(push: BoardDocsPush): void {
+    this.socket.emit('board:docs', push);
   }
   close(reason: string): void {
     this.socket.emit('protocol:error', { code: ErrorCode.Unauthorized, message: reason });

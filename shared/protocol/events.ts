@@ -76,11 +76,18 @@ export interface ServerToClientEvents {
   'awareness:update': (payload: { boardId: string; update: WireBytes }) => void;
   /** The caller's role on a board changed (null: no longer a member). */
   'board:access': (payload: { boardId: string; role: Role | null }) => void;
-  /** The board's documents changed (a member joined, left or changed role): `docs` as in JoinResult. */
-  'board:docs': (payload: { boardId: string; docs: string[] }) => void;
+  /** The board's list of documents changed [T8b]. */
+  'board:docs': (payload: BoardDocsPush) => void;
   /** A frame that could not be answered through an ack (no ack, unknown event). */
   'protocol:error': (payload: ErrorBody & { event?: string }) => void;
 }
+
+/**
+ * A change to a board's list of documents [T8b, D3]: the whole list (`docs`, as in
+ * JoinResult but without the caller's own sealed doc) after a membership change, or the
+ * reviewer docs that just got their first content (`added`).
+ */
+export type BoardDocsPush = { boardId: string; docs: string[]; added?: undefined } | { boardId: string; added: string[]; docs?: undefined };
 
 export interface InterServerEvents {
   ping: () => void;

@@ -110,6 +110,8 @@ interface Voter {
   arrived: number;
   /** Reviewer indices whose votes this client receives. */
   peers: number[];
+  /** Claimboard: peers' reviewer docs this client has attached. */
+  peerDocs: number;
 }
 
 interface VoteState {
@@ -201,6 +203,7 @@ function makeVoter(v: VoteState, me: number): Voter {
     full: board.reviewers.indexOf(self) < init.fullPerBoard,
     arrived: 0,
     peers: board.reviewers.filter((r) => r.index !== me).map((r) => r.index),
+    peerDocs: 0,
     write: () => undefined,
   };
   const claimboard = isClaimboard(init.target);
@@ -216,6 +219,7 @@ function makeVoter(v: VoteState, me: number): Voter {
       }
       const sender = byUser.get(parsed.userId);
       if (sender === undefined) return;
+      voter.peerDocs++;
       votes.observe((ev) => {
         const now = clock.now();
         for (const k of ev.keysChanged) recordArrival(v, voter, sender, votes.get(k), now);
@@ -281,7 +285,25 @@ async function voteInit(init: VoteInit): Promise<number> {
     const n = v.voters.filter((c) => c.client.synced()).length;
     throw new Error(`${n} of ${init.mine.length} clients synced after ${Math.round(init.connectTimeoutMs / 1000)} s; errors: ${errors.slice(0, 5).join(' | ')}`);
   }
+  await voteOpen();
   return clock.now() - t;
+}
+
+/**
+ * Every reviewer's opening vote, before the measured run: W1 and W2 measure reviewers who
+ * change their votes on a board under review. (On Claimboard a reviewer doc is listed, and
+ * attached by the peers, from its first content on [D3]; the opening votes carry no tag, so
+ * they count as no arrival.) Resolves once every Claimboard client holds all its peers' docs.
+ */
+async function voteOpen(): Promise<void> {
+  const v = vote!;
+  for (const c of v.voters) c.write(0, { rating: 3, confidence: 'medium', at: 0 });
+  const deadline = Date.now() + v.init.connectTimeoutMs;
+  if (!isClaimboard(v.init.target)) return;
+  if (!(await waitFor(() => v.voters.every((c) => c.peerDocs >= c.peers.length && c.client.synced()), deadline, 20))) {
+    const short = v.voters.filter((c) => c.peerDocs < c.peers.length).length;
+    throw new Error(`${short} of ${v.voters.length} clients lack peers' docs after the opening votes; errors: ${errors.slice(0, 5).join(' | ')}`);
+  }
 }
 
 function voteRun(t0: number): void {

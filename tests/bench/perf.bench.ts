@@ -19,7 +19,10 @@
  *
  * Workloads (--workloads, default all):
  *   w1  one board, N reviewers (--n), each changing its vote about once a second on an
- *       open-loop schedule with jitter; latency of every arrival and of "reached all peers"
+ *       open-loop schedule with jitter; latency of every arrival and of "reached all peers";
+ *       every reviewer casts an untagged opening vote during set-up (a board under review;
+ *       on Claimboard it also lists each reviewer's doc, which is listed from its first
+ *       content on, so the peers attach it before the run)
  *   w2  --w2-boards boards × --w2-reviewers reviewers, the same schedule
  *   w3  a join storm: --w3-clients members open the board at once; it holds ~--w3-bytes of
  *       state written beforehand by the owner

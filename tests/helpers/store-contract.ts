@@ -46,6 +46,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    it('[S8] lists the documents under a key prefix that have rows, and only those', async () => {
+      const { store } = await factory.make();
+      await store.appendUpdate('board/x/reviewer/b', bytes(1));
+      await store.appendUpdate('board/x/reviewer/a', bytes(1));
+      await store.appendUpdate('board/x/reviewer/a', bytes(2));
+      await store.appendUpdate('board/x/reviewerZ', bytes(1)); // not under the prefix
+      await store.appendUpdate('board/x/sealed/a', bytes(1));
+      await store.appendUpdate('board/xy/reviewer/c', bytes(1));
+      await store.appendUpdate('board/x/reviewer/q', bytes(1));
+      await store.flush();
+      const q = (await store.loadUpdates('board/x/reviewer/q'))[0]!.seq;
+      await store.quarantine('board/x/reviewer/q', q, 'test'); // its only row is gone
+      await store.compact('board/x/reviewer/a', bytes(9), 2);
+      expect(await store.docKeysWithPrefix('board/x/reviewer/')).toEqual(['board/x/reviewer/a', 'board/x/reviewer/b']);
+      expect(await store.docKeysWithPrefix('board/none/reviewer/')).toEqual([]);
+      await store.close();
+    });
+
     it('[S5] a quarantined row leaves the log', async () => {
       const { store } = await factory.make();
       await store.appendUpdate('board/q', bytes(1));

@@ -35,11 +35,15 @@ async function socketSpy(user: TestUser) {
   });
   const join = await joinRaw(socket, boardId);
   if (!join.ok) throw new Error(`join failed: ${join.error.code}`);
-  for (const docKey of join.value.docs as string[]) {
+  // What the join lists, plus every member's reviewer doc: a member may read them all
+  // [A1], also the ones not listed yet because they are still empty [D3].
+  const members = (await api(srv.url, 'GET', `/api/boards/${boardId}/members`, { token: user.token })).body.members as Array<{ userId: string }>;
+  const docs = [...new Set([...(join.value.docs as string[]), ...members.map((m) => reviewerDocKey(boardId, m.userId))])];
+  for (const docKey of docs) {
     const r = await emitAck(socket, 'sync:message', { docKey, message: encodeSync(SyncType.Step1, new Uint8Array([0])) });
     expect(r.ok, docKey).toBe(true);
   }
-  return { socket, bytes, docs: join.value.docs as string[], close: () => socket.close() };
+  return { socket, bytes, docs, close: () => socket.close() };
 }
 
 /** Stock-protocol websockets on every doc the user may read, keeping every byte. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
+import type { BoardDocsPush } from '../../shared/protocol/events.js';
 import { addMember, api, createBoard, createUser, serverState, socketClient, startServer, waitFor, wsProvider, type TestServer, type TestUser } from '../helpers/server.js';
 
 let srv: TestServer;
@@ -76,21 +77,49 @@ describe('sync over both transports', () => {
 });
 
 describe('membership pushes', () => {
-  it('[T8b] connections on a board learn of a new reviewer doc; last seen is recorded', async () => {
+  it('[T8b][D3] a new member is announced with the whole list; their doc is listed once they vote, in one `added` push', async () => {
     const bKey = boardDocKey(board.id);
     const sio = socketClient(srv.url, owner.token, board.id, [bKey]);
-    const pushed: string[][] = [];
-    sio.socket.on('board:docs', (p) => pushed.push(p.docs));
+    const pushed: BoardDocsPush[] = [];
+    sio.socket.on('board:docs', (p) => pushed.push(p));
+    let nia: ReturnType<typeof socketClient> | null = null;
     try {
       await waitFor(() => sio.conn.synced, 'sync');
       const newbie = await createUser(srv.url, 'Nia');
+      const nKey = reviewerDocKey(board.id, newbie.id);
       await addMember(srv.url, owner, board.id, newbie, 'reviewer');
-      await waitFor(() => pushed.some((d) => d.includes(reviewerDocKey(board.id, newbie.id))), 'board:docs push');
+      await waitFor(() => pushed.length > 0, 'board:docs push');
+      // Membership changed: the whole list, without the newcomer's still empty doc.
+      expect(pushed[0]!.docs).toContain(bKey);
+      expect(pushed[0]!.docs).not.toContain(nKey);
+      const before = (await api(srv.url, 'GET', `/api/boards/${board.id}`, { token: owner.token })).body.board.docs as string[];
+      expect(before).not.toContain(nKey);
+      // Her own join lists her own (empty) reviewer doc: she writes it.
+      nia = socketClient(srv.url, newbie.token, board.id, [bKey, nKey]);
+      await waitFor(() => nia!.conn.synced, 'newcomer sync');
+      expect(nia.conn.joinResult!.docs).toContain(nKey);
+      // Her first vote lists the doc: the owner is told once, in an `added` push...
+      const n0 = pushed.length;
+      nia.docs.get(nKey)!.getMap('votes').set('c1', { rating: 2, confidence: 'low', at: 1 });
+      await nia.conn.whenSaved();
+      await waitFor(() => pushed.length > n0, '`added` push');
+      expect(pushed.slice(n0)).toEqual([{ boardId: board.id, added: [nKey] }]);
+      expect(sio.conn.joinResult!.docs).toContain(nKey);
+      // ...and never again for her later votes.
+      nia.docs.get(nKey)!.getMap('votes').set('c1', { rating: 3, confidence: 'low', at: 2 });
+      nia.docs.get(nKey)!.getMap('votes').set('c2', { rating: 3, confidence: 'low', at: 3 });
+      await nia.conn.whenSaved();
+      const after = (await api(srv.url, 'GET', `/api/boards/${board.id}`, { token: owner.token })).body.board.docs as string[];
+      expect(after).toContain(nKey);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(pushed.length).toBe(n0 + 1);
       const members = await api(srv.url, 'GET', `/api/boards/${board.id}/members`, { token: owner.token });
       const me = members.body.members.find((m: { userId: string }) => m.userId === owner.id);
       expect(typeof me.lastSeenAt).toBe('number');
     } finally {
       sio.close();
+      nia?.close();
     }
   });
 });
+

@@ -194,11 +194,13 @@ export class BoardState {
         if (role === null) this.#stopRemoved();
         this.#changed();
       },
-      // Membership changed: attach new members' reviewer docs, refresh names and panels.
-      onDocs: (docs) => {
+      // A reviewer doc got its first content, or membership changed: attach the new docs;
+      // after a membership change also refresh names and panels.
+      onDocs: (docs, why) => {
         this.#info = { ...this.#info, docs };
         cacheBoard(user.id, this.#info);
         void this.#attachDocs(docs);
+        if (why === 'content') return;
         void this.#refreshNames();
         this.#membershipVersion++;
       },

@@ -14,6 +14,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Ack, ErrorBody } from '../../../../shared/protocol/errors.js';
 import type {
+  BoardDocsPush,
   ClientToServerEvents,
   JoinResult,
   ServerToClientEvents,
@@ -44,8 +45,11 @@ export interface BoardConnectionEvents {
   onJoin?: (join: JoinResult) => void;
   onStatus?: () => void;
   onAccess?: (role: string | null) => void;
-  /** The board's document list changed (attach the new ones you want). */
-  onDocs?: (docs: string[]) => void;
+  /**
+   * The board's document list changed (attach the new ones you want) [T8b]: a membership
+   * change (`membership`), or reviewer docs that got their first content (`content`).
+   */
+  onDocs?: (docs: string[], why: 'membership' | 'content') => void;
 }
 
 export class BoardConnection {
@@ -193,8 +197,10 @@ export class BoardConnection {
           this.#events.onError?.(res.error);
           return;
         }
-        this.#join = res.value;
-        this.#events.onJoin?.(res.value);
+        const early = [...this.#addedEarly].filter((k) => !res.value.docs.includes(k));
+        this.#addedEarly.clear();
+        this.#join = early.length ? { ...res.value, docs: [...res.value.docs, ...early] } : res.value;
+        this.#events.onJoin?.(this.#join);
         for (const k of this.#docs.keys()) this.#syncDoc(k);
         const local = this.awareness.getLocalState();
         if (local !== null) this.#sendAwareness([this.awareness.clientID]);
@@ -302,10 +308,23 @@ export class BoardConnection {
     else if (this.socket.connected) this.#onConnect();
   };
 
-  #onDocs = ({ boardId, docs }: { boardId: string; docs: string[] }) => {
-    if (boardId !== this.boardId) return;
-    if (this.#join) this.#join = { ...this.#join, docs };
-    this.#events.onDocs?.(docs);
+  /** Docs announced as added before the join's answer came (merged into it) [T8b]. */
+  readonly #addedEarly = new Set<string>();
+
+  #onDocs = (push: BoardDocsPush) => {
+    if (push.boardId !== this.boardId) return;
+    if (push.docs) {
+      if (this.#join) this.#join = { ...this.#join, docs: push.docs };
+      this.#events.onDocs?.(push.docs, 'membership');
+      return;
+    }
+    if (!this.#join) {
+      for (const k of push.added) this.#addedEarly.add(k);
+      return;
+    }
+    const docs = [...new Set([...this.#join.docs, ...push.added])];
+    this.#join = { ...this.#join, docs };
+    this.#events.onDocs?.(docs, 'content');
   };
 
   #onLocalAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
