@@ -74,8 +74,10 @@ export class UpdateValidator {
       this.#queue.push(req);
       this.#unsent.push(req);
       if (!this.#sendQueued) {
+        // After this loop turn's I/O callbacks: the frames that arrived together (each in
+        // its own socket's callback) go to the worker in one message.
         this.#sendQueued = true;
-        queueMicrotask(this.#flushUnsent);
+        setImmediate(this.#flushUnsent);
       }
     });
   }

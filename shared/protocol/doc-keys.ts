@@ -20,8 +20,27 @@ export const reviewerDocKey = (boardId: string, userId: string): string =>
 export const liveDocKey = (boardId: string): string => `board/${boardId}/live`;
 export const sealedDocKey = (boardId: string, userId: string): string => `board/${boardId}/sealed/${userId}`;
 
+/**
+ * Keys parsed lately: the server parses the key of every frame several times (authority,
+ * guards, fan-out), always the same few keys. Bounded: cleared when full. Results are
+ * frozen, since they are shared.
+ */
+const parsed = new Map<string, ParsedDocKey>();
+const PARSED_MAX = 4096;
+
 /** Parses a doc key; null for anything that is not exactly one of the shapes above. */
 export function parseDocKey(key: string): ParsedDocKey | null {
+  const hit = parsed.get(key);
+  if (hit) return hit;
+  const p = parseFresh(key);
+  if (p) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(key, Object.freeze(p));
+  }
+  return p;
+}
+
+function parseFresh(key: string): ParsedDocKey | null {
   if (typeof key !== 'string' || key.length > 200) return null;
   const parts = key.split('/');
   if (parts[0] !== 'board' || !ID_PATTERN.test(parts[1] ?? '')) return null;

@@ -54,13 +54,15 @@
  * next smaller N left the load generators more than a second behind. A cell that could not
  * be set up, was cut short, or whose generators were overloaded is reported as such.
  *
- * Other options: --rate=1 --duration --warmup --repeat=1 --jitter=0.25 --seed=1
+ * Other options: --rate=1 --duration=10 (3 with --quick) --warmup=10 (1) --repeat=1 --jitter=0.25 --seed=1
  * --max-background=0.5 --quiet-wait (seconds to wait before each cell for other processes
  * to use at most --max-background cores), --no-write (leave RESULTS.md and the charts
  * alone), --json=<file> (every cell's raw metrics and errors), --server-log=<level>
  * (Claimboard's LOG_LEVEL; its log goes to a temp file), --cpu-prof=<dir> (run the server
  * under `node --cpu-prof`; profiles in <dir>/<cell>/), --from-json=<file> (no run: write the
  * report of an earlier run's --json file again, e.g. after a change to the report).
+ * BENCH_SERVER_FLAGS (environment): extra Node flags for the server under test, space-
+ * separated (e.g. "--trace-opt"; with --server-log its stdout goes to the log file).
  * Writes the "Performance" section of tests/bench/RESULTS.md and tests/bench/perf-w1-p99.svg
  * (perf-w1-p99-quick.svg for --quick).
  */
@@ -181,7 +183,11 @@ function parseArgs(argv: string[]): Options {
     ns: [...new Set(ns)].sort((a, b) => a - b),
     rate: num('rate', 1, 0.1, 20),
     durationSec: num('duration', quick ? 3 : 10, 1, 120),
-    warmupSec: num('warmup', quick ? 1 : 2, 0, 30),
+    // Ten seconds: each server is a fresh process per cell, and V8 keeps compiling hot code
+    // on its background threads for the first 10-20 s of load (measured: at N=200 that was
+    // a quarter of Claimboard's CPU in the first 10 s and near nothing after 20 s). The
+    // measured window is the steady state a long-running server is in, for every server.
+    warmupSec: num('warmup', quick ? 1 : 10, 0, 30),
     repeat: int('repeat', 1, 1, 10),
     generators: int('generators', 2, 1, 4),
     fullClients: int('full-clients', 5, 0, 1000),
@@ -404,7 +410,7 @@ async function startServer(target: Target, so: StartOpts): Promise<ServerProc> {
     console.log(`\n    server log: ${file}`);
   }
   // Node writes one profile per thread (main, workers).
-  const prof = so.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(so.cpuProfDir, so.runId)}`] : [];
+  const prof = [...(so.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(so.cpuProfDir, so.runId)}`] : []), ...(process.env.BENCH_SERVER_FLAGS ? process.env.BENCH_SERVER_FLAGS.split(' ') : [])];
   const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(HERE, LAUNCHER[target])], {
     cwd: ROOT,
     env,
