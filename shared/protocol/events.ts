@@ -30,7 +30,11 @@ export interface JoinResult {
   boardId: string;
   userId: string;
   role: Role;
-  /** Every doc key of the board the caller may read, board doc first. */
+  /**
+   * The board's listed docs [D3] (board doc first; reviewer docs with content), plus the
+   * caller's own reviewer and sealed docs if they vote. Any member may also read the
+   * unlisted, empty reviewer docs of other members.
+   */
   docs: string[];
   /** The subset the caller may write. */
   writable: string[];
