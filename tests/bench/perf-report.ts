@@ -606,7 +606,7 @@ function render(info: RunInfo, mc: MachineInfo, cells: Cell[]): Rendered {
     parts.push(
       `#### W1 — one board, N reviewers, ${o.rate} vote/s each`,
       '',
-      `${o.warmupSec} s warm-up + ${o.durationSec} s measured per cell, open loop with ±${Math.round(o.jitter * 100)}% jitter; ${o.repeat} run(s) per cell (medians). Five clients per board apply every vote; the rest read arrivals off the wire (see above). A cell whose generators fell behind measures them as well (its status says so; ratios are given only between clean cells). The largest N below counts as decided only where the generators lagged less than ${LAG_DECISIVE_MS} ms (p99).`,
+      `${o.warmupSec} s warm-up + ${o.durationSec} s measured per cell, open loop with ±${Math.round(o.jitter * 100)}% jitter; ${o.repeat} run(s) per cell${o.repeatAt?.length ? `, ${o.repeatAtRuns} at N=${o.repeatAt.join(', ')}` : ''} (medians). Five clients per board apply every vote; the rest read arrivals off the wire (see above). A cell whose generators fell behind measures them as well (its status says so; ratios are given only between clean cells). The largest N below counts as decided only where the generators lagged less than ${LAG_DECISIVE_MS} ms (p99).`,
       '',
       table(votes1, t, VOTE_ROWS, o.ns),
       '',

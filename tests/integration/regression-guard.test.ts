@@ -1,6 +1,6 @@
 /**
  * Regression guard: counts what must not grow — websocket frames per update per
- * recipient, store transactions per batch of updates, bytes sent for a join. Nothing here
+ * recipient, store transactions per batch of updates, bytes and docs sent for a join. Nothing here
  * is timed; speed lives in tests/bench.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,31 @@ describe('regression guard', () => {
     await new Promise((res) => setTimeout(res, 100));
     expect(counter.frames).toBe(1);
     s.socket.close();
+  });
+
+  it('docs for a join: members who never voted add none; one who votes adds one [D3]', async () => {
+    const listed = async () => {
+      const s = await rawSocket(srv.url, a.token);
+      const join = await joinRaw(s.socket, boardId);
+      s.socket.close();
+      if (!join.ok) throw new Error(join.error.code);
+      return join.value.docs as string[];
+    };
+    const before = await listed();
+    const silent = await Promise.all(Array.from({ length: 20 }, (_, i) => createUser(srv.url, `Silent ${i}`)));
+    for (const u of silent) await addMember(srv.url, owner, boardId, u, 'reviewer');
+    expect(await listed()).toEqual(before);
+    // One of them votes: their doc is listed from then on.
+    const s = await rawSocket(srv.url, silent[0]!.token);
+    await joinRaw(s.socket, boardId);
+    const vote = new Y.Doc();
+    vote.getMap('votes').set('c1', { rating: 3, confidence: 'low', at: 1 });
+    const r = await emitAck(s.socket, 'sync:message', { docKey: reviewerDocKey(boardId, silent[0]!.id), message: encodeSync(SyncType.Update, Y.encodeStateAsUpdate(vote)) });
+    expect(r.ok).toBe(true);
+    s.socket.close();
+    const after = await listed();
+    expect(after).toHaveLength(before.length + 1);
+    expect(after).toEqual(expect.arrayContaining([...before, reviewerDocKey(boardId, silent[0]!.id)]));
   });
 
   it('bytes for a join: the state once, plus a small envelope', async () => {
