@@ -56,9 +56,10 @@ export interface Config {
   /** Stored updates of one document past which its log is compacted into one. */
   compactEvery: number;
   /**
-   * Fan-out coalescing window: an update committed within this many ms of the previous
-   * flush waits for the window's end, so under load each recipient gets at most one frame
-   * per window carrying everything committed in it; an update after a quiet spell goes at once.
+   * Fan-out coalescing window for 80 recipients: after a flush to R connections, an update
+   * committed within this × R / 80 ms (at most 2.5 × this) waits for the window's end, so
+   * under load each recipient gets at most one frame per window carrying everything
+   * committed in it; an update after a quiet spell goes at once (Hub, FANOUT_STRETCH_FROM).
    */
   fanoutIntervalMs: number;
   maxAwarenessBytes: number;

@@ -59,13 +59,14 @@ interface ConnState {
 }
 
 /**
- * A flush costs one frame (one write) per recipient. From this many recipients on, the next
- * flush waits proportionally longer than `fanoutIntervalMs` (up to FANOUT_STRETCH_MAX
- * times as long), so a big room gets more updates per frame instead of more frames: with
- * the default 10 ms, a room of 200 gets a frame at most every 25 ms, 8,000 writes a second
- * at most, whatever the number of writers. Measured (tests/bench/RESULTS.md, W1): at
- * N=200 this cut frames per update per recipient from 0.26 to 0.21 and server CPU by about
- * a tenth, for about 5 ms more p99 latency; at N=400 p99 stayed under 50 ms.
+ * A flush costs one frame (one write) per recipient. The next flush waits `fanoutIntervalMs`
+ * per FANOUT_STRETCH_FROM recipients of the last one (up to FANOUT_STRETCH_MAX times
+ * `fanoutIntervalMs`), so the server writes about 8,000 frames a second at most (with the
+ * default 10 ms) whatever the number of writers: a room of 200 gets a frame at most every
+ * 25 ms and more updates per frame, while small rooms, which gain nothing from waiting,
+ * get their updates within a millisecond or two. Measured (tests/bench/RESULTS.md): at W1
+ * N=200, frames per update per recipient fell from 0.26 to 0.21 and server CPU by about a
+ * tenth, for about 5 ms more p99; in W2 (rooms of 5) p50 fell from 7.5 to 1.5 ms.
  */
 const FANOUT_STRETCH_FROM = 80;
 const FANOUT_STRETCH_MAX = 2.5;
@@ -301,9 +302,9 @@ export class Hub {
   /**
    * Queues a committed update for the next flush [T5]. Everything committed in one
    * event-loop turn (a group commit resolves many updates at once) goes out together, and
-   * under load flushes are at least `fanoutIntervalMs` apart (up to FANOUT_STRETCH_MAX times
-   * that after a flush to more than FANOUT_STRETCH_FROM connections), so a recipient's frames per second stay
-   * bounded however many peers write; after a quiet spell an update goes at once.
+   * under load the next flush waits in proportion to the last one's recipients (see
+   * FANOUT_STRETCH_FROM), so the frames per second stay bounded however many peers write;
+   * after a quiet spell an update goes at once.
    */
   #fanOut(u: CommittedUpdate): void {
     if (!this.#subs.has(u.docKey)) return;
@@ -342,7 +343,7 @@ export class Hub {
         else perConn.set(c, [i]);
       }
     });
-    this.#interval = this.fanoutIntervalMs * Math.min(FANOUT_STRETCH_MAX, Math.max(1, perConn.size / FANOUT_STRETCH_FROM));
+    this.#interval = this.fanoutIntervalMs * Math.min(FANOUT_STRETCH_MAX, perConn.size / FANOUT_STRETCH_FROM);
     const groups = new Map<UpdateChannel, Map<string, { conns: Conn[]; indices: number[] }>>();
     for (const [c, indices] of perConn) {
       let byList = groups.get(c.channel);

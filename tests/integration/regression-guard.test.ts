@@ -50,6 +50,12 @@ describe('regression guard', () => {
     }
     const ws = await rawWs(srv.url, key, owner.token);
     await waitFor(() => ws.received.length >= 2, 'ws opening');
+    // Ann's first vote lists her doc, which the others learn in a board:docs push [T8b]:
+    // cast one before counting, so that only fan-out frames are counted below.
+    const opening = new Y.Doc();
+    opening.getMap('votes').set('opening', { rating: 3, confidence: 'low', at: 0 });
+    expect((await emitAck(sender.socket, 'sync:message', { docKey: key, message: updateMessage(Y.encodeStateAsUpdate(opening)) })).ok).toBe(true);
+    await waitFor(() => ws.received.length >= 3, 'opening vote');
     await new Promise((r) => setTimeout(r, 100));
     const toSender = countFrames(sender.socket);
     const toRecv = countFrames(recv.socket);
