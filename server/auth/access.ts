@@ -117,7 +117,7 @@ export class Access {
     let entry = this.#withContent.get(boardId);
     if (!entry) {
       const users = new Set<string>();
-      const prefix = `${boardDocKey(boardId)}/reviewer/`;
+      const prefix = reviewerDocKey(boardId, ''); // every reviewer doc key of the board starts so
       const ready = this.#store.docKeysWithPrefix(prefix).then((keys) => {
         for (const k of keys) users.add(k.slice(prefix.length));
       });

@@ -365,17 +365,20 @@ export class Hub {
   };
 
   #roleChanged(c: RoleChange): void {
-    for (const st of [...this.#conns.values()]) {
-      if (st.conn.userId !== c.userId || !st.boards.has(c.boardId)) continue;
+    for (const st of this.#connsOn(c.boardId)) {
+      if (st.conn.userId !== c.userId) continue;
       if (c.role === null) this.leaveBoard(st.conn, c.boardId);
       st.conn.accessChanged(c.boardId, c.role);
     }
     // Everyone else on the board learns the new list of documents (a new reviewer's doc).
     void this.access.docsOf(c.boardId).then((docs) => {
-      for (const st of this.#conns.values()) {
-        if (st.boards.has(c.boardId)) st.conn.docsChanged({ boardId: c.boardId, docs });
-      }
+      for (const st of this.#connsOn(c.boardId)) st.conn.docsChanged({ boardId: c.boardId, docs });
     });
+  }
+
+  /** The connections joined to a board (a copy: callers may make them leave it). */
+  #connsOn(boardId: string): ConnState[] {
+    return [...this.#conns.values()].filter((st) => st.boards.has(boardId));
   }
 
   /**
@@ -408,9 +411,8 @@ export class Hub {
   #announceAdded = (): void => {
     const added = this.#added;
     this.#added = new Map();
-    for (const st of this.#conns.values()) {
-      for (const [boardId, docs] of added) {
-        if (!st.boards.has(boardId)) continue;
+    for (const [boardId, docs] of added) {
+      for (const st of this.#connsOn(boardId)) {
         const news = docs.filter((d) => d.userId !== st.conn.userId).map((d) => d.docKey);
         if (news.length) st.conn.docsChanged({ boardId, added: news });
       }

@@ -28,6 +28,9 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const bytes = (b: WireBytes): Uint8Array => (b instanceof Uint8Array ? b : new Uint8Array(b));
 
+/** `list` followed by the keys of `more` it lacks. */
+const union = (list: string[], more: Iterable<string>): string[] => [...new Set([...list, ...more])];
+
 /**
  * Applies a server update unless it is the empty one ([0 structs, 0 delete-set clients]),
  * which is what most docs of a large board answer a join with: a transaction per empty doc
@@ -197,9 +200,8 @@ export class BoardConnection {
           this.#events.onError?.(res.error);
           return;
         }
-        const early = [...this.#addedEarly].filter((k) => !res.value.docs.includes(k));
+        this.#join = { ...res.value, docs: union(res.value.docs, this.#addedEarly) };
         this.#addedEarly.clear();
-        this.#join = early.length ? { ...res.value, docs: [...res.value.docs, ...early] } : res.value;
         this.#events.onJoin?.(this.#join);
         for (const k of this.#docs.keys()) this.#syncDoc(k);
         const local = this.awareness.getLocalState();
@@ -322,7 +324,7 @@ export class BoardConnection {
       for (const k of push.added) this.#addedEarly.add(k);
       return;
     }
-    const docs = [...new Set([...this.#join.docs, ...push.added])];
+    const docs = union(this.#join.docs, push.added);
     this.#join = { ...this.#join, docs };
     this.#events.onDocs?.(docs, 'content');
   };
