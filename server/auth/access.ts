@@ -26,6 +26,8 @@ export class Access {
    * complete once `ready` resolves.
    */
   readonly #withContent = new Map<string, { ready: Promise<void>; users: Set<string> }>();
+  /** Live board connections per (board, user): see `arrived`. */
+  readonly #here = new Map<string, number>();
   readonly #listeners: Array<(c: RoleChange) => void> = [];
   readonly #revokeListeners: Array<(userId: string) => void> = [];
 
@@ -59,8 +61,32 @@ export class Access {
     this.#revokeListeners.push(l);
   }
 
-  /** Records that a member was here now (members panel "last seen"). */
-  seen(boardId: string, userId: string): void {
+  /**
+   * A member's connection joined the board: they are here now. The store records the time
+   * too, but in the writer's next commit; until then, and for as long as they stay, the
+   * members list reads "here" from this count (so "last seen" never lags a live member).
+   */
+  arrived(boardId: string, userId: string): void {
+    const k = `${boardId}\u0000${userId}`;
+    this.#here.set(k, (this.#here.get(k) ?? 0) + 1);
+    this.#seen(boardId, userId);
+  }
+
+  /** One of the member's connections left the board (or closed). */
+  left(boardId: string, userId: string): void {
+    const k = `${boardId}\u0000${userId}`;
+    const n = (this.#here.get(k) ?? 0) - 1;
+    if (n > 0) this.#here.set(k, n);
+    else this.#here.delete(k);
+    this.#seen(boardId, userId);
+  }
+
+  /** The members panel's "last seen": now for a member with a live connection to the board. */
+  lastSeen(boardId: string, userId: string, stored: number | null, now: number): number | null {
+    return this.#here.has(`${boardId}\u0000${userId}`) ? now : stored;
+  }
+
+  #seen(boardId: string, userId: string): void {
     void this.#store.touchMember(boardId, userId, Date.now()).catch(() => undefined);
   }
 

@@ -193,8 +193,15 @@ export function apiRouter(d: RouteDeps): Router {
   r.get('/boards/:id/members', authed(async (req, res) => {
     const { boardId } = await roleOn(req);
     const members = await d.store.listMembers(boardId);
+    const now = Date.now();
     res.json({
-      members: members.map((m) => ({ userId: m.userId, name: m.name, role: m.role, joinedAt: m.joinedAt, lastSeenAt: m.lastSeenAt })),
+      members: members.map((m) => ({
+        userId: m.userId,
+        name: m.name,
+        role: m.role,
+        joinedAt: m.joinedAt,
+        lastSeenAt: d.access.lastSeen(boardId, m.userId, m.lastSeenAt, now),
+      })),
     });
   }));
 

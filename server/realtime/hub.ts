@@ -120,7 +120,7 @@ export class Hub {
     for (const d of st.docs) this.#unsubscribe(conn, d);
     for (const b of st.boards) {
       this.#leavePresence(conn, b);
-      this.access.seen(b, conn.userId);
+      this.access.left(b, conn.userId);
     }
   }
 
@@ -133,7 +133,7 @@ export class Hub {
     const st = this.#conns.get(conn.id);
     if (!st || st.boards.has(boardId)) return;
     st.boards.add(boardId);
-    this.access.seen(boardId, conn.userId);
+    this.access.arrived(boardId, conn.userId);
     let p = this.#presence.get(boardId);
     if (!p) this.#presence.set(boardId, (p = new BoardPresence(boardId, this.maxAwarenessBytes)));
     p.join(conn);
@@ -143,7 +143,9 @@ export class Hub {
     const st = this.#conns.get(conn.id);
     if (!st) return;
     for (const d of [...st.docs]) if (parseDocKey(d)?.boardId === boardId) this.#unsubscribe(conn, d);
-    if (st.boards.delete(boardId)) this.#leavePresence(conn, boardId);
+    if (!st.boards.delete(boardId)) return;
+    this.#leavePresence(conn, boardId);
+    this.access.left(boardId, conn.userId);
   }
 
   applyAwareness(conn: Conn, boardId: string, update: Uint8Array): Ack<null> {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boardDocKey } from '../../shared/protocol/doc-keys.js';
 import { encodeAwareness } from '../../shared/protocol/sync-codec.js';
-import { addMember, createBoard, createUser, socketClient, startServer, waitFor, wsProvider, type TestServer, type TestUser } from '../helpers/server.js';
+import { addMember, api, createBoard, createUser, socketClient, startServer, waitFor, wsProvider, type TestServer, type TestUser } from '../helpers/server.js';
 import { emitAck, joinRaw, rawSocket } from '../helpers/raw.js';
 
 let srv: TestServer;
@@ -85,6 +85,42 @@ describe('presence', () => {
       console.warn = orig;
       p1.close();
       p2.close();
+    }
+  });
+  it('[W4] "last seen" of a member with a live connection is now, on either transport; it stays put once they leave', async () => {
+    const lastSeen = async (userId: string): Promise<number | null> => {
+      const r = await api(srv.url, 'GET', `/api/boards/${boardId}/members`, { token: owner.token });
+      return r.body.members.find((m: { userId: string }) => m.userId === userId).lastSeenAt;
+    };
+    for (const transport of ['socket.io', 'y-websocket'] as const) {
+      const t0 = Date.now();
+      const c =
+        transport === 'socket.io'
+          ? socketClient(srv.url, alice.token, boardId, [boardDocKey(boardId)])
+          : wsProvider(srv.url, alice.token, boardDocKey(boardId));
+      const connected = () => ('conn' in c ? c.conn.synced : c.provider.synced);
+      try {
+        await waitFor(connected, `${transport} sync`);
+        // Read at once: the store's own record lands in the writer's next commit, later.
+        const a = await lastSeen(alice.id);
+        expect(a, transport).toBeGreaterThanOrEqual(t0);
+        await new Promise((res) => setTimeout(res, 30));
+        const b = await lastSeen(alice.id);
+        expect(b! - a!, `${transport}: still here, still now`).toBeGreaterThanOrEqual(30);
+      } finally {
+        c.close();
+      }
+      // Gone: the time stops moving and is no earlier than her visit.
+      let prev = await lastSeen(alice.id);
+      await waitFor(async () => {
+        await new Promise((res) => setTimeout(res, 30));
+        const cur = await lastSeen(alice.id);
+        const still = cur === prev;
+        prev = cur;
+        return still;
+      }, `${transport}: last seen stops moving`);
+      expect(prev!, transport).toBeGreaterThanOrEqual(t0);
+      expect(prev!, transport).toBeLessThanOrEqual(Date.now());
     }
   });
 });
