@@ -27,11 +27,12 @@ const LAG_DECISIVE_MS = 25;
 
 /**
  * ok; overloaded: a load generator lagged (its numbers include client-side queueing);
- * incomplete: arrivals or syncs missing at the deadline; setup-failed: the clients could
+ * server-overloaded: the server's own event loop was late by more than the latency target
+ * (p99), which no client can cause (they run at a lower priority); incomplete: arrivals or syncs missing at the deadline; setup-failed: the clients could
  * not be connected (or the board seeded) within the cap; failed: something else broke;
  * skipped: not run for lack of time.
  */
-export type CellStatus = 'ok' | 'overloaded' | 'incomplete' | 'setup-failed' | 'failed' | 'skipped';
+export type CellStatus = 'ok' | 'overloaded' | 'server-overloaded' | 'incomplete' | 'setup-failed' | 'failed' | 'skipped';
 
 interface CellBase {
   workload: Workload;
@@ -260,8 +261,8 @@ export interface RunInfo {
 const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
 const fmtInt = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en') : '–');
 const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–');
-const MEASURED: CellStatus[] = ['ok', 'overloaded', 'incomplete'];
-const STATUS_RANK: CellStatus[] = ['ok', 'incomplete', 'overloaded', 'setup-failed', 'failed', 'skipped'];
+const MEASURED: CellStatus[] = ['ok', 'overloaded', 'server-overloaded', 'incomplete'];
+const STATUS_RANK: CellStatus[] = ['ok', 'incomplete', 'overloaded', 'server-overloaded', 'setup-failed', 'failed', 'skipped'];
 
 function group<C extends Cell>(cells: C[], target: Target, n?: number): C[] {
   return cells.filter((c) => c.target === target && (n === undefined || c.n === n));
@@ -272,15 +273,29 @@ function val<C extends Cell>(cs: C[], get: (c: C) => number): number {
   return median(cs.filter((c) => MEASURED.includes(c.status)).map(get));
 }
 
-/** The worst status over the runs of a cell. */
-function worst(cs: Cell[]): CellStatus {
+/**
+ * The status of a cell: that of most of its runs (its medians are those runs' too), else
+ * the worst one. With one run, that run's.
+ */
+function statusOf(cs: Cell[]): CellStatus {
   if (cs.length === 0) return 'skipped';
+  const counts = new Map<CellStatus, number>();
+  for (const c of cs) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
+  for (const [st, k] of counts) if (k * 2 > cs.length) return st;
   return cs.map((c) => c.status).sort((a, b) => STATUS_RANK.indexOf(b) - STATUS_RANK.indexOf(a))[0]!;
+}
+
+/** A cell's status, with how many of its runs had it when they did not all agree. */
+function statusText(cs: Cell[]): string {
+  const st = statusOf(cs);
+  const k = cs.filter((c) => c.status === st).length;
+  return k < cs.length ? `${STATUS_TEXT[st]} (${k} of ${cs.length} runs)` : STATUS_TEXT[st];
 }
 
 const STATUS_TEXT: Record<CellStatus, string> = {
   ok: 'ok',
   overloaded: 'generators overloaded',
+  'server-overloaded': 'server overloaded',
   incomplete: 'incomplete',
   'setup-failed': 'set-up failed',
   failed: 'failed',
@@ -360,7 +375,7 @@ const COLD_ROWS: Row<ColdCell>[] = [
 
 function cellText<C extends Cell>(cs: C[], row: Row<C>): string {
   const v = val(cs, row.get);
-  if (!Number.isFinite(v) && cs.length && !cs.some((c) => MEASURED.includes(c.status))) return STATUS_TEXT[worst(cs)];
+  if (!Number.isFinite(v) && cs.length && !cs.some((c) => MEASURED.includes(c.status))) return STATUS_TEXT[statusOf(cs)];
   return row.int ? fmtInt(v) : fmt(v, row.digits);
 }
 
@@ -380,12 +395,12 @@ function table<C extends Cell>(cells: C[], targets: Target[], rows: Row<C>[], ns
   // Ratios are Claimboard's value ÷ the reference's, between cells whose status is ok.
   for (const n of ns ?? [undefined]) {
     const at = (t: Target) => group(cells, t, n);
-    const statusCells = cols.map((t) => STATUS_TEXT[worst(at(t))]);
+    const statusCells = cols.map((t) => statusText(at(t)));
     lines.push(`| ${[...(n !== undefined ? [String(n)] : []), '**status**', ...statusCells, ...pairs.map(() => '')].join(' | ')} |`);
     for (const row of rows) {
       const cellsText = cols.map((t) => cellText(at(t), row));
       // A ratio only between clean cells: an overloaded generator's numbers are its own.
-      const clean = (x: Target) => worst(at(x)) === 'ok';
+      const clean = (x: Target) => statusOf(at(x)) === 'ok';
       const ratios = pairs.map(([a, b]) => (!row.ratio ? '' : clean(a) && clean(b) ? ratio(val(at(a), row.get), val(at(b), row.get)) : '–'));
       lines.push(`| ${[...(n !== undefined ? [String(n)] : []), row.label, ...cellsText, ...ratios].join(' | ')} |`);
     }
@@ -396,7 +411,7 @@ function table<C extends Cell>(cells: C[], targets: Target[], rows: Row<C>[], ns
 // ---------------------------------------------------------------------------------------
 // Largest N with p99 ≤ 50 ms
 
-interface Capacity {
+export interface Capacity {
   /** Largest N measured with p99 ≤ target (and every smaller N too); null: not even the smallest. */
   n: number | null;
   /** True when the next N up could not tell (overloaded, failed, skipped, or not in the run). */
@@ -408,7 +423,7 @@ function capacity(cells: VoteCell[], target: Target, ns: number[], get: (c: Vote
   let best: number | null = null;
   for (const n of ns) {
     const cs = group(cells, target, n);
-    const status = worst(cs);
+    const status = statusOf(cs);
     const p99 = val(cs, get);
     if (status === 'ok' && p99 <= TARGET_P99_MS) {
       best = n;
@@ -420,6 +435,11 @@ function capacity(cells: VoteCell[], target: Target, ns: number[], get: (c: Vote
       return { n: best, lowerBound: true, why: `p99 at N=${n}: ${fmt(p99)} ms, but the load generators lagged ${fmt(lag)} ms (p99)` };
     }
     if (status === 'ok') return { n: best, lowerBound: false, why: `p99 at N=${n}: ${fmt(p99)} ms` };
+    // The server's own loop ran later than the target: that decides it, whatever the clients did.
+    if (status === 'server-overloaded' && p99 > TARGET_P99_MS) {
+      const loop = val(cs, (c) => c.serverLoop.p99Ms);
+      return { n: best, lowerBound: false, why: `p99 at N=${n}: ${fmt(p99)} ms, with the server's own event loop late by ${fmt(loop, 0)} ms (p99)` };
+    }
     if (status === 'incomplete' && p99 > TARGET_P99_MS) return { n: best, lowerBound: false, why: `p99 at N=${n}: ${fmt(p99)} ms, with arrivals missing` };
     return { n: best, lowerBound: true, why: `N=${n}: ${STATUS_TEXT[status]}${Number.isFinite(p99) ? ` (p99 ${fmt(p99)} ms as measured)` : ''}` };
   }
@@ -429,10 +449,10 @@ function capacity(cells: VoteCell[], target: Target, ns: number[], get: (c: Vote
 const capText = (c: Capacity, smallest: number) =>
   c.n === null ? (c.lowerBound ? `– (${c.why})` : `< ${smallest} (${c.why})`) : `${c.lowerBound ? '≥ ' : ''}${c.n} (${c.why})`;
 
-function capRatio(a: Capacity, b: Capacity): string {
+function capRatio(a: Capacity, b: Capacity, top: number): string {
   if (a.n === null || b.n === null) return '–';
   const r = (a.n / b.n).toFixed(2) + '×';
-  if (a.lowerBound && b.lowerBound) return 'undetermined (both are lower bounds)';
+  if (a.lowerBound && b.lowerBound) return a.n === top && b.n === top ? 'both met the target at every N run' : 'undetermined (both are lower bounds)';
   if (a.lowerBound) return `≥ ${r}`;
   if (b.lowerBound) return `≤ ${r}`;
   return r;
@@ -449,9 +469,42 @@ function capacityTable(cells: VoteCell[], targets: Target[], ns: number[]): stri
   for (const [a, b] of columns(targets).pairs) {
     const ca = caps.get(a)!;
     const cb = caps.get(b)!;
-    lines.push(`| ${short(a)} ÷ ${short(b)} | ${capRatio(ca[0], cb[0])} | ${capRatio(ca[1], cb[1])} |`);
+    const top = ns[ns.length - 1]!;
+    lines.push(`| ${short(a)} ÷ ${short(b)} | ${capRatio(ca[0], cb[0], top)} | ${capRatio(ca[1], cb[1], top)} |`);
+  }
+  const mine = caps.get('claimboard');
+  const verdicts = ISSUE_CAPACITY_FACTORS.filter(([t]) => caps.has(t)).map(([t, f]) => {
+    const v = atLeast(mine?.[0], caps.get(t)![0], f, ns);
+    return `at least ${f === 1 ? '' : `${f} × `}${TARGET_LABEL[t]}'s: **${v.verdict}** (${v.why})`;
+  });
+  if (mine && verdicts.length) {
+    lines.push('', `Issue 6, must-show 2, on the N of this run (each arrival): Claimboard's largest N is ${verdicts.join('; ')}.`);
   }
   return lines.join('\n');
+}
+
+/** Issue 6, must-show 2: Claimboard's largest N against each reference's, times this factor. */
+const ISSUE_CAPACITY_FACTORS: Array<[Target, number]> = [
+  ['reference', 1.5],
+  ['hocuspocus', 1],
+];
+
+/**
+ * Whether `a`'s largest N is at least `factor` times `b`'s, over the N this run measured: a
+ * lower bound may be anything up to the largest N run, so it decides only when even that
+ * extreme keeps (or breaks) the inequality.
+ */
+export function atLeast(a: Capacity | undefined, b: Capacity, factor: number, ns: number[]): { verdict: 'met' | 'not met' | 'undecided'; why: string } {
+  if (!a) return { verdict: 'undecided', why: 'Claimboard not run' };
+  const top = ns[ns.length - 1]!;
+  const range = (c: Capacity) => [c.n ?? 0, c.lowerBound ? top : (c.n ?? 0)] as const;
+  const [aLo, aHi] = range(a);
+  const [bLo, bHi] = range(b);
+  const show = (c: Capacity) => (c.n === null ? (c.lowerBound ? 'undecided' : `< ${ns[0]}`) : `${c.lowerBound ? '≥ ' : ''}${c.n}`);
+  const why = `${show(a)} against ${show(b)}`;
+  if (aLo >= factor * bHi && aLo > 0) return { verdict: 'met', why };
+  if (aHi < factor * bLo || aHi === 0) return { verdict: 'not met', why };
+  return { verdict: 'undecided', why: `${why}: a lower bound leaves it open` };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -509,7 +562,7 @@ export function chartSvg(cells: VoteCell[], targets: Target[], ns: number[], tit
   targets.forEach((t, ti) => {
     const pts = ns
       .map((n) => ({ n, cs: group(cells, t, n) }))
-      .map((p) => ({ ...p, v: val(p.cs, (c) => c.lat.p99), status: worst(p.cs) }))
+      .map((p) => ({ ...p, v: val(p.cs, (c) => c.lat.p99), status: statusOf(p.cs) }))
       .filter((p) => Number.isFinite(p.v) && p.v > 0);
     if (pts.length > 1) {
       const d = pts.map((p, i) => `${i ? 'L' : 'M'}${x(p.n).toFixed(1)} ${y(Math.min(hi, p.v)).toFixed(1)}`).join(' ');
@@ -518,7 +571,7 @@ export function chartSvg(cells: VoteCell[], targets: Target[], ns: number[], tit
     // Run, but no latency to show (the generators could not finish): a cross at the top.
     for (const n of ns) {
       const cs = group(cells, t, n);
-      const st = worst(cs);
+      const st = statusOf(cs);
       if (st === 'skipped' || cs.length === 0 || Number.isFinite(val(cs, (c) => c.lat.p99))) continue;
       const cx = x(n) + (ti - (targets.length - 1) / 2) * 9;
       out.push(
@@ -606,7 +659,7 @@ function render(info: RunInfo, mc: MachineInfo, cells: Cell[]): Rendered {
     parts.push(
       `#### W1 — one board, N reviewers, ${o.rate} vote/s each`,
       '',
-      `${o.warmupSec} s warm-up + ${o.durationSec} s measured per cell, open loop with ±${Math.round(o.jitter * 100)}% jitter; ${o.repeat} run(s) per cell${o.repeatAt?.length ? `, ${o.repeatAtRuns} at N=${o.repeatAt.join(', ')}` : ''} (medians). Five clients per board apply every vote; the rest read arrivals off the wire (see above). A cell whose generators fell behind measures them as well (its status says so; ratios are given only between clean cells). The largest N below counts as decided only where the generators lagged less than ${LAG_DECISIVE_MS} ms (p99).`,
+      `${o.warmupSec} s warm-up + ${o.durationSec} s measured per cell, open loop with ±${Math.round(o.jitter * 100)}% jitter; ${o.repeat} run(s) per cell${o.repeatAt?.length ? `, ${o.repeatAtRuns} at N=${o.repeatAt.join(', ')}` : ''} (medians; a repeated cell's status is that of most of its runs). Five clients per board apply every vote; the rest read arrivals off the wire (see above). A cell whose generators fell behind measures them as well (its status says so; ratios are given only between clean cells). A p99 over ${TARGET_P99_MS} ms decides the largest N below only where the generators lagged less than ${LAG_DECISIVE_MS} ms (p99), or where the server's own event loop was late by more than ${OVERLOAD_MS} ms (p99; "server overloaded"): the generators run at a lower priority, so that lateness is the server's, and every message that reaches it then waits as long.`,
       '',
       table(votes1, t, VOTE_ROWS, o.ns),
       '',

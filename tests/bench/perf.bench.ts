@@ -64,6 +64,8 @@
  * report of an earlier run's --json file again, e.g. after a change to the report).
  * BENCH_SERVER_FLAGS (environment): extra Node flags for the server under test, space-
  * separated (e.g. "--trace-opt"; with --server-log its stdout goes to the log file).
+ * BENCH_GENERATOR_FLAGS (environment): the same for the load generators (e.g. "--cpu-prof
+ * --cpu-prof-dir=/tmp/gen-prof"; a generator writes its profile when the run ends).
  * Writes the "Performance" section of tests/bench/RESULTS.md and tests/bench/perf-w1-p99.svg
  * (perf-w1-p99-quick.svg for --quick).
  */
@@ -497,7 +499,7 @@ class Generator {
   constructor(nice: number) {
     this.child = fork(path.join(HERE, 'perf-generator.ts'), [], {
       cwd: ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...(process.env.BENCH_GENERATOR_FLAGS ? process.env.BENCH_GENERATOR_FLAGS.split(' ') : [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
     });
@@ -822,7 +824,9 @@ async function runVoteCell(cx: CellContext, workload: 'w1' | 'w2', target: Targe
       drained: results.every((r) => r.drained),
     } satisfies Partial<VoteCell>);
     const overloaded = cell.genLateP99Ms > OVERLOAD_MS || cell.genLoopP99Ms > OVERLOAD_MS || cell.genCpuMax > 0.9;
-    if (overloaded) {
+    if (markServerOverloaded(cell)) {
+      // (the generators' lag, if any, is in the cell's own numbers)
+    } else if (overloaded) {
       cell.status = 'overloaded';
       cell.note = `load generators overloaded (send lateness p99 ${cell.genLateP99Ms.toFixed(0)} ms, event-loop delay p99 ${cell.genLoopP99Ms.toFixed(0)} ms, busiest at ${(cell.genCpuMax * 100).toFixed(0)}% of a core${cell.backgroundCores > 0.5 ? `; other processes on the machine used ${cell.backgroundCores.toFixed(2)} cores` : ''})`;
     } else if (cell.lost > 0 || !cell.drained) {
@@ -1131,6 +1135,19 @@ function progressLine(c: Cell): string {
   }
 }
 
+/**
+ * A measured W1/W2 cell whose server's own event loop was late by more than OVERLOAD_MS
+ * (p99) is "server overloaded": the load generators run at a lower priority, so that
+ * lateness is the server's, and any message reaching it then waits as long. True if marked.
+ */
+function markServerOverloaded(cell: VoteCell): boolean {
+  if (!(cell.serverLoop.p99Ms > OVERLOAD_MS)) return false;
+  const lagged = cell.genLateP99Ms > OVERLOAD_MS || cell.genLoopP99Ms > OVERLOAD_MS;
+  cell.status = 'server-overloaded';
+  cell.note = `the server's own event loop was late by ${cell.serverLoop.p99Ms.toFixed(0)} ms (p99)${lagged ? `; the load generators lagged too (send lateness p99 ${cell.genLateP99Ms.toFixed(0)} ms)` : ''}`;
+  return true;
+}
+
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.fromJson) {
@@ -1139,6 +1156,8 @@ async function main(): Promise<void> {
     const info: RunInfo = { ...saved.info, startedAt: new Date(saved.info.startedAt), options: { ...saved.info.options, write: o.write } };
     const nan = (_k: string, v: unknown) => (v === null ? NaN : v);
     const cells = JSON.parse(JSON.stringify(saved.cells), nan) as Cell[];
+    // Runs saved before the "server overloaded" status existed are classified as now.
+    for (const c of cells) if (c.kind === 'vote' && (c.status === 'ok' || c.status === 'overloaded')) markServerOverloaded(c);
     printAndWrite(info, saved.machine, cells);
     return;
   }
