@@ -60,16 +60,17 @@ interface ConnState {
 
 /**
  * A flush costs one frame (one write) per recipient. The next flush waits `fanoutIntervalMs`
- * per FANOUT_STRETCH_FROM recipients of the last one (up to FANOUT_STRETCH_MAX times
- * `fanoutIntervalMs`), so the server writes about 8,000 frames a second at most (with the
- * default 10 ms) whatever the number of writers: a room of 200 gets a frame at most every
- * 25 ms and more updates per frame, while small rooms, which gain nothing from waiting,
- * get their updates within a millisecond or two. Measured (tests/bench/RESULTS.md): at W1
- * N=200, frames per update per recipient fell from 0.26 to 0.21 and server CPU by about a
- * tenth, for about 5 ms more p99; in W2 (rooms of 5) p50 fell from 7.5 to 1.5 ms.
+ * per FANOUT_STRETCH_FROM recipients of the last one, so up to 140 recipients the server
+ * writes about 8,000 frames a second at most (with the default 10 ms) whatever the number
+ * of writers, while small rooms, which gain nothing from waiting, get their updates within
+ * a millisecond or two (W2, rooms of 5: p50 7.5 -> 1.5 ms against a fixed 10 ms window).
+ * The wait is capped at FANOUT_STRETCH_MAX times `fanoutIntervalMs` (17.5 ms), as it adds
+ * straight to latency: measured in W1 (tests/bench/RESULTS.md), a 25 ms cap gave N=400 a
+ * p99 of 36-51 ms, near the 50 ms target; 17.5 ms gives 24-31 ms, for 0.30 instead of 0.21
+ * frames per update per recipient at N=200 and about a tenth more CPU there.
  */
 const FANOUT_STRETCH_FROM = 80;
-const FANOUT_STRETCH_MAX = 2.5;
+const FANOUT_STRETCH_MAX = 1.75;
 
 
 export class Hub {
