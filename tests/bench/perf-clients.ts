@@ -51,7 +51,10 @@ export type TapResult = 'pass' | 'drop' | Uint8Array;
 export type Tap = (frame: Buffer) => TapResult;
 /** Where a socket keeps its client's tap dispatcher. */
 const TAP = Symbol('bench tap');
-type Tappable = { [TAP]?: Tap };
+
+/** Set on a tapped socket whose library asked for ArrayBuffers (see tappedWebSocket). */
+const WANTS_ARRAY_BUFFER = Symbol('bench wants ArrayBuffer');
+type Tappable = { [TAP]?: Tap; [WANTS_ARRAY_BUFFER]?: boolean };
 
 /** Runs the socket's tap on a received message; returns the message to deliver, or null to drop it. */
 function tapped(socket: Tappable, data: unknown, isBinary: unknown): unknown {
@@ -59,10 +62,12 @@ function tapped(socket: Tappable, data: unknown, isBinary: unknown): unknown {
   if (!tap || isBinary !== true) return data;
   const frame = data instanceof ArrayBuffer ? Buffer.from(data) : Array.isArray(data) ? Buffer.concat(data as Buffer[]) : (data as Buffer);
   const r = tap(frame);
-  if (r === 'pass') return data;
   if (r === 'drop') return null;
-  // A copy of its own: `r` may be a view into a larger (pooled) buffer.
-  return data instanceof ArrayBuffer ? new Uint8Array(r).buffer : Buffer.from(r);
+  const out = r === 'pass' ? frame : r;
+  // What the library asked for, as a copy of its own (`out` may be a view into a larger,
+  // pooled buffer); frames the tap drops are never copied.
+  if (socket[WANTS_ARRAY_BUFFER]) return new Uint8Array(out).buffer;
+  return r === 'pass' ? data : Buffer.from(out);
 }
 
 /**
@@ -157,6 +162,15 @@ function tappedWebSocket(slot: TapSlot): typeof WebSocket {
       slot.install(this);
     }
   }
+  // `ws` copies every binary message into an ArrayBuffer when asked for one; the providers
+  // ask, but most frames go to a tap that drops them. So `ws` keeps Buffers here and
+  // `tapped` makes the ArrayBuffer only for a frame the library gets.
+  Object.defineProperty(Tapped.prototype, 'binaryType', {
+    get: () => 'nodebuffer',
+    set(this: Tappable, type: unknown) {
+      this[WANTS_ARRAY_BUFFER] = type === 'arraybuffer';
+    },
+  });
   return Tapped as unknown as typeof WebSocket;
 }
 
