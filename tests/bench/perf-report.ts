@@ -421,29 +421,39 @@ export interface Capacity {
 
 function capacity(cells: VoteCell[], target: Target, ns: number[], get: (c: VoteCell) => number): Capacity {
   let best: number | null = null;
+  /** Cells that passed with some runs left out (see below), said with the verdict. */
+  const passedWithout: string[] = [];
+  const result = (lowerBound: boolean, why: string, aside = ''): Capacity => ({ n: best, lowerBound, why: [why + aside, ...passedWithout].join('; ') });
   for (const n of ns) {
-    const cs = group(cells, target, n);
+    const all = group(cells, target, n);
+    // A run whose load generators fell behind measured them, not the server (it may not even
+    // have received the load): the other runs of the cell decide, when there are any.
+    const valid = all.filter((c) => c.status !== 'overloaded');
+    const cs = valid.length ? valid : all;
+    const left = all.length - cs.length;
+    const aside = left ? ` (${left} of ${all.length} runs left out: generators overloaded)` : '';
     const status = statusOf(cs);
     const p99 = val(cs, get);
     if (status === 'ok' && p99 <= TARGET_P99_MS) {
       best = n;
+      if (left) passedWithout.push(`N=${n}: p99 ${fmt(p99)} ms${aside}`);
       continue;
     }
     // Over the target, but with the generators lagging enough to be part of it: not decisive.
     const lag = val(cs, (c) => Math.max(c.genLateP99Ms, c.genLoopP99Ms));
     if (status === 'ok' && lag > LAG_DECISIVE_MS) {
-      return { n: best, lowerBound: true, why: `p99 at N=${n}: ${fmt(p99)} ms, but the load generators lagged ${fmt(lag)} ms (p99)` };
+      return result(true, `p99 at N=${n}: ${fmt(p99)} ms, but the load generators lagged ${fmt(lag)} ms (p99)`, aside);
     }
-    if (status === 'ok') return { n: best, lowerBound: false, why: `p99 at N=${n}: ${fmt(p99)} ms` };
+    if (status === 'ok') return result(false, `p99 at N=${n}: ${fmt(p99)} ms`, aside);
     // The server's own loop ran later than the target: that decides it, whatever the clients did.
     if (status === 'server-overloaded' && p99 > TARGET_P99_MS) {
       const loop = val(cs, (c) => c.serverLoop.p99Ms);
-      return { n: best, lowerBound: false, why: `p99 at N=${n}: ${fmt(p99)} ms, with the server's own event loop late by ${fmt(loop, 0)} ms (p99)` };
+      return result(false, `p99 at N=${n}: ${fmt(p99)} ms, with the server's own event loop late by ${fmt(loop, 0)} ms (p99)`, aside);
     }
-    if (status === 'incomplete' && p99 > TARGET_P99_MS) return { n: best, lowerBound: false, why: `p99 at N=${n}: ${fmt(p99)} ms, with arrivals missing` };
-    return { n: best, lowerBound: true, why: `N=${n}: ${STATUS_TEXT[status]}${Number.isFinite(p99) ? ` (p99 ${fmt(p99)} ms as measured)` : ''}` };
+    if (status === 'incomplete' && p99 > TARGET_P99_MS) return result(false, `p99 at N=${n}: ${fmt(p99)} ms, with arrivals missing`, aside);
+    return result(true, `N=${n}: ${STATUS_TEXT[status]}${Number.isFinite(p99) ? ` (p99 ${fmt(p99)} ms as measured)` : ''}`, aside);
   }
-  return { n: best, lowerBound: true, why: `the largest N run was ${ns[ns.length - 1]}` };
+  return result(true, `the largest N run was ${ns[ns.length - 1]}`);
 }
 
 const capText = (c: Capacity, smallest: number) =>
@@ -659,7 +669,7 @@ function render(info: RunInfo, mc: MachineInfo, cells: Cell[]): Rendered {
     parts.push(
       `#### W1 — one board, N reviewers, ${o.rate} vote/s each`,
       '',
-      `${o.warmupSec} s warm-up + ${o.durationSec} s measured per cell, open loop with ±${Math.round(o.jitter * 100)}% jitter; ${o.repeat} run(s) per cell${o.repeatAt?.length ? `, ${o.repeatAtRuns} at N=${o.repeatAt.join(', ')}` : ''} (medians; a repeated cell's status is that of most of its runs). Five clients per board apply every vote; the rest read arrivals off the wire (see above). A cell whose generators fell behind measures them as well (its status says so; ratios are given only between clean cells). A p99 over ${TARGET_P99_MS} ms decides the largest N below only where the generators lagged less than ${LAG_DECISIVE_MS} ms (p99), or where the server's own event loop was late by more than ${OVERLOAD_MS} ms (p99; "server overloaded"): the generators run at a lower priority, so that lateness is the server's, and every message that reaches it then waits as long.`,
+      `${o.warmupSec} s warm-up + ${o.durationSec} s measured per cell, open loop with ±${Math.round(o.jitter * 100)}% jitter; ${o.repeat} run(s) per cell${o.repeatAt?.length ? `, ${o.repeatAtRuns} at N=${o.repeatAt.join(', ')}` : ''} (medians; a repeated cell's status is that of most of its runs). Five clients per board apply every vote; the rest read arrivals off the wire (see above). A cell whose generators fell behind measures them as well (its status says so; ratios are given only between clean cells). A p99 over ${TARGET_P99_MS} ms decides the largest N below only where the generators lagged less than ${LAG_DECISIVE_MS} ms (p99), or where the server's own event loop was late by more than ${OVERLOAD_MS} ms (p99; "server overloaded"): the generators run at a lower priority, so that lateness is the server's, and every message that reaches it then waits as long. Runs whose generators were overloaded are left out of the largest N when the cell has other runs: they measured the generators, and may not even have delivered the load to the server.`,
       '',
       table(votes1, t, VOTE_ROWS, o.ns),
       '',
