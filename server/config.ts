@@ -57,7 +57,7 @@ export interface Config {
   compactEvery: number;
   /**
    * Fan-out coalescing window for 80 recipients: after a flush to R connections, an update
-   * committed within this × R / 80 ms (at most 1.75 × this) waits for the window's end, so
+   * committed within this × R / 80 ms (at most 2 × this) waits for the window's end, so
    * under load each recipient gets at most one frame per window carrying everything
    * committed in it; an update after a quiet spell goes at once (Hub, FANOUT_STRETCH_FROM).
    */

@@ -60,17 +60,20 @@ interface ConnState {
 
 /**
  * A flush costs one frame (one write) per recipient. The next flush waits `fanoutIntervalMs`
- * per FANOUT_STRETCH_FROM recipients of the last one, so up to 140 recipients the server
+ * per FANOUT_STRETCH_FROM recipients of the last one, so up to 160 recipients the server
  * writes about 8,000 frames a second at most (with the default 10 ms) whatever the number
  * of writers, while small rooms, which gain nothing from waiting, get their updates within
  * a millisecond or two (W2, rooms of 5: p50 7.5 -> 1.5 ms against a fixed 10 ms window).
- * The wait is capped at FANOUT_STRETCH_MAX times `fanoutIntervalMs` (17.5 ms), as it adds
- * straight to latency: measured in W1 (tests/bench/RESULTS.md), a 25 ms cap gave N=400 a
- * p99 of 36-51 ms, near the 50 ms target; 17.5 ms gives 24-31 ms, for 0.30 instead of 0.21
- * frames per update per recipient at N=200 and about a tenth more CPU there.
+ * The wait is capped at FANOUT_STRETCH_MAX times `fanoutIntervalMs` (20 ms), as it adds
+ * straight to latency. Measured in W1 (tests/bench/RESULTS.md), with N=200 CPU per 1,000
+ * updates against the reference y-websocket server's in the same runs:
+ *   cap 25 ms: N=400 p99 36-51 ms (near the 50 ms target); N=200 0.21 frames per update per
+ *     recipient, CPU 0.83-0.87x;
+ *   cap 17.5 ms: N=400 p99 24-27 ms; N=200 0.30 frames, CPU 0.87-1.01x;
+ *   cap 19-20 ms: N=400 p99 26-30 ms; N=200 0.27 frames, about 5% less CPU than 17.5 ms.
  */
 const FANOUT_STRETCH_FROM = 80;
-const FANOUT_STRETCH_MAX = 1.75;
+const FANOUT_STRETCH_MAX = 2;
 
 
 export class Hub {
