@@ -502,7 +502,8 @@ const ISSUE_CAPACITY_FACTORS: Array<[Target, number]> = [
 /**
  * Whether `a`'s largest N is at least `factor` times `b`'s, over the N this run measured: a
  * lower bound may be anything up to the largest N run, so it decides only when even that
- * extreme keeps (or breaks) the inequality.
+ * extreme keeps the inequality; it is broken only by an exact `a` (a lower bound may lie
+ * beyond the largest N run).
  */
 export function atLeast(a: Capacity | undefined, b: Capacity, factor: number, ns: number[]): { verdict: 'met' | 'not met' | 'undecided'; why: string } {
   if (!a) return { verdict: 'undecided', why: 'Claimboard not run' };
@@ -513,7 +514,8 @@ export function atLeast(a: Capacity | undefined, b: Capacity, factor: number, ns
   const show = (c: Capacity) => (c.n === null ? (c.lowerBound ? 'undecided' : `< ${ns[0]}`) : `${c.lowerBound ? '≥ ' : ''}${c.n}`);
   const why = `${show(a)} against ${show(b)}`;
   if (aLo >= factor * bHi && aLo > 0) return { verdict: 'met', why };
-  if (aHi < factor * bLo || aHi === 0) return { verdict: 'not met', why };
+  // Not met only when ours is exact: a lower bound may lie beyond the N this run reached.
+  if (!a.lowerBound && aHi < factor * bLo) return { verdict: 'not met', why };
   return { verdict: 'undecided', why: `${why}: a lower bound leaves it open` };
 }
 

@@ -30,5 +30,8 @@ describe('capacity verdict (largest N at p99 ≤ 50 ms)', () => {
     // Ours might be anything from 200 to 400, against 200 × 1.5 = 300.
     expect(atLeast(atLeastN(200), exact(200), 1.5, NS).verdict).toBe('undecided');
     expect(atLeast(undefined, exact(200), 1.5, NS).verdict).toBe('undecided');
+    // Both passed every N of a short run: the run did not reach far enough to tell.
+    expect(atLeast(atLeastN(100), atLeastN(100), 1.5, [25, 50, 100]).verdict).toBe('undecided');
+    expect(atLeast(atLeastN(200), exact(200), 1.5, NS).verdict).toBe('undecided');
   });
 });
