@@ -15,6 +15,9 @@ import type { Store, UserRecord } from '../persistence/store.js';
 
 export type RoleChange = { boardId: string; userId: string; role: Role | null };
 
+/** The key of one membership in the per-(board, user) maps below. */
+const memberKey = (boardId: string, userId: string): string => `${boardId}\u0000${userId}`;
+
 export class Access {
   readonly #store: Store;
   readonly #roles = new Map<string, Role>();
@@ -41,7 +44,7 @@ export class Access {
   }
 
   async roleOf(boardId: string, userId: string): Promise<Role | null> {
-    const k = `${boardId}\u0000${userId}`;
+    const k = memberKey(boardId, userId);
     const cached = this.#roles.get(k);
     if (cached) return cached;
     const role = await this.#store.getRole(boardId, userId);
@@ -67,14 +70,14 @@ export class Access {
    * members list reads "here" from this count (so "last seen" never lags a live member).
    */
   arrived(boardId: string, userId: string): void {
-    const k = `${boardId}\u0000${userId}`;
+    const k = memberKey(boardId, userId);
     this.#here.set(k, (this.#here.get(k) ?? 0) + 1);
     this.#seen(boardId, userId);
   }
 
   /** One of the member's connections left the board (or closed). */
   left(boardId: string, userId: string): void {
-    const k = `${boardId}\u0000${userId}`;
+    const k = memberKey(boardId, userId);
     const n = (this.#here.get(k) ?? 0) - 1;
     if (n > 0) this.#here.set(k, n);
     else this.#here.delete(k);
@@ -83,7 +86,7 @@ export class Access {
 
   /** The members panel's "last seen": now for a member with a live connection to the board. */
   lastSeen(boardId: string, userId: string, stored: number | null, now: number): number | null {
-    return this.#here.has(`${boardId}\u0000${userId}`) ? now : stored;
+    return this.#here.has(memberKey(boardId, userId)) ? now : stored;
   }
 
   #seen(boardId: string, userId: string): void {
@@ -97,7 +100,7 @@ export class Access {
   /** Records a membership change made in the store and tells live connections. */
   changed(boardId: string, userId: string, role: Role | null): void {
     this.#docLists.delete(boardId);
-    const k = `${boardId}\u0000${userId}`;
+    const k = memberKey(boardId, userId);
     if (role) this.#roles.set(k, role);
     else this.#roles.delete(k);
     for (const l of this.#listeners) l({ boardId, userId, role });

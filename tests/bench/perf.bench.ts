@@ -825,10 +825,9 @@ async function runVoteCell(cx: CellContext, workload: 'w1' | 'w2', target: Targe
       disconnects: results.reduce((s, r) => s + r.disconnects, 0),
       drained: results.every((r) => r.drained),
     } satisfies Partial<VoteCell>);
-    const overloaded = cell.genLateP99Ms > OVERLOAD_MS || cell.genLoopP99Ms > OVERLOAD_MS || cell.genCpuMax > 0.9;
     if (markServerOverloaded(cell)) {
-      // (the generators' lag, if any, is in the cell's own numbers)
-    } else if (overloaded) {
+      // The server's own lateness decides the cell; the generators' lag is in its numbers.
+    } else if (generatorsOverloaded(cell)) {
       cell.status = 'overloaded';
       cell.note = `load generators overloaded (send lateness p99 ${cell.genLateP99Ms.toFixed(0)} ms, event-loop delay p99 ${cell.genLoopP99Ms.toFixed(0)} ms, busiest at ${(cell.genCpuMax * 100).toFixed(0)}% of a core${cell.backgroundCores > 0.5 ? `; other processes on the machine used ${cell.backgroundCores.toFixed(2)} cores` : ''})`;
     } else if (cell.lost > 0 || !cell.drained) {
@@ -1144,10 +1143,14 @@ function progressLine(c: Cell): string {
  */
 function markServerOverloaded(cell: VoteCell): boolean {
   if (!(cell.serverLoop.p99Ms > OVERLOAD_MS)) return false;
-  const lagged = cell.genLateP99Ms > OVERLOAD_MS || cell.genLoopP99Ms > OVERLOAD_MS;
   cell.status = 'server-overloaded';
-  cell.note = `the server's own event loop was late by ${cell.serverLoop.p99Ms.toFixed(0)} ms (p99)${lagged ? `; the load generators lagged too (send lateness p99 ${cell.genLateP99Ms.toFixed(0)} ms)` : ''}`;
+  cell.note = `the server's own event loop was late by ${cell.serverLoop.p99Ms.toFixed(0)} ms (p99)${generatorsOverloaded(cell) ? `; the load generators lagged too (send lateness p99 ${cell.genLateP99Ms.toFixed(0)} ms)` : ''}`;
   return true;
+}
+
+/** A load generator fell behind its schedule or its loop, or used (nearly) a whole core. */
+function generatorsOverloaded(cell: VoteCell): boolean {
+  return cell.genLateP99Ms > OVERLOAD_MS || cell.genLoopP99Ms > OVERLOAD_MS || cell.genCpuMax > 0.9;
 }
 
 async function main(): Promise<void> {
