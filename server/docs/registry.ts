@@ -12,7 +12,8 @@ import * as Y from 'yjs';
 import { fail, ok, ErrorCode, type Ack } from '../../shared/protocol/errors.js';
 import type { Store } from '../persistence/store.js';
 import { persists, STORE_ORIGIN, type TxOrigin } from './origins.js';
-import { changesNothing, missingDependencies, type UpdateSummary, type UpdateValidator } from './validator.js';
+import { changesNothing, missingDependencies } from './update-effects.js';
+import type { UpdateSummary, UpdateValidator } from './validator.js';
 
 export interface CommittedUpdate {
   docKey: string;
@@ -62,7 +63,11 @@ interface Entry {
 /** The owner recorded for the server's own transactions. */
 const SERVER_OWNER = 'server';
 
-export type WriteGuard = (docKey: string, doc: Y.Doc, update: Uint8Array) => Ack<null> | null | Promise<Ack<null> | null>;
+/**
+ * A check on a client update before it applies: `summary` is what the update holds (read it
+ * with update-effects.ts); the doc must not be changed or copied.
+ */
+export type WriteGuard = (docKey: string, doc: Y.Doc, summary: UpdateSummary) => Ack<null> | null | Promise<Ack<null> | null>;
 
 export class DocRegistry {
   readonly #opts: RegistryOptions;
@@ -167,7 +172,7 @@ export class DocRegistry {
         }
         if (origin.kind === 'client') {
           for (const guard of this.#guards) {
-            let refused = guard(e.docKey, e.doc, update);
+            let refused = guard(e.docKey, e.doc, v.summary);
             if (refused instanceof Promise) refused = await refused;
             if (refused) return { refused, committed: null };
           }
