@@ -49,9 +49,12 @@ async function annReplica() {
   const send = (update: Uint8Array) => emitAck(socket, 'sync:message', { docKey: key, message: updateMessage(update) });
   /** Applies `fn` to the replica and returns the update it made (the replica keeps it). */
   const change = (fn: (d: Y.Doc) => void): Uint8Array => {
-    const sv = Y.encodeStateVector(doc);
-    fn(doc);
-    return Y.encodeStateAsUpdate(doc, sv);
+    let update: Uint8Array | null = null;
+    const keep = (u: Uint8Array) => (update = u);
+    doc.on('update', keep);
+    doc.transact(() => fn(doc));
+    doc.off('update', keep);
+    return update!;
   };
   return { key, doc, send, change, close: () => socket.close() };
 }
