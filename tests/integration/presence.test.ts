@@ -49,7 +49,8 @@ describe('presence', () => {
       a.conn.awareness.setLocalState({ user: 'Alice' });
       const aId = a.conn.awareness.clientID;
       const observer = wsProvider(srv.url, owner.token, boardDocKey(boardId));
-      await waitFor(() => (observer.provider.awareness.getStates().get(aId) as any)?.user === 'Alice', 'observer sees Alice');
+      // The server stamps every state's user with the connection's own [W7].
+      await waitFor(() => (observer.provider.awareness.getStates().get(aId) as any)?.user?.id === alice.id, 'observer sees Alice');
       const clock = observer.provider.awareness.meta.get(aId)!.clock;
       const spoof = encodeAwareness([{ clientId: aId, clock: clock + 5, state: { user: 'Mallory as Alice' } }]);
       const r = await emitAck(socket, 'awareness:update', { boardId, update: spoof });
@@ -58,7 +59,7 @@ describe('presence', () => {
       const big = encodeAwareness([{ clientId: 424242, clock: 1, state: { blob: 'x'.repeat(20_000) } }]);
       expect(await emitAck(socket, 'awareness:update', { boardId, update: big })).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
       await new Promise((res) => setTimeout(res, 200));
-      expect((observer.provider.awareness.getStates().get(aId) as any)?.user).toBe('Alice');
+      expect((observer.provider.awareness.getStates().get(aId) as any)?.user).toEqual({ id: alice.id, name: 'Alice' });
       expect(observer.provider.awareness.getStates().has(424242)).toBe(false);
       observer.close();
     } finally {
