@@ -68,6 +68,32 @@ describe('presence', () => {
     }
   });
 
+  it('[W7] a member cannot appear as another user: the server stamps user { id, name } from the connection, on both transports', async () => {
+    const observer = wsProvider(srv.url, owner.token, boardDocKey(boardId));
+    const sio = socketClient(srv.url, mallory.token, boardId, [boardDocKey(boardId)]);
+    const ws = wsProvider(srv.url, mallory.token, boardDocKey(boardId));
+    try {
+      // What the client puts there (client/src/lib/state/board-state.svelte.ts), claiming Alice.
+      sio.conn.awareness.setLocalState({ user: { id: alice.id, name: 'Alice' }, claimId: 'c1', following: false });
+      ws.provider.awareness.setLocalState({ user: { id: alice.id, name: 'Alice', color: '#f00' }, claimId: 'c2' });
+      const seen = (id: number) => observer.provider.awareness.getStates().get(id) as { user?: unknown; claimId?: string } | undefined;
+      await waitFor(() => seen(sio.conn.awareness.clientID)?.claimId === 'c1' && seen(ws.provider.awareness.clientID)?.claimId === 'c2', 'observer sees both');
+      expect(seen(sio.conn.awareness.clientID)!.user).toEqual({ id: mallory.id, name: 'Mallory' });
+      // Other fields of the user object are kept.
+      expect(seen(ws.provider.awareness.clientID)!.user).toEqual({ id: mallory.id, name: 'Mallory', color: '#f00' });
+      // A state that is not an object is refused.
+      const { socket } = await rawSocket(srv.url, mallory.token);
+      await joinRaw(socket, boardId);
+      const r = await emitAck(socket, 'awareness:update', { boardId, update: encodeAwareness([{ clientId: 31337, clock: 1, state: 'Alice' }]) });
+      expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      socket.close();
+    } finally {
+      observer.close();
+      sio.close();
+      ws.close();
+    }
+  });
+
   it('[W3] a stock provider echoing states it received is not an error', async () => {
     const p1 = wsProvider(srv.url, owner.token, boardDocKey(boardId));
     const p2 = wsProvider(srv.url, alice.token, boardDocKey(boardId));
