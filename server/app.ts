@@ -69,12 +69,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     compactEvery: config.compactEvery,
     maxUpdateBytes: config.maxUpdateBytes,
   });
-  const access = new Access(store);
+  const access = new Access(store, now);
   const boards = new BoardService(store, registry, access, now, {
     publicUrl: config.publicUrl,
     publisher: config.publisher,
   });
-  const hub = new Hub(registry, access, logger, config.maxAwarenessBytes, config.fanoutIntervalMs);
+  const hub = new Hub(registry, access, logger, config.maxAwarenessBytes, config.fanoutIntervalMs, config.realtime, now);
   const audit = new AuditLog(store, logger, now);
   audit.watch(registry);
   const live = new LiveReviewService(store, registry, access, logger, now);
@@ -133,6 +133,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     allowedOrigins: config.allowedOrigins,
     maxUpdateBytes: config.maxUpdateBytes,
     limits: config.limits,
+    realtime: config.realtime,
     connectionBuckets: new KeyedBuckets(config.limits.connectionsPerIpPerSec, config.limits.connectionsPerIpBurst, now),
   };
   const io = attachSocketIo(server, realtime);
@@ -167,6 +168,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     },
     close: () =>
       (closing ??= (async () => {
+        hub.close();
         for (const ws of wss.clients) ws.terminate();
         wss.close();
         await new Promise<void>((r) => io.close(() => r()));

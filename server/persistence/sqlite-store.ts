@@ -22,6 +22,7 @@ import type {
   MemberRecord,
   Store,
   StoredUpdate,
+  TokenUser,
   UserRecord,
 } from './store.js';
 
@@ -186,7 +187,7 @@ export class SqliteStore implements Store {
         'INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
       ),
       userByToken: db.prepare(
-        `SELECT u.id, u.name, u.created_at FROM tokens t JOIN users u ON u.id = t.user_id
+        `SELECT u.id, u.name, u.created_at, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id
          WHERE t.hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`,
       ),
       revokeTokens: db.prepare(
@@ -335,9 +336,12 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async userByTokenHash(tokenHash: string, now: number): Promise<UserRecord | null> {
+  async userByTokenHash(tokenHash: string, now: number): Promise<TokenUser | null> {
     const r = this.#stmts.userByToken.get(tokenHash, now) as Row | undefined;
-    return r ? { id: r.id as string, name: r.name as string, createdAt: r.created_at as number } : null;
+    if (!r) return null;
+    const user: TokenUser = { id: r.id as string, name: r.name as string, createdAt: r.created_at as number };
+    if (r.expires_at !== null) user.tokenExpiresAt = r.expires_at as number;
+    return user;
   }
 
   async addToken(userId: string, tokenHash: string, now: number, expiresAt: number | null): Promise<void> {

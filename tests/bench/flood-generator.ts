@@ -8,7 +8,7 @@
  * Floods (issue 12's findings):
  * - frames: 10,000 awareness frames a second on one connection, plus 500 connection attempts
  * - awareness-ids: awareness updates, each with a fresh Yjs client id and a 1 KB state
- * - sync-open: `sync:open` frames naming 5,000 documents each
+ * - sync-open: `sync:open` frames naming 5,000 documents each, then as many as allowed
  * - heavy-updates: valid ~890 KB updates (16,500 map entries each) to the flooder's own doc
  * - sealed-writes: a ~4 MB reviewer doc, a sealed round, then tiny writes as fast as acked
  * - attachments: unauthenticated Socket.IO packets announcing 64 binary attachments, 63 sent
@@ -16,7 +16,6 @@
  * - deep-json: 3.8 MB of nested JSON arrays to POST /api/users (unauthenticated)
  * - markdown: board imports of deeply nested Markdown blockquotes and lists
  */
-import { encode } from '@msgpack/msgpack';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -26,6 +25,7 @@ import { encodeSync, SyncType } from '../../shared/protocol/sync-codec.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import { wireParser } from '../../shared/protocol/wire.js';
 
+import { awarenessFlood, deepPacket, pinningAttachments, syncOpenFlood } from './flood-frames.js';
 import type { Flood, FloodArgs, FloodSummary } from './flood-kinds.js';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as FloodArgs;
@@ -41,14 +41,14 @@ const summary: FloodSummary = { sent: 0, answers: {}, drops: 0 };
 const count = (k: string) => (summary.answers[k] = (summary.answers[k] ?? 0) + 1);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function connect(): Promise<Socket> {
+async function connect(boardId = args.boardId): Promise<Socket> {
   const s = io(args.url, { parser: wireParser, auth: { token: args.token }, transports: ['websocket'], forceNew: true, reconnection: false });
   await new Promise<void>((res, rej) => {
     s.once('connect', () => res());
     s.once('connect_error', rej);
   });
   s.once('disconnect', () => summary.drops++);
-  await s.timeout(10_000).emitWithAck('board:join', { boardId: args.boardId, protocolVersion: PROTOCOL_VERSION });
+  await s.timeout(10_000).emitWithAck('board:join', { boardId, protocolVersion: PROTOCOL_VERSION });
   return s;
 }
 
@@ -64,11 +64,11 @@ async function emitCounted(s: Socket, event: string, payload: unknown): Promise<
 }
 
 /** Repeats `once` on a fresh connection until the time is up (a dropped connection is replaced). */
-async function onConnections(once: (s: Socket) => Promise<void>): Promise<void> {
+async function onConnections(once: (s: Socket) => Promise<void>, boardId = args.boardId): Promise<void> {
   while (Date.now() < endAt) {
     let s: Socket;
     try {
-      s = await connect();
+      s = await connect(boardId);
     } catch {
       count('connect refused');
       await pause(200);
@@ -137,24 +137,27 @@ const floods: Record<Flood, () => Promise<void>> = {
   },
 
   async 'awareness-ids'() {
-    const state = { user: { name: 'x'.repeat(1000), color: '#123456' } };
+    // On the victim's board, where every state reaches the victim's peers.
+    const updates = awarenessFlood({ frames: 1_000_000, firstClientId: 1 + Math.floor(Math.random() * 2 ** 30), stateBytes: 1000 });
     await onConnections(async (s) => {
       const tick = Date.now();
       for (let i = 0; i < 10 && s.connected; i++) {
-        const aw = new awarenessProtocol.Awareness(new Y.Doc());
-        aw.setLocalState(state);
-        const update = awarenessProtocol.encodeAwarenessUpdate(aw, [aw.clientID]);
-        aw.destroy();
         summary.sent++;
-        s.emit('awareness:update', { boardId: args.boardId, update }, (r: { ok: boolean; error?: { code: string } }) => count(r.ok ? 'ok' : (r.error?.code ?? 'error')));
+        s.emit('awareness:update', { boardId: args.victimBoardId, update: updates.next().value! }, (r: { ok: boolean; error?: { code: string } }) => count(r.ok ? 'ok' : (r.error?.code ?? 'error')));
       }
       await pause(Math.max(0, 10 - (Date.now() - tick)));
-    });
+    }, args.victimBoardId);
   },
 
   async 'sync-open'() {
-    const docs = Array.from({ length: 5000 }, (_, i) => ({ docKey: reviewerDocKey(args.boardId, `u_flood${i}`), stateVector: new Uint8Array([0]) }));
-    await onConnections((s) => emitCounted(s, 'sync:open', { docs }));
+    // On the victim's board: 5,000 docs a frame (the limit is far lower), and when refused
+    // for that, the limit's worth of distinct docs.
+    const big = syncOpenFlood({ boardId: args.victimBoardId, docs: 5000, distinct: true });
+    let seed = 0;
+    await onConnections(async (s) => {
+      await emitCounted(s, 'sync:open', big);
+      await emitCounted(s, 'sync:open', syncOpenFlood({ boardId: args.victimBoardId, docs: 256, distinct: true, seed: seed++ }));
+    }, args.victimBoardId);
   },
 
   async 'heavy-updates'() {
@@ -192,7 +195,7 @@ const floods: Record<Flood, () => Promise<void>> = {
   },
 
   async attachments() {
-    const chunk = new Uint8Array(1024 * 1024);
+    const frames = pinningAttachments({ attachments: 64, frames: 63, frameBytes: 1024 * 1024 });
     const open: WebSocket[] = [];
     while (Date.now() < endAt && open.length < 3) {
       let ws: WebSocket;
@@ -205,16 +208,14 @@ const floods: Record<Flood, () => Promise<void>> = {
       }
       open.push(ws);
       summary.sent++;
-      ws.send(encode({ type: 0, nsp: '/', data: { token: 'x' }, attachments: 64 }));
-      for (let i = 0; i < 63 && ws.readyState === ws.OPEN; i++) ws.send(chunk);
+      for (const f of frames) if (ws.readyState === ws.OPEN) ws.send(f);
     }
     while (Date.now() < endAt) await pause(100);
     for (const ws of open) ws.terminate();
   },
 
   async 'deep-msgpack'() {
-    const frame = new Uint8Array(1024 * 1024).fill(0x91);
-    frame[frame.length - 1] = 0xc0;
+    const frame = deepPacket(1024 * 1024);
     while (Date.now() < endAt) {
       let ws: WebSocket;
       try {

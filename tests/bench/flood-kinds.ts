@@ -7,7 +7,10 @@ export interface FloodArgs {
   url: string;
   token: string;
   userId: string;
+  /** The flooder's own board. */
   boardId: string;
+  /** The victim's board, of which the flooder is a reviewer too (for floods that reach peers). */
+  victimBoardId: string;
   seconds: number;
 }
 

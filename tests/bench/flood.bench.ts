@@ -2,7 +2,7 @@
  * Floods (issue 12): for each flood of flood-generator.ts, a fresh Claimboard server in its
  * own process with its default limits, a well-behaved reviewer writing a vote every 50 ms on
  * one board and a peer timing their arrival: first a baseline, then the same during the
- * flood (from another process, another account, another board). Reported per flood: the
+ * flood (from another process and account, on its own board or, for awareness and `sync:open`, as a member of the victim's board). Reported per flood: the
  * victim's p50 and p99 against its baseline, the server's peak RSS against its baseline, its
  * event-loop delay, whether it survived, and how the limits answered the flood.
  *
@@ -100,6 +100,9 @@ async function runFlood(flood: Flood): Promise<Row> {
     const board = (await post(srv.url, '/api/boards', { title: 'Healthy', text: 'The city spent $4 million in 2023.' }, a.token)).board;
     const inv = (await post(srv.url, `/api/boards/${board.id}/invites`, { role: 'reviewer' }, a.token)).invite;
     await post(srv.url, `/api/invites/${inv.token}/accept`, {}, b.token);
+    // The flooder is a member of the victim's board too: awareness and sync:open floods come from there.
+    const invM = (await post(srv.url, `/api/boards/${board.id}/invites`, { role: 'reviewer' }, a.token)).invite;
+    await post(srv.url, `/api/invites/${invM.token}/accept`, {}, m.token);
     const floodBoard = (await post(srv.url, '/api/boards', { title: 'Flood', text: 'The city spent $4 million in 2023. Rents rose 14% in 2022, the agency said.' }, m.token)).board;
     const key = reviewerDocKey(board.id, a.user.id);
     const mk = (token: string) => {
@@ -143,7 +146,7 @@ async function runFlood(flood: Flood): Promise<Row> {
       return { latencies: latencies.slice(), peakRssMb: Math.max(peakRssMb, p?.rssMb ?? 0), loopP99Ms: p?.delay.p99Ms ?? NaN };
     };
     const baseline = await measure(BASELINE_S);
-    const fargs: FloodArgs = { flood, url: srv.url, token: m.token, userId: m.user.id, boardId: floodBoard.id, seconds: FLOOD_S };
+    const fargs: FloodArgs = { flood, url: srv.url, token: m.token, userId: m.user.id, boardId: floodBoard.id, victimBoardId: board.id, seconds: FLOOD_S };
     const flooder = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'flood-generator.ts'), JSON.stringify(fargs)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
