@@ -1,5 +1,6 @@
-// The SQLite writer thread: owns the connection that writes the update log, so the fsync
-// of every commit (synchronous=FULL) happens off the main event loop. Messages are
+// The SQLite writer thread: owns the connection that makes every write (the update log and
+// the directory), so the fsync of every commit (synchronous=FULL) and every wait for a lock
+// happen off the main event loop [S9]. The main thread supervises it (sqlite-writer-thread.ts). Messages are
 // handled strictly in order; the parent sends the next batch of appends only after the
 // previous one committed, so batches grow with load (group commit).
 // Plain JavaScript so it runs without a TypeScript loader in every environment.
