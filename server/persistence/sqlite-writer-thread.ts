@@ -38,6 +38,12 @@ export interface WriterSupervision {
   onGiveUp: (reason: string) => void;
 }
 
+/**
+ * A fresh writer (a thread loading better-sqlite3 and opening the file) gets this long
+ * before the stall bound starts to apply: booting on a loaded machine is slow, not stuck.
+ */
+const WRITER_BOOT_MS = 30_000;
+
 export const DEFAULT_WRITER_SUPERVISION: Omit<WriterSupervision, 'onRestart' | 'onGiveUp'> = {
   maxRestarts: 5,
   restartWindowMs: 60_000,
@@ -58,6 +64,8 @@ export class WriterThread {
   #outstanding = new Map<number, Outstanding>();
   #restartTimes: number[] = [];
   #stallTimer: NodeJS.Timeout | null = null;
+  /** The current writer's thread is running (its 'online' event came). */
+  #online = false;
   #givenUp: string | null = null;
   #closing = false;
   /** How many times a writer was replaced. */
@@ -77,7 +85,13 @@ export class WriterThread {
   #spawn(): void {
     const w = new Worker(new URL('./sqlite-writer.mjs', import.meta.url), { workerData: { file: this.#file } });
     this.#worker = w;
+    this.#online = false;
     let lastError = '';
+    w.on('online', () => {
+      if (w !== this.#worker) return;
+      this.#online = true;
+      this.#armStallTimer(true);
+    });
     w.on('message', (r: WriterReply) => {
       if (w !== this.#worker) return;
       const c = this.#outstanding.get(r.id);
@@ -130,10 +144,11 @@ export class WriterThread {
       this.#stallTimer = null;
     }
     if (this.#outstanding.size === 0 || this.#stallTimer) return;
+    const bound = this.#online ? this.#opts.stallMs : Math.max(this.#opts.stallMs, WRITER_BOOT_MS);
     this.#stallTimer = setTimeout(() => {
       this.#stallTimer = null;
-      if (this.#outstanding.size > 0) this.#lost(`writer thread answered nothing for ${this.#opts.stallMs} ms`);
-    }, this.#opts.stallMs);
+      if (this.#outstanding.size > 0) this.#lost(`writer thread answered nothing for ${bound} ms`);
+    }, bound);
     this.#stallTimer.unref();
   }
 

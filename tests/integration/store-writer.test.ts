@@ -121,7 +121,8 @@ describe('SQLite writer thread', () => {
   });
 
   it('[S10] a stalled writer (no answer within the stall bound) is replaced and its write fails', async () => {
-    const { store, file } = open({ writer: { stallMs: 300 } });
+    // The bound applies once a writer runs; the follow-up write below must commit within it.
+    const { store, file } = open({ writer: { stallMs: 1000 } });
     const release = holdWriteLock(file);
     // The writer waits for the lock (busy_timeout 5 s); the lock stays held until the
     // supervisor has given up on it.
