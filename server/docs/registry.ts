@@ -344,7 +344,8 @@ export class DocRegistry {
    */
   async #compact(e: Entry): Promise<void> {
     const uptoSeq = e.lastSeq;
-    // The doc's state leaves out what is pending: the rows holding it must stay [R7].
+    // While content is pending the rows holding it stay as stored: the doc's state would
+    // carry it only through a merge of those bytes, and stored bytes are never merged [R7].
     if (uptoSeq === 0 || hasPending(e.doc)) return;
     const merged = Y.encodeStateAsUpdate(e.doc);
     const before = e.sinceCompact;
