@@ -123,6 +123,29 @@ describe('quarantine at load', () => {
     expect(c.errors).toEqual([]);
   });
 
+  it('[R7][V2] while content is pending, other writes apply and leave it pending; one that itself lacks content is refused', async () => {
+    const { srv, ann, key, d1 } = await scenario();
+    expect(await votesOnServer(srv, key)).toEqual({ c1: vote(1) });
+    const origin = { kind: 'client' as const, connId: 'test', userId: ann.id };
+    const d3 = new Y.Doc();
+    let u: Uint8Array | null = null;
+    d3.on('update', (x: Uint8Array) => (u = x));
+    d3.getMap('votes').set('c5', vote(2));
+    expect(await srv.app.registry.applyUpdate(key, u!, origin)).toEqual({ ok: true, value: null });
+    // An update that builds on content the server lacks (device 1's lost one) is refused.
+    const d4 = new Y.Doc();
+    Y.applyUpdate(d4, Y.encodeStateAsUpdate(d1));
+    const sv = Y.encodeStateVector(d4);
+    d4.getMap('votes').set('c3', vote(1)); // overrides device 1's c3, which waits behind the lost update
+    const r = await srv.app.registry.applyUpdate(key, Y.encodeStateAsUpdate(d4, sv), origin);
+    expect(r).toMatchObject({ ok: false, error: { code: 'UPDATE_MISSING_DEPENDENCIES' } });
+    expect(await srv.app.registry.read(key, (d) => d.store.pendingStructs !== null)).toBe(true);
+    const p1 = wsProvider(srv.url, ann.token, key, d1);
+    cleanups.push(() => p1.close());
+    await waitFor(async () => Object.keys(await votesOnServer(srv, key)).length === 5, 'everything applied on the server', 10_000);
+    expect(await votesOnServer(srv, key)).toEqual({ c1: vote(1), c2: vote(5), c3: vote(3), c4: vote(4), c5: vote(2) });
+  });
+
   it('[R7][V5] while content is pending the log is not compacted (its stored bytes are never merged), and it is pending again after a restart', async () => {
     const { srv, key } = await scenario();
     expect(await votesOnServer(srv, key)).toEqual({ c1: vote(1) });
