@@ -137,7 +137,6 @@ export class SqliteStore implements Store {
       listInvites: db.prepare(
         'SELECT * FROM invites WHERE board_id = ? ORDER BY created_at, id',
       ),
-      inviteByHash: db.prepare('SELECT * FROM invites WHERE token_hash = ?'),
     };
   }
 
