@@ -23,6 +23,7 @@ import { UpdateValidator } from './docs/validator.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { apiRouter } from './http/routes.js';
 import { SqliteStore } from './persistence/sqlite-store.js';
+import { WriteProbe } from './persistence/write-probe.js';
 import type { Store } from './persistence/store.js';
 import { Hub } from './realtime/hub.js';
 import { AuditLog } from './audit.js';
@@ -59,7 +60,16 @@ const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const now = deps.now ?? Date.now;
-  const store = deps.store ?? new SqliteStore(path.join(config.dataDir, 'claimboard.sqlite'));
+  const store = deps.store ?? new SqliteStore(path.join(config.dataDir, 'claimboard.sqlite'), {
+    writer: {
+      onRestart: (reason) => logger.error({ reason }, 'SQLite writer thread lost and restarted'),
+      // The file cannot be written: exit so the process supervisor starts a fresh server.
+      onGiveUp: (reason) => {
+        logger.fatal({ reason }, 'SQLite writer keeps failing; exiting');
+        process.exit(1);
+      },
+    },
+  });
   const validator = new UpdateValidator(config.validateTimeoutMs, logger);
   const registry = new DocRegistry({
     store,
@@ -105,8 +115,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.set('trust proxy', false);
   // gzip/deflate for the client's assets and JSON answers (the bundle is ~3× smaller).
   app.use(compression());
-  app.get('/health', (_req, res) => {
-    res.json({ ok: true });
+  // [S11] 503 while the store cannot commit a write; the probe's result is reused for a second.
+  const writeProbe = new WriteProbe(store, logger);
+  app.get('/health', async (_req, res) => {
+    const p = await writeProbe.check();
+    const body = { ok: p.writable, store: p.writable ? 'writable' : 'unwritable', checkedAt: p.checkedAt, quarantined: registry.quarantinedRows };
+    res.status(p.writable ? 200 : 503).json(body);
   });
   const restBuckets = new KeyedBuckets(config.limits.restPerIpPerSec, config.limits.restPerIpBurst, now);
   app.use('/api', (req, res, next) => {

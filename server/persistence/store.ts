@@ -120,5 +120,9 @@ export interface Store {
   /** Oldest first. */
   listAudit(boardId: string): Promise<AuditEntry[]>;
 
+  // ---- health ----
+  /** Commits one small write (durably, like any other) and resolves once it has [S11]. */
+  probeWrite(now: number): Promise<void>;
+
   close(): Promise<void>;
 }
