@@ -15,7 +15,7 @@ import type { Server as IoServer } from 'socket.io';
 import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { Access } from './auth/access.js';
+import { createAuth, type Auth } from './auth/index.js';
 import { BoardService } from './boards.js';
 import { DocRegistry } from './docs/registry.js';
 import { LiveReviewService } from './live/live-review.js';
@@ -46,7 +46,7 @@ export interface App {
   readonly registry: DocRegistry;
   readonly validator: UpdateValidator;
   readonly hub: Hub;
-  readonly access: Access;
+  readonly auth: Auth;
   readonly boards: BoardService;
   readonly live: LiveReviewService;
   readonly logger: Logger;
@@ -79,15 +79,15 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     compactEvery: config.compactEvery,
     maxUpdateBytes: config.maxUpdateBytes,
   });
-  const access = new Access(store, now);
-  const boards = new BoardService(store, registry, access, now, {
+  const auth = createAuth(store, now);
+  const boards = new BoardService(store, registry, auth, now, {
     publicUrl: config.publicUrl,
     publisher: config.publisher,
   });
-  const hub = new Hub(registry, access, logger, config.maxAwarenessBytes, config.fanoutIntervalMs, config.realtime, now);
+  const hub = new Hub(registry, auth, logger, config.maxAwarenessBytes, config.fanoutIntervalMs, config.realtime, now);
   const audit = new AuditLog(store, logger, now);
   audit.watch(registry);
-  const live = new LiveReviewService(store, registry, access, logger, now);
+  const live = new LiveReviewService(store, registry, auth, logger, now);
 
   const app = express();
   app.disable('x-powered-by');
@@ -127,7 +127,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     if (restBuckets.take(req.socket.remoteAddress ?? '')) return next();
     res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
   });
-  app.use('/api', express.json({ limit: config.maxBodyBytes }), apiRouter({ store, access, boards, audit, live, now, tokenTtlMs: config.tokenTtlMs }));
+  app.use('/api', express.json({ limit: config.maxBodyBytes }), apiRouter({ store, auth, boards, audit, live, now, tokenTtlMs: config.tokenTtlMs }));
   app.use('/api', notFound);
   if (fs.existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
@@ -142,7 +142,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const server = http.createServer(app);
   const realtime = {
     hub,
-    access,
+    auth,
     logger,
     allowedOrigins: config.allowedOrigins,
     maxUpdateBytes: config.maxUpdateBytes,
@@ -163,7 +163,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     registry,
     validator,
     hub,
-    access,
+    auth,
     boards,
     live,
     logger,

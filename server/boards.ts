@@ -21,7 +21,7 @@ import {
   type LiveSummary,
 } from '../shared/export/index.js';
 import { newId } from './auth/tokens.js';
-import type { Access } from './auth/access.js';
+import type { Auth } from './auth/index.js';
 import type { DocRegistry } from './docs/registry.js';
 import type { Store, UserRecord } from './persistence/store.js';
 
@@ -51,7 +51,7 @@ export class BoardService {
   constructor(
     private readonly store: Store,
     private readonly registry: DocRegistry,
-    private readonly access: Access,
+    private readonly auth: Auth,
     private readonly now: () => number,
     private readonly options: BoardServiceOptions,
   ) {}
@@ -69,7 +69,7 @@ export class BoardService {
     const boardId = `b_${newId()}`;
     const createdAt = this.now();
     await this.store.createBoard({ id: boardId, title: body.title, createdBy: user.id, createdAt });
-    this.access.changed(boardId, user.id, 'owner');
+    this.auth.members.changed(boardId, user.id, 'owner');
     let failure: AppError | null = null;
     await this.registry.transact(
       boardDocKey(boardId),

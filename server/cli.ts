@@ -62,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'import') {
       const text = fs.readFileSync(arg, 'utf8');
       const format = (values.format ?? formatFromName(arg)) as 'text' | 'markdown' | 'html';
-      let user = values['owner-token'] ? await app.access.authenticate(values['owner-token']) : null;
+      let user = values['owner-token'] ? await app.auth.authn.authenticate(values['owner-token']) : null;
       let token: string | undefined;
       if (values['owner-token'] && !user) throw new AppError('UNAUTHORIZED', 'unknown --owner-token');
       if (!user) {

@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   MAX_DOCS_PER_CONNECTION: intFrom(1024),
   DOC_OPENS_PER_SEC: intFrom(256),
   DOC_OPENS_BURST: intFrom(1024),
+  UPDATE_BYTES_PER_SEC: intFrom(512 * 1024),
+  UPDATE_BYTES_BURST: intFrom(4 * 1024 * 1024),
   /** Lifetime of a token from POST /api/users or POST /api/me/tokens. */
   TOKEN_TTL_HOURS: intFrom(24 * 90),
   /** Base URL people reach this server at; links in exports use it. */
@@ -103,6 +105,12 @@ export interface RealtimeLimits {
   /** Document opens (sync:open entries and step 1s) per connection per second, and burst. */
   docOpensPerSec: number;
   docOpensBurst: number;
+  /**
+   * Update bytes one user may write per second over all their connections (sustained, and
+   * in a burst): what they cost is validation, applying on the main thread and fan-out.
+   */
+  updateBytesPerSec: number;
+  updateBytesBurst: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -142,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDocsPerConnection: e.MAX_DOCS_PER_CONNECTION,
       docOpensPerSec: e.DOC_OPENS_PER_SEC,
       docOpensBurst: e.DOC_OPENS_BURST,
+      updateBytesPerSec: e.UPDATE_BYTES_PER_SEC,
+      updateBytesBurst: e.UPDATE_BYTES_BURST,
     },
   };
 }

@@ -19,7 +19,7 @@ import {
 } from '../../shared/protocol/schemas.js';
 import type { LiveReviewService } from '../live/live-review.js';
 import { roundOf } from '../../shared/model/live.js';
-import type { Access } from '../auth/access.js';
+import type { Auth } from '../auth/index.js';
 import type { AuditLog } from '../audit.js';
 import { hashToken, newId, newToken } from '../auth/tokens.js';
 import type { Store, UserRecord } from '../persistence/store.js';
@@ -29,7 +29,7 @@ import { parse } from './errors.js';
 
 export interface RouteDeps {
   store: Store;
-  access: Access;
+  auth: Auth;
   boards: BoardService;
   audit: AuditLog;
   live: LiveReviewService;
@@ -53,7 +53,7 @@ export function apiRouter(d: RouteDeps): Router {
   const requireUser = async (req: Request, _res: Response, next: NextFunction) => {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer (\S+)$/.exec(h) : null;
-    const user = m ? await d.access.authenticate(m[1]) : null;
+    const user = m ? await d.auth.authn.authenticate(m[1]) : null;
     if (!user) return next(new AppError(ErrorCode.Unauthorized, 'a valid bearer token is required'));
     (req as AuthedRequest).user = user;
     next();
@@ -62,7 +62,7 @@ export function apiRouter(d: RouteDeps): Router {
   /** The caller's role on the board in the URL, or the same 404 as a missing board. */
   const roleOn = async (req: AuthedRequest): Promise<{ boardId: string; role: Role }> => {
     const id = IdSchema.safeParse(req.params.id);
-    const role = id.success ? await d.access.roleOf(id.data, req.user.id) : null;
+    const role = id.success ? await d.auth.members.roleOf(id.data, req.user.id) : null;
     if (!id.success || !role) throw new AppError(ErrorCode.NotFound, 'no such board');
     return { boardId: id.data, role };
   };
@@ -75,8 +75,8 @@ export function apiRouter(d: RouteDeps): Router {
       title: b.title,
       role,
       createdAt: b.createdAt,
-      docs: await d.access.docsFor(boardId, userId, role),
-      writable: d.access.writableDocs(boardId, userId, role),
+      docs: await d.auth.catalogue.docsFor(boardId, userId, role),
+      writable: d.auth.catalogue.writableDocs(boardId, userId, role),
     };
   };
 
@@ -109,7 +109,7 @@ export function apiRouter(d: RouteDeps): Router {
 
   /** Sign out everywhere: every token of the caller stops working, live connections close. */
   r.delete('/me/tokens', authed(async (req, res) => {
-    await d.access.revokeUser(req.user.id);
+    await d.auth.authn.revokeUser(req.user.id);
     res.status(204).end();
   }));
 
@@ -184,7 +184,7 @@ export function apiRouter(d: RouteDeps): Router {
       throw new AppError(ErrorCode.Gone, `this invite is ${result.reason.replace('_', ' ')}`);
     }
     if (!result.alreadyMember) {
-      d.access.changed(result.boardId, req.user.id, result.role);
+      d.auth.members.changed(result.boardId, req.user.id, result.role);
       d.audit.record(result.boardId, req.user.id, 'member.joined', { role: result.role });
     }
     res.json({ boardId: result.boardId, role: result.role });
@@ -200,7 +200,7 @@ export function apiRouter(d: RouteDeps): Router {
         name: m.name,
         role: m.role,
         joinedAt: m.joinedAt,
-        lastSeenAt: d.access.lastSeen(boardId, m.userId, m.lastSeenAt, now),
+        lastSeenAt: d.auth.members.lastSeen(boardId, m.userId, m.lastSeenAt, now),
       })),
     });
   }));
@@ -227,7 +227,7 @@ export function apiRouter(d: RouteDeps): Router {
     await keepAnOwner(boardId, userId, body.role);
     const before = await d.store.getRole(boardId, userId);
     await d.store.setMember(boardId, userId, body.role, d.now());
-    d.access.changed(boardId, userId, body.role);
+    d.auth.members.changed(boardId, userId, body.role);
     d.audit.record(boardId, req.user.id, 'member.role_changed', { userId, from: before, to: body.role });
     res.json({ member: { userId, role: body.role } });
   }));
@@ -239,7 +239,7 @@ export function apiRouter(d: RouteDeps): Router {
     if (!(await d.store.getRole(boardId, userId))) throw new AppError(ErrorCode.NotFound, 'no such member');
     await keepAnOwner(boardId, userId, null);
     await d.store.removeMember(boardId, userId);
-    d.access.changed(boardId, userId, null);
+    d.auth.members.changed(boardId, userId, null);
     d.audit.record(boardId, req.user.id, userId === req.user.id ? 'member.left' : 'member.removed', { userId });
     res.status(204).end();
   }));

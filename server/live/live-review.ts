@@ -29,7 +29,7 @@ import { VoteSchema } from '../../shared/model/schemas.js';
 import { boardDocKey, liveDocKey, parseDocKey, reviewerDocKey, sealedDocKey } from '../../shared/protocol/doc-keys.js';
 import { AppError, ErrorCode, fail, type Ack } from '../../shared/protocol/errors.js';
 import { canWriteBoard } from '../../shared/protocol/roles.js';
-import type { Access } from '../auth/access.js';
+import type { Auth } from '../auth/index.js';
 import type { CommittedUpdate, DocRegistry } from '../docs/registry.js';
 import { touchedKeys } from '../docs/update-effects.js';
 import type { UpdateSummary } from '../docs/validator.js';
@@ -42,7 +42,7 @@ export class LiveReviewService {
   constructor(
     private readonly store: Store,
     private readonly registry: DocRegistry,
-    private readonly access: Access,
+    private readonly auth: Auth,
     private readonly logger: Logger,
     private readonly now: () => number,
   ) {
@@ -82,7 +82,7 @@ export class LiveReviewService {
    * then the rest in board order.
    */
   async defaultAgenda(boardId: string): Promise<string[]> {
-    const docKeys = await this.access.docsOf(boardId);
+    const docKeys = await this.auth.catalogue.docsOf(boardId);
     const board = await this.registry.read(boardDocKey(boardId), readBoard);
     const ballots = await Promise.all(
       docKeys.filter((k) => parseDocKey(k)?.kind === 'reviewer').map((k) => this.registry.read(k, (d) => ({ votes: readVotes(d) }))),
@@ -110,7 +110,7 @@ export class LiveReviewService {
     await this.#requireSteering(boardId, userId);
     const claims = await this.#claimIds(boardId);
     if (change.facilitatorId !== undefined) {
-      const next = await this.access.roleOf(boardId, change.facilitatorId);
+      const next = await this.auth.members.roleOf(boardId, change.facilitatorId);
       if (!next || !canWriteBoard(next)) throw new AppError(ErrorCode.BadRequest, 'the facilitator must be an owner or editor of the board');
     }
     if (change.focus !== undefined && change.focus !== null && !claims.has(change.focus)) {
@@ -293,7 +293,7 @@ export class LiveReviewService {
   }
 
   async #requireFacilitatorRole(boardId: string, userId: string): Promise<void> {
-    const role = await this.access.roleOf(boardId, userId);
+    const role = await this.auth.members.roleOf(boardId, userId);
     if (!role) throw new AppError(ErrorCode.NotFound, 'no such board');
     if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors run a live review');
   }
@@ -310,7 +310,7 @@ export class LiveReviewService {
    * request: a facilitator demoted below editor keeps the title but no power.
    */
   async #requireSteering(boardId: string, userId: string): Promise<LiveState> {
-    const role = await this.access.roleOf(boardId, userId);
+    const role = await this.auth.members.roleOf(boardId, userId);
     if (!role) throw new AppError(ErrorCode.NotFound, 'no such board');
     const live = await this.#requireActive(boardId);
     if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, `only owners and editors steer a live review; your role is ${role}`);

@@ -11,11 +11,12 @@ import { ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
 import { parseDocKey } from '../../shared/protocol/doc-keys.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import type { BoardDocsPush, SyncOpenResult } from '../../shared/protocol/events.js';
-import type { Access, RoleChange } from '../auth/access.js';
+import type { Auth, RoleChange } from '../auth/index.js';
 import type { DocRegistry, CommittedUpdate } from '../docs/registry.js';
 import { sourceConn } from '../docs/origins.js';
 import { BoardPresence } from './presence.js';
 import { ConnLimits } from './conn-limits.js';
+import { KeyedBuckets } from '../limits.js';
 import type { RealtimeLimits } from '../config.js';
 
 /** One committed update as the fan-out hands it to a transport. */
@@ -78,6 +79,8 @@ const UNLIMITED: RealtimeLimits = {
   maxDocsPerConnection: Infinity,
   docOpensPerSec: Infinity,
   docOpensBurst: Infinity,
+  updateBytesPerSec: Infinity,
+  updateBytesBurst: Infinity,
 };
 
 /**
@@ -112,10 +115,12 @@ export class Hub {
   /** Reviewer docs newly listed, per board, announced together at the end of the turn [T8b]. */
   #added = new Map<string, Array<{ docKey: string; userId: string }>>();
   readonly #expirySweep: NodeJS.Timeout;
+  /** Update bytes per user, over all their connections on both transports [T16]. */
+  readonly #writeBudget: KeyedBuckets;
 
   constructor(
     private readonly registry: DocRegistry,
-    private readonly access: Access,
+    private readonly auth: Auth,
     private readonly logger: Logger,
     private readonly maxAwarenessBytes: number,
     /** See Config.fanoutIntervalMs. */
@@ -123,14 +128,16 @@ export class Hub {
     private readonly limits: RealtimeLimits | null = null,
     private readonly now: () => number = Date.now,
   ) {
+    const l = limits ?? UNLIMITED;
+    this.#writeBudget = new KeyedBuckets(l.updateBytesPerSec, l.updateBytesBurst, now);
     this.#expirySweep = setInterval(() => this.closeExpired(), EXPIRY_SWEEP_MS);
     this.#expirySweep.unref();
     registry.onCommitted((u) => {
       this.#noteContent(u.docKey);
       this.#fanOut(u);
     });
-    access.onRoleChange((c) => this.#roleChanged(c));
-    access.onUserRevoked((userId) => {
+    auth.members.onRoleChange((c) => this.#roleChanged(c));
+    auth.authn.onUserRevoked((userId) => {
       for (const st of [...this.#conns.values()]) {
         if (st.conn.userId !== userId) continue;
         this.remove(st.conn);
@@ -172,7 +179,7 @@ export class Hub {
     for (const d of st.docs) this.#unsubscribe(conn, d);
     for (const b of st.boards) {
       this.#leavePresence(conn, b);
-      this.access.left(b, conn.userId);
+      this.auth.members.left(b, conn.userId);
     }
   }
 
@@ -185,7 +192,7 @@ export class Hub {
     const st = this.#conns.get(conn.id);
     if (!st || st.boards.has(boardId)) return;
     st.boards.add(boardId);
-    this.access.arrived(boardId, conn.userId);
+    this.auth.members.arrived(boardId, conn.userId);
     let p = this.#presence.get(boardId);
     if (!p) this.#presence.set(boardId, (p = new BoardPresence(boardId, this.maxAwarenessBytes, this.limits?.maxAwarenessClientsPerConn)));
     p.join(conn);
@@ -197,7 +204,7 @@ export class Hub {
     for (const d of [...st.docs]) if (parseDocKey(d)?.boardId === boardId) this.#unsubscribe(conn, d);
     if (!st.boards.delete(boardId)) return;
     this.#leavePresence(conn, boardId);
-    this.access.left(boardId, conn.userId);
+    this.auth.members.left(boardId, conn.userId);
   }
 
   applyAwareness(conn: Conn, boardId: string, update: Uint8Array): Ack<null> {
@@ -255,12 +262,15 @@ export class Hub {
     }
     // A write. Updates that change nothing (an empty step 2, or a stock client's delete
     // set that the doc already has) are fine from anyone who reads.
-    const allowed = await this.access.check(docKey, conn.userId, 'write');
+    const allowed = await this.auth.docs.check(docKey, conn.userId, 'write');
     if (!allowed.ok) {
       if (allowed.reason === 'not_found') return done(fail(ErrorCode.NotFound, 'no such document'));
-      const readable = await this.access.check(docKey, conn.userId, 'read');
+      const readable = await this.auth.docs.check(docKey, conn.userId, 'read');
       if (readable.ok && (await this.registry.wouldChangeNothing(docKey, msg.payload))) return done(ok({}));
       return done(fail(ErrorCode.ReadOnly, `you may not write ${docKey}`));
+    }
+    if (!this.#writeBudget.take(conn.userId, msg.payload.length)) {
+      return done(fail(ErrorCode.RateLimited, `more than ${this.limits?.updateBytesPerSec} bytes of updates per second: send it again shortly`));
     }
     const pending = this.registry.applyUpdate(docKey, msg.payload, {
       kind: 'client',
@@ -299,7 +309,7 @@ export class Hub {
     const parsed = parseDocKey(docKey);
     if (!parsed) return refuse(ErrorCode.NotFound, 'no such document');
     if (!this.joined(st.conn, parsed.boardId)) return refuse(ErrorCode.NotJoined, 'join the board first');
-    const allowed = await this.access.check(docKey, st.conn.userId, 'read');
+    const allowed = await this.auth.docs.check(docKey, st.conn.userId, 'read');
     if (!allowed.ok) return refuse(ErrorCode.NotFound, 'no such document');
     try {
       Y.decodeStateVector(stateVector);
@@ -434,7 +444,7 @@ export class Hub {
       st.conn.accessChanged(c.boardId, c.role);
     }
     // Everyone else on the board learns the new list of documents (a new reviewer's doc).
-    void this.access.docsOf(c.boardId).then((docs) => {
+    void this.auth.catalogue.docsOf(c.boardId).then((docs) => {
       for (const st of this.#connsOn(c.boardId)) st.conn.docsChanged({ boardId: c.boardId, docs });
     });
   }
@@ -453,7 +463,7 @@ export class Hub {
     if (!docKey.includes('/reviewer/')) return;
     const p = parseDocKey(docKey);
     if (p?.kind !== 'reviewer') return;
-    const fresh = this.access.noteContent(p.boardId, p.userId);
+    const fresh = this.auth.catalogue.noteContent(p.boardId, p.userId);
     if (!fresh) return;
     fresh.then(
       (listed) => {

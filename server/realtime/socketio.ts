@@ -27,7 +27,7 @@ import {
   SyncOpenSchema,
 } from '../../shared/protocol/schemas.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
-import type { Access } from '../auth/access.js';
+import type { Auth } from '../auth/index.js';
 import type { Conn, Hub, OutboundUpdate, UpdateChannel } from './hub.js';
 import { Encoder, MAX_PACKET_DEPTH, PacketType, wireParserWith } from '../../shared/protocol/wire.js';
 import { MAX_OPEN_DOCS } from '../../shared/protocol/schemas.js';
@@ -43,7 +43,7 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEv
 
 export interface SocketIoOptions {
   hub: Hub;
-  access: Access;
+  auth: Auth;
   logger: Logger;
   allowedOrigins: string[];
   maxUpdateBytes: number;
@@ -157,7 +157,7 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
 
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    o.access.authenticate(token).then(
+    o.auth.authn.authenticate(token).then(
       (user) => {
         if (!user) return refuse(next, ErrorCode.Unauthorized, 'a valid token is required');
         socket.data.userId = user.id;
@@ -253,15 +253,15 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
       if (p.protocolVersion > PROTOCOL_VERSION) {
         return fail(ErrorCode.ServerTooOld, `server speaks protocol ${PROTOCOL_VERSION}`);
       }
-      const role = await o.access.roleOf(p.boardId, conn.userId);
+      const role = await o.auth.members.roleOf(p.boardId, conn.userId);
       if (!role) return fail(ErrorCode.NotFound, 'no such board');
       o.hub.joinBoard(conn, p.boardId);
       return ok({
         boardId: p.boardId,
         userId: conn.userId,
         role,
-        docs: await o.access.docsFor(p.boardId, conn.userId, role),
-        writable: o.access.writableDocs(p.boardId, conn.userId, role),
+        docs: await o.auth.catalogue.docsFor(p.boardId, conn.userId, role),
+        writable: o.auth.catalogue.writableDocs(p.boardId, conn.userId, role),
         protocolVersion: PROTOCOL_VERSION,
       });
     });

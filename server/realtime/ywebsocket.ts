@@ -22,7 +22,7 @@ import {
   wsPermissionDeniedFrame,
   wsSyncFrame,
 } from '../../shared/protocol/sync-codec.js';
-import type { Access } from '../auth/access.js';
+import type { Auth } from '../auth/index.js';
 import type { TokenUser } from '../persistence/store.js';
 import type { Conn, Hub, OutboundUpdate, UpdateChannel } from './hub.js';
 import { originAllowed } from './origin-check.js';
@@ -36,7 +36,7 @@ const SOCKET_IO_PATH = '/socket.io/';
 
 export interface YWebsocketOptions {
   hub: Hub;
-  access: Access;
+  auth: Auth;
   logger: Logger;
   allowedOrigins: string[];
   maxUpdateBytes: number;
@@ -130,9 +130,9 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
     const parsed = parseDocKey(docKey);
     if (!parsed) return refuse(socket, 404, 'Not Found');
     void (async () => {
-      const user = await o.access.authenticate(url.query.get('token'));
+      const user = await o.auth.authn.authenticate(url.query.get('token'));
       if (!user) return refuse(socket, 401, 'Unauthorized');
-      const allowed = await o.access.check(docKey, user.id, 'read');
+      const allowed = await o.auth.docs.check(docKey, user.id, 'read');
       if (!allowed.ok) return refuse(socket, 404, 'Not Found');
       if (socket.destroyed) return;
       wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, user, docKey, parsed.boardId));

@@ -171,6 +171,7 @@ export class BoardConnection {
     this.#unacked++;
     this.socket.emit('sync:message', { docKey, message }, (res: Ack<{ reply?: Uint8Array }>) => {
       this.#unacked--;
+      if (res.ok && (this.#backoff.get(docKey) ?? 0) > 0) this.#backoff.delete(docKey);
       if (!res.ok) {
         this.#events.onError?.({ ...res.error, docKey });
         // Refused for a reason a fresh exchange can cure (missing dependencies, a restart):
@@ -181,6 +182,11 @@ export class BoardConnection {
           this.#dirty.add(docKey);
           this.#streaming.delete(docKey);
           this.#held.add(docKey);
+        } else if (res.error.code === 'RATE_LIMITED') {
+          // Over the server's budget: kept, and sent again with the next exchange after a pause.
+          this.#dirty.add(docKey);
+          this.#streaming.delete(docKey);
+          this.#retryLater(docKey);
         } else if (res.error.code !== 'READ_ONLY' && res.error.code !== 'UPDATE_TOO_LARGE' && this.connected) {
           this.#dirty.add(docKey);
           this.#streaming.delete(docKey);
@@ -189,6 +195,19 @@ export class BoardConnection {
       }
       this.#status();
     });
+  }
+
+  /** Docs waiting out a RATE_LIMITED refusal, and the pause before the next try (ms). */
+  readonly #backoff = new Map<string, number>();
+
+  #retryLater(docKey: string): void {
+    if (this.#backoff.has(docKey) && this.#backoff.get(docKey)! < 0) return; // a retry is scheduled
+    const wait = Math.min(30_000, (this.#backoff.get(docKey) ?? 500) * 2);
+    this.#backoff.set(docKey, -wait);
+    setTimeout(() => {
+      this.#backoff.set(docKey, wait);
+      if (!this.#destroyed && this.connected) this.#syncDoc(docKey);
+    }, wait * (0.75 + Math.random() / 2));
   }
 
   #onConnect = () => {

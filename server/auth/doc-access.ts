@@ -1,0 +1,74 @@
+/**
+ * Who may read and write which document [A1–A7], as one ordered chain of checks. Write
+ * authority is decided per document, never per field (DESIGN.md "Documents and authority"):
+ * - board/<id>: members read; owners and editors write.
+ * - board/<id>/reviewer/<user>: members read; that user writes while they hold a voting role.
+ * - board/<id>/live: members read; only the server writes (LiveReviewService).
+ * - board/<id>/sealed/<user>: that user alone reads, and writes while they hold a voting role.
+ *
+ * A client write then passes the rest of the chain in this order (PROTOCOL A8): the frame
+ * rate and byte budget of its connection (transports, WriteBudget), this check, the size cap
+ * and the validator (DocRegistry), missing dependencies, the registry's write guards in the
+ * order they were added (the sealed-round guard of LiveReviewService), and last the Yjs
+ * client-id ownership. Each link may refuse; the first refusal answers.
+ */
+import { parseDocKey, type ParsedDocKey } from '../../shared/protocol/doc-keys.js';
+import { canWriteBoard, isVoting, type Role } from '../../shared/protocol/roles.js';
+import type { Memberships } from './memberships.js';
+
+export type AccessDecision = { ok: true; boardId: string; role: Role } | { ok: false; reason: 'not_found' | 'forbidden' };
+
+interface Request {
+  doc: ParsedDocKey;
+  userId: string;
+  mode: 'read' | 'write';
+  role: Role;
+}
+
+type Refusal = { ok: false; reason: 'not_found' | 'forbidden' };
+/** One link: a refusal stops the chain; undefined passes the request on. */
+type Check = (r: Request, members: Memberships) => Refusal | undefined | Promise<Refusal | undefined>;
+
+const notFound: Refusal = { ok: false, reason: 'not_found' };
+const forbidden: Refusal = { ok: false, reason: 'forbidden' };
+
+/**
+ * After the doc key parses and the caller is a member (both before the chain: they give it
+ * its request), in order. A refusal that says `not_found` answers like a missing board [A5].
+ */
+const CHAIN: ReadonlyArray<readonly [name: string, check: Check]> = [
+  // A reviewer doc of someone who is not a member does not exist (A1).
+  ['reviewer doc of a member', async (r, m) => (r.doc.kind === 'reviewer' && r.doc.userId !== r.userId && !(await m.roleOf(r.doc.boardId, r.doc.userId)) ? notFound : undefined)],
+  // Another member's sealed doc does not exist as far as anyone else can tell (A7).
+  ['own sealed doc', (r) => (r.doc.kind === 'sealed' && r.doc.userId !== r.userId ? notFound : undefined)],
+  // Reading stops here; writing follows the table above (A2).
+  ['write table', (r) => {
+    if (r.mode === 'read') return undefined;
+    const may = r.doc.kind === 'board' ? canWriteBoard(r.role) : r.doc.kind === 'live' ? false : r.doc.userId === r.userId && isVoting(r.role);
+    return may ? undefined : forbidden;
+  }],
+];
+
+export class DocAccess {
+  readonly #members: Memberships;
+
+  constructor(members: Memberships) {
+    this.#members = members;
+  }
+
+  /** Decides access to one doc key for a user, against their role as it is now (A6). */
+  async check(docKey: string, userId: string, mode: 'read' | 'write'): Promise<AccessDecision> {
+    const doc = parseDocKey(docKey);
+    if (!doc) return notFound;
+    const role = await this.#members.roleOf(doc.boardId, userId);
+    if (!role) return notFound;
+    const req: Request = { doc, userId, mode, role };
+    for (const [, check] of CHAIN) {
+      // Most links answer synchronously: only wait for the ones that look something up.
+      const answer = check(req, this.#members);
+      const refused = answer instanceof Promise ? await answer : answer;
+      if (refused) return refused;
+    }
+    return { ok: true, boardId: doc.boardId, role };
+  }
+}
