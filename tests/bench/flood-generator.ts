@@ -3,7 +3,7 @@
  * FRAMES_PER_SEC frames for SECONDS (reconnecting when the server drops it), plus ATTEMPTS
  * connection attempts. KIND picks the frames (tests/bench/flood-frames.ts):
  * - `frames` (default): one-byte awareness frames, against the frame rate limit;
- * - `awareness`: awareness updates of 12 KB, each with a fresh client id [W5][W6];
+ * - `awareness`: awareness updates of 12 KB over 8 client ids (twice the cap) [W5][W6];
  * - `sync-open`: `sync:open`s naming 256 docs each [T14];
  * - `pinning`: unauthenticated connections announcing attachments that never complete,
  *   reopened as the server closes them [T15].
@@ -23,7 +23,7 @@ let sent = 0;
 let limited = 0;
 let drops = 0;
 const codes: Record<string, number> = {};
-const awareness = awarenessFlood({ frames: Number.MAX_SAFE_INTEGER, firstClientId: 1_000_000, stateBytes: 12_000 });
+const awareness = awarenessFlood({ frames: Number.MAX_SAFE_INTEGER, firstClientId: 1_000_000, stateBytes: 12_000, clientIds: 8 });
 let openSeed = 0;
 
 /** One frame of the chosen kind on an authenticated, joined connection. */

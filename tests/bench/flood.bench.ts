@@ -104,7 +104,7 @@ try {
   type Summary = { kind: string; sent: number; limited: number; codes: Record<string, number>; drops: number; attempts: { accepted: number; refused: number } };
   const FLOODS = [
     { kind: 'frames', board: floodBoard.id, rate: 10_000, attempts: 500, what: '10,000 frames/s (another board) + 500 connection attempts' },
-    { kind: 'awareness', board: board.id, rate: 300, attempts: 0, what: 'awareness, 12 KB, a fresh client id each, 300/s (same board)' },
+    { kind: 'awareness', board: board.id, rate: 300, attempts: 0, what: 'awareness, 12 KB, over 8 client ids, 300/s (same board)' },
     { kind: 'sync-open', board: board.id, rate: 300, attempts: 0, what: 'sync:open of 256 docs, 300/s (same board)' },
     { kind: 'pinning', board: board.id, rate: 0, attempts: 0, what: '3 unauthenticated connections announcing 64 attachments of 1 MiB' },
   ] as const;

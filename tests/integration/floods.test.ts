@@ -63,7 +63,7 @@ describe('floods against the realtime caps', () => {
       await waitFor(() => observer.provider.synced, 'observer synced');
       const codes = new Map<string, number>();
       const flood = (async () => {
-        for (const frame of awarenessFlood({ frames: 60, firstClientId: 7_000_000, stateBytes: 12_000 })) {
+        for (const frame of awarenessFlood({ frames: 64, firstClientId: 7_000_000, stateBytes: 12_000, clientIds: 8 })) {
           const r = await emitAck(socket, 'awareness:update', { boardId, update: frame });
           const code = r.ok ? 'ok' : r.error.code;
           codes.set(code, (codes.get(code) ?? 0) + 1);
