@@ -144,6 +144,19 @@ describe('floods against the realtime caps', () => {
     }
   });
 
+  it('[T14] a client holding more than 256 docs opens them in several frames, none refused as too many', async () => {
+    const keys = [boardDocKey(boardId), ...Array.from({ length: MAX_OPEN_DOCS + 44 }, (_, i) => reviewerDocKey(boardId, `nobody${i}`))];
+    const c = socketClient(srv.url, owner.token, boardId, keys);
+    try {
+      // Every doc gets an answer: the board doc opens, the others are NOT_FOUND (not members).
+      await waitFor(() => c.errors.length >= keys.length - 1, 'an answer for every doc', 15_000);
+      expect(c.errors.filter((e) => e.code !== 'NOT_FOUND')).toEqual([]);
+      await waitFor(() => c.docs.get(boardDocKey(boardId))!.getMap('claims').size > 0, 'the board doc has its content');
+    } finally {
+      c.close();
+    }
+  });
+
   it('[T15] unauthenticated: a packet announcing many attachments, and more bytes than a CONNECT needs, close the connection; the victim syncs', async () => {
     // Announcing 64 attachments: refused at once (a client never needs more than 2).
     const many = await rawEngine(srv.url);
