@@ -36,7 +36,7 @@ export class ConnLimits {
     return null;
   }
 
-  /** Takes an awareness update's bytes from the budget, or refuses it. */
+  /** Takes the bytes of the awareness states a connection publishes from its budget, or refuses them. */
   awareness(bytes: number): Ack<never> | null {
     if (this.#awareness.take(bytes)) return null;
     return fail(ErrorCode.AwarenessRateLimited, `more than ${this.limits.awarenessBytesPerSec} awareness bytes per second`);

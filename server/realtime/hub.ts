@@ -214,7 +214,7 @@ export class Hub {
     const st = this.#conns.get(conn.id);
     const p = this.#presence.get(boardId);
     if (!st || !p || !st.boards.has(boardId)) return fail(ErrorCode.NotJoined, 'join the board first');
-    return st.limits.awareness(update.length) ?? p.apply(conn, update);
+    return p.apply(conn, update, (bytes) => st.limits.awareness(bytes));
   }
 
   awarenessSnapshot(boardId: string): Uint8Array | null {

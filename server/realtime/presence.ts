@@ -75,9 +75,11 @@ export class BoardPresence {
    * than the server's) belong to nobody and are dropped silently too. A new client id past
    * the connection's cap is dropped with AWARENESS_CLIENT_LIMIT [W5]; an oversized state
    * with PAYLOAD_TOO_LARGE; a state that is not an object with BAD_REQUEST. Accepted
-   * states carry the sender's user [W7].
+   * states carry the sender's user [W7]. What is accepted is charged to `budget` (bytes, as
+   * re-encoded) before it is applied, so echoes that are dropped cost a stock provider
+   * nothing [W6]; a refusal from it drops the whole update.
    */
-  apply(by: PresenceSender, update: Uint8Array): Ack<null> {
+  apply(by: PresenceSender, update: Uint8Array, budget: (bytes: number) => Ack<never> | null = () => null): Ack<null> {
     let entries: AwarenessEntry[];
     try {
       entries = decodeAwareness(update);
@@ -117,12 +119,15 @@ export class BoardPresence {
       accepted.push(e.state === null ? e : { ...e, state: stamp(e.state as Record<string, unknown>, by) });
     }
     if (accepted.length > 0) {
+      const bytes = encodeAwareness(accepted);
+      const over = budget(bytes.length);
+      if (over) return over;
       if (!mine) this.#byConn.set(peerId, (mine = new Set()));
       for (const e of accepted) {
         this.#owner.set(e.clientId, peerId);
         mine.add(e.clientId);
       }
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwareness(accepted), peerId);
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, bytes, peerId);
     }
     return refusal ?? ok(null);
   }

@@ -10,13 +10,17 @@ import { encodeAwareness } from '../../shared/protocol/sync-codec.js';
 import { PacketType } from '../../shared/protocol/wire.js';
 
 /**
- * `frames` awareness updates, each introducing a fresh client id (firstClientId, +1, …)
- * with a state of about `stateBytes` bytes [W5][W6].
+ * `frames` awareness updates with states of about `stateBytes` bytes [W5][W6], cycling
+ * through `clientIds` client ids (firstClientId, +1, …) with rising clocks: more ids than
+ * the per-connection cap probe it, and the ids within it keep publishing, which probes the
+ * byte budget.
  */
-export function* awarenessFlood(o: { frames: number; firstClientId: number; stateBytes: number }): Generator<Uint8Array> {
+export function* awarenessFlood(o: { frames: number; firstClientId: number; stateBytes: number; clientIds: number }): Generator<Uint8Array> {
   const filler = 'x'.repeat(Math.max(0, o.stateBytes - 40));
   for (let i = 0; i < o.frames; i++) {
-    yield encodeAwareness([{ clientId: o.firstClientId + i, clock: 1, state: { claimId: null, filler } }]);
+    const clientId = o.firstClientId + (i % o.clientIds);
+    const clock = 1 + Math.floor(i / o.clientIds);
+    yield encodeAwareness([{ clientId, clock, state: { claimId: null, filler } }]);
   }
 }
 

@@ -138,7 +138,7 @@ const floods: Record<Flood, () => Promise<void>> = {
 
   async 'awareness-ids'() {
     // On the victim's board, where every state reaches the victim's peers.
-    const updates = awarenessFlood({ frames: 1_000_000, firstClientId: 1 + Math.floor(Math.random() * 2 ** 30), stateBytes: 1000 });
+    const updates = awarenessFlood({ frames: 1_000_000, firstClientId: 1 + Math.floor(Math.random() * 2 ** 30), stateBytes: 1000, clientIds: 1_000_000 });
     await onConnections(async (s) => {
       const tick = Date.now();
       for (let i = 0; i < 10 && s.connected; i++) {

@@ -63,7 +63,7 @@ describe('floods against the realtime caps', () => {
       await waitFor(() => observer.provider.synced, 'observer synced');
       const codes = new Map<string, number>();
       const flood = (async () => {
-        for (const frame of awarenessFlood({ frames: 60, firstClientId: 7_000_000, stateBytes: 12_000 })) {
+        for (const frame of awarenessFlood({ frames: 64, firstClientId: 7_000_000, stateBytes: 12_000, clientIds: 8 })) {
           const r = await emitAck(socket, 'awareness:update', { boardId, update: frame });
           const code = r.ok ? 'ok' : r.error.code;
           codes.set(code, (codes.get(code) ?? 0) + 1);
@@ -141,6 +141,19 @@ describe('floods against the realtime caps', () => {
       socket.close();
     } finally {
       await small.close();
+    }
+  });
+
+  it('[T14] a client holding more than 256 docs opens them in several frames, none refused as too many', async () => {
+    const keys = [boardDocKey(boardId), ...Array.from({ length: MAX_OPEN_DOCS + 44 }, (_, i) => reviewerDocKey(boardId, `nobody${i}`))];
+    const c = socketClient(srv.url, owner.token, boardId, keys);
+    try {
+      // Every doc gets an answer: the board doc opens, the others are NOT_FOUND (not members).
+      await waitFor(() => c.errors.length >= keys.length - 1, 'an answer for every doc', 15_000);
+      expect(c.errors.filter((e) => e.code !== 'NOT_FOUND')).toEqual([]);
+      await waitFor(() => c.docs.get(boardDocKey(boardId))!.getMap('claims').size > 0, 'the board doc has its content');
+    } finally {
+      c.close();
     }
   });
 
