@@ -113,7 +113,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     if (restBuckets.take(req.socket.remoteAddress ?? '')) return next();
     res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
   });
-  app.use('/api', express.json({ limit: config.maxBodyBytes }), apiRouter({ store, access, boards, audit, live, now, tokenTtlMs: config.tokenTtlMs }));
+  // Bodies are parsed per route, each with its own size limit (server/http/body.ts).
+  app.use('/api', apiRouter({ store, access, boards, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl }));
   app.use('/api', notFound);
   if (fs.existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
