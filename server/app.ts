@@ -21,6 +21,7 @@ import { DocRegistry } from './docs/registry.js';
 import { LiveReviewService } from './live/live-review.js';
 import { UpdateValidator } from './docs/validator.js';
 import { errorHandler, notFound } from './http/errors.js';
+import { AppError, ErrorCode } from '../shared/protocol/errors.js';
 import { apiRouter } from './http/routes.js';
 import { SqliteStore } from './persistence/sqlite-store.js';
 import type { Store } from './persistence/store.js';
@@ -34,6 +35,8 @@ export interface AppDeps {
   store?: Store;
   logger?: Logger;
   now?: () => number;
+  /** The built client to serve (tests point it at a fixture); default `client/dist`. */
+  clientDist?: string;
 }
 
 export interface App {
@@ -82,7 +85,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const app = express();
   app.disable('x-powered-by');
   // Security headers and a CSP for the client: scripts and styles from this origin only,
-  // websockets to this origin, no framing.
+  // no framing, and connections (fetch and websockets) to this origin alone: CSP 3's
+  // 'self' covers ws: and wss: of the page's own host, and the client talks to no other.
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -92,7 +96,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
           'script-src': ["'self'"],
           'style-src': ["'self'", "'unsafe-inline'"],
           'img-src': ["'self'", 'data:'],
-          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'connect-src': ["'self'"],
           'worker-src': ["'self'"],
           'frame-ancestors': ["'none'"],
           'upgrade-insecure-requests': null,
@@ -116,11 +120,14 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   // Bodies are parsed per route, each with its own size limit (server/http/body.ts).
   app.use('/api', apiRouter({ store, access, boards, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl }));
   app.use('/api', notFound);
-  if (fs.existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+  const clientDist = deps.clientDist ?? CLIENT_DIST;
+  if (fs.existsSync(clientDist)) {
+    // Source maps carry the client's whole source: never served, even if a build left some.
+    app.use((req, _res, next) => next(/\.map$/i.test(req.path) ? new AppError(ErrorCode.NotFound, 'no such file') : undefined));
+    app.use(express.static(clientDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/, /board/…, /invite/…) all load the single page.
     app.get(/^\/(?!api\/|yjs\/|socket\.io\/).*/, (_req, res) => {
-      res.sendFile(path.join(CLIENT_DIST, 'index.html'));
+      res.sendFile(path.join(clientDist, 'index.html'));
     });
   }
   app.use(notFound);
@@ -170,8 +177,15 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       (closing ??= (async () => {
         for (const ws of wss.clients) ws.terminate();
         wss.close();
-        await new Promise<void>((r) => io.close(() => r()));
-        server.closeAllConnections();
+        // io.close() stops the HTTP server too; its callback waits for every connection to
+        // end. Idle ones end now; a request still running gets the grace period, then its
+        // socket is destroyed, so one client that never reads cannot hold the shutdown (and
+        // the final flush below) hostage.
+        const httpClosed = new Promise<void>((r) => io.close(() => r()));
+        server.closeIdleConnections();
+        const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+        await httpClosed;
+        clearTimeout(grace);
         await registry.close();
         await validator.close();
         await store.close();
