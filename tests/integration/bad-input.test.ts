@@ -325,6 +325,16 @@ describe('REST bodies are bounded before they are parsed', () => {
     expect(latin1).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } });
   });
 
+  it('[H1] a source URL that is not http(s) is refused', async () => {
+    for (const url of ['javascript:alert(1)', 'JAVASCRIPT:alert(document.cookie)', 'data:text/html,<b>x</b>', 'ftp://files.example/a']) {
+      const r = await api(srv.url, 'POST', '/api/boards', { token: mallory.token, body: { title: 't', text: 'Some text.', source: { url } } });
+      expect(r, url).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+      expect(r.body.error.message, url).toMatch(/source\.url: expected an http\(s\) URL/);
+    }
+    const ok = await api(srv.url, 'POST', '/api/boards', { token: mallory.token, body: { title: 't', text: 'Some text.', source: { url: 'https://news.example/a' } } });
+    expect(ok.status).toBe(201);
+  });
+
   it("[H1] express's own errors (bad percent-encoding, unparsable bodies) are 4xx error bodies", async () => {
     for (const path of [`/api/boards/%E0%A4%A`, `/api/boards/%zz/members`, `/api/invites/%/accept`]) {
       const method = path.endsWith('accept') ? 'POST' : 'GET';
