@@ -20,6 +20,7 @@ import { BoardService } from './boards.js';
 import { DocRegistry } from './docs/registry.js';
 import { LiveReviewService } from './live/live-review.js';
 import { UpdateValidator } from './docs/validator.js';
+import { ImportRunner } from './import/import-runner.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { AppError, ErrorCode } from '../shared/protocol/errors.js';
 import { apiRouter } from './http/routes.js';
@@ -47,6 +48,7 @@ export interface App {
   readonly store: Store;
   readonly registry: DocRegistry;
   readonly validator: UpdateValidator;
+  readonly importer: ImportRunner;
   readonly hub: Hub;
   readonly access: Access;
   readonly boards: BoardService;
@@ -73,9 +75,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     maxUpdateBytes: config.maxUpdateBytes,
   });
   const access = new Access(store);
+  const importer = new ImportRunner(config.importTimeoutMs, logger);
   const boards = new BoardService(store, registry, access, now, {
     publicUrl: config.publicUrl,
     publisher: config.publisher,
+    importer,
   });
   const hub = new Hub(registry, access, logger, config.maxAwarenessBytes, config.fanoutIntervalMs);
   const audit = new AuditLog(store, logger, now);
@@ -155,6 +159,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     store,
     registry,
     validator,
+    importer,
     hub,
     access,
     boards,
@@ -163,7 +168,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // Clients are let in once the validator's worker is up, so the first writes after a
     // (re)start are not kept waiting for it to boot.
     listen: async () => {
-      await validator.ready;
+      await Promise.all([validator.ready, importer.ready]);
       return new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -188,6 +193,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         clearTimeout(grace);
         await registry.close();
         await validator.close();
+        await importer.close();
         await store.close();
       })()),
   };
