@@ -138,6 +138,18 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.use(errorHandler(logger));
 
   const server = http.createServer(app);
+  // Requests Node's HTTP parser refuses (malformed, headers too large) never reach express:
+  // answer them in the same error shape, as Node's default handler would otherwise with an
+  // empty body.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const [status, code, message] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? ['431 Request Header Fields Too Large', ErrorCode.PayloadTooLarge, 'request headers too large']
+        : err.code === 'HPE_REQUEST_TIMEOUT' ? ['408 Request Timeout', ErrorCode.BadRequest, 'request took too long to arrive']
+          : ['400 Bad Request', ErrorCode.BadRequest, 'malformed HTTP request'];
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   const realtime = {
     hub,
     access,

@@ -2,6 +2,7 @@
  * [V1–V5][P4] Bad input on every event and transport: each gets a clear error, the
  * process stays up, and a healthy client on another board keeps syncing throughout.
  */
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
@@ -323,6 +324,20 @@ describe('REST bodies are bounded before they are parsed', () => {
     expect(utf16).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } });
     const latin1 = await api(srv.url, 'POST', '/api/users', { raw: '{"name":"Eve"}', headers: { 'content-type': 'application/json; charset=latin1' } });
     expect(latin1).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } });
+  });
+
+  it("[H1] requests Node's HTTP parser refuses get the same error body (found by the REST fuzz)", async () => {
+    // An OPTIONS with a body but no length: the body reaches the parser as a garbled request.
+    const socket = net.connect(srv.port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    const closed = new Promise<void>((r) => socket.on('close', () => r()));
+    socket.end('OPTIONS /api/invites/x/accept HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n{"name":"nnnn"}');
+    await closed;
+    const text = Buffer.concat(chunks).toString('latin1');
+    const refusal = text.slice(text.lastIndexOf('HTTP/1.1 '));
+    expect(refusal).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(refusal.split('\r\n\r\n')[1]!)).toEqual({ error: { code: 'BAD_REQUEST', message: 'malformed HTTP request' } });
   });
 
   it('[H1] a source URL that is not http(s) is refused', async () => {
