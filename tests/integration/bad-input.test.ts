@@ -340,7 +340,7 @@ describe('REST bodies are bounded before they are parsed', () => {
     expect(JSON.parse(refusal.split('\r\n\r\n')[1]!)).toEqual({ error: { code: 'BAD_REQUEST', message: 'malformed HTTP request' } });
   });
 
-  it('[H1] a source URL that is not http(s) is refused', async () => {
+  it('[H8] a source URL that is not http(s) is refused', async () => {
     for (const url of ['javascript:alert(1)', 'JAVASCRIPT:alert(document.cookie)', 'data:text/html,<b>x</b>', 'ftp://files.example/a']) {
       const r = await api(srv.url, 'POST', '/api/boards', { token: mallory.token, body: { title: 't', text: 'Some text.', source: { url } } });
       expect(r, url).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });

@@ -1,5 +1,5 @@
 /**
- * [H1][H3–H5] HTTP hardening: links from PUBLIC_URL only, the CSP's connect-src, no source
+ * [H3–H6] HTTP hardening: links from PUBLIC_URL only, the CSP's connect-src, no source
  * maps served, and a shutdown that one unresponsive client cannot hold up.
  */
 import fs from 'node:fs';

@@ -48,7 +48,7 @@ function hostileInput(sourceUrl: string) {
 const OPTIONS = { boardUrl: 'https://claims.example/board/b1', publisher: { name: `Desk ${HOSTILE}` } };
 
 describe('ClaimReview JSON-LD', () => {
-  it('escapes <, > and & so the output cannot break out of a script element, and parses to the same value', () => {
+  it('[H8] escapes <, > and & so the output cannot break out of a script element, and parses to the same value', () => {
     const input = hostileInput('https://news.example/a?x=1&y=<2>');
     const out = buildClaimReview(input, OPTIONS);
     expect(out).not.toMatch(/[<>&]/);
@@ -59,7 +59,7 @@ describe('ClaimReview JSON-LD', () => {
     expect(parsed[0].itemReviewed.appearance.headline).toBe(`Title ${HOSTILE}`);
   });
 
-  it('never publishes a source URL that is not http(s)', () => {
+  it('[H8] never publishes a source URL that is not http(s)', () => {
     for (const url of ['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x', 'not a url']) {
       const doc = buildClaimReviewDocument(hostileInput(url), OPTIONS);
       expect(doc).toHaveLength(1);
@@ -70,7 +70,7 @@ describe('ClaimReview JSON-LD', () => {
 });
 
 describe('CSV', () => {
-  it('quotes cells containing a semicolon, keeping formula safety', () => {
+  it('[H8] quotes cells containing a semicolon, keeping formula safety', () => {
     expect(csvCell('a;b')).toBe('"a;b"');
     expect(csvCell('=1;2')).toBe(`"'=1;2"`);
     expect(csvCell('-x;"y"')).toBe(`"'-x;""y"""`);
