@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createUser, startServer, type TestServer, type TestUser } from '../helpers/server.js';
+import { ImportRunner } from '../../server/import/import-runner.js';
+import { createLogger } from '../../server/logger.js';
 
 const IMPORT_TIMEOUT_MS = 1000;
 let srv: TestServer;
@@ -88,4 +90,22 @@ describe('pathological articles', () => {
     // And the importer still works.
     expect((await create('Unemployment fell to 3.9% in 2023, the Labor Department said.', 'markdown')).status).toBe(201);
   }, 120_000);
+});
+
+describe('the import queue', () => {
+  it('[H7] imports past the queue limit are refused with RATE_LIMITED; queued ones run in order', async () => {
+    const runner = new ImportRunner(IMPORT_TIMEOUT_MS, createLogger('silent'), 1);
+    try {
+      await runner.ready;
+      const slow = runner.run(indentedLists(1400), 'markdown'); // starts at once: the worker is idle
+      const queued = runner.run('The bridge is 300 metres long, officials said.', 'text');
+      const refused = await runner.run('One too many.', 'text');
+      expect(refused).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: 'too many imports at once; retry in a moment' } });
+      expect(await slow).toMatchObject({ ok: false, error: { code: 'IMPORT_FAILED' } });
+      const q = await queued;
+      expect(q.ok && q.article.text).toBe('The bridge is 300 metres long, officials said.');
+    } finally {
+      await runner.close();
+    }
+  }, 60_000);
 });
