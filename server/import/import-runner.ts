@@ -45,7 +45,7 @@ export class ImportRunner {
   #closed = false;
   /** How many workers were terminated for exceeding the deadline (for tests and metrics). */
   timeouts = 0;
-  /** Settles once the first worker has loaded its modules (or failed trying). */
+  /** Settles once the first worker has loaded its modules (or failed trying); see warm(). */
   readonly ready: Promise<void>;
   #markReady: () => void = () => undefined;
 
@@ -55,7 +55,15 @@ export class ImportRunner {
     private readonly maxQueued = IMPORT_QUEUE_MAX,
   ) {
     this.ready = new Promise((r) => (this.#markReady = r));
-    this.#ensureWorker(); // boot now, not on the first import
+  }
+
+  /**
+   * Boots the worker now rather than on the first import (the server does so before it
+   * listens; a CLI export never imports and never pays for it). Resolves with `ready`.
+   */
+  warm(): Promise<void> {
+    if (!this.#closed) this.#ensureWorker();
+    return this.ready;
   }
 
   run(text: string, format: ImportFormat): Promise<ImportOutcome> {

@@ -176,7 +176,7 @@ const suggestOnly = measure('suggestClaims only', () => void suggestClaims(textO
 // What board creation does: the same work in the import worker, plus the round trip.
 // process.cpuUsage() counts every thread, so its column here is not the main thread's share.
 const runner = new ImportRunner(60_000, createLogger('silent'));
-await runner.ready;
+await runner.warm();
 const viaWorker = await measureAsync(`import + suggest in the worker (html, ${(articles[0]!.body.length / 1024).toFixed(0)} KiB)`, async () => {
   const r = await runner.run(articles[0]!.body, 'html');
   if (!r.ok) throw new Error(r.error.message);

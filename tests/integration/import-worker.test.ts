@@ -96,7 +96,7 @@ describe('the import queue', () => {
   it('[H7] imports past the queue limit are refused with RATE_LIMITED; queued ones run in order', async () => {
     const runner = new ImportRunner(IMPORT_TIMEOUT_MS, createLogger('silent'), 1);
     try {
-      await runner.ready;
+      await runner.warm();
       const slow = runner.run(indentedLists(1400), 'markdown'); // starts at once: the worker is idle
       const queued = runner.run('The bridge is 300 metres long, officials said.', 'text');
       const refused = await runner.run('One too many.', 'text');
