@@ -180,7 +180,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     // Clients are let in once the validator's worker is up, so the first writes after a
     // (re)start are not kept waiting for it to boot.
     listen: async () => {
-      await Promise.all([validator.ready, importer.warm()]);
+      await validator.ready;
       return new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {

@@ -58,8 +58,9 @@ export class ImportRunner {
   }
 
   /**
-   * Boots the worker now rather than on the first import (the server does so before it
-   * listens; a CLI export never imports and never pays for it). Resolves with `ready`.
+   * Boots the worker now rather than on the first import. The server leaves it to the first
+   * import (a few hundred ms, outside the deadline), so starting up, restarts and CLI exports
+   * never pay for it. Resolves with `ready`.
    */
   warm(): Promise<void> {
     if (!this.#closed) this.#ensureWorker();

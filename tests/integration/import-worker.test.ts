@@ -70,15 +70,11 @@ describe('pathological articles', () => {
   it('[H7] inputs found slow or failing before the worker never answer 5xx', async () => {
     const cases: Array<[string, string, 'text' | 'markdown' | 'html']> = [
       ['emphasis runs', '**_'.repeat(60_000), 'markdown'],
-      ['star words', '*a '.repeat(100_000), 'markdown'],
-      ['open brackets', '['.repeat(200_000), 'markdown'],
       ['open links', '[a]('.repeat(100_000), 'markdown'],
       ['deep html', '<div>'.repeat(200_000), 'html'],
       ['html in markdown', `${'<div>'.repeat(100_000)}a`, 'markdown'],
       ['one huge line', 'a'.repeat(1_900_000), 'text'],
-      ['words without punctuation', 'word '.repeat(390_000), 'text'],
       ['quotes and attribution', '"said '.repeat(300_000), 'text'],
-      ['numbers', '1.5 '.repeat(450_000), 'text'],
     ];
     for (const [name, text, format] of cases) {
       const t0 = performance.now();
