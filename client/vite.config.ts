@@ -8,7 +8,10 @@ const api = `http://localhost:${process.env.PORT ?? '3000'}`;
 export default defineConfig({
   root: here,
   plugins: [svelte()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // No source maps in the build: the server serves dist/ publicly, and a map would publish
+  // the client's whole source (the server refuses *.map requests as well). `npm run dev`
+  // has Vite's own maps.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
   server: {
     proxy: {
       '/api': api,

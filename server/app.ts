@@ -20,7 +20,9 @@ import { BoardService } from './boards.js';
 import { DocRegistry } from './docs/registry.js';
 import { LiveReviewService } from './live/live-review.js';
 import { UpdateValidator } from './docs/validator.js';
+import { ImportRunner } from './import/import-runner.js';
 import { errorHandler, notFound } from './http/errors.js';
+import { AppError, ErrorCode } from '../shared/protocol/errors.js';
 import { apiRouter } from './http/routes.js';
 import { SqliteStore } from './persistence/sqlite-store.js';
 import { WriteProbe } from './persistence/write-probe.js';
@@ -35,6 +37,8 @@ export interface AppDeps {
   store?: Store;
   logger?: Logger;
   now?: () => number;
+  /** The built client to serve (tests point it at a fixture); default `client/dist`. */
+  clientDist?: string;
 }
 
 export interface App {
@@ -45,6 +49,7 @@ export interface App {
   readonly store: Store;
   readonly registry: DocRegistry;
   readonly validator: UpdateValidator;
+  readonly importer: ImportRunner;
   readonly hub: Hub;
   readonly auth: Auth;
   readonly boards: BoardService;
@@ -80,9 +85,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     maxUpdateBytes: config.maxUpdateBytes,
   });
   const auth = createAuth(store, now);
+  const importer = new ImportRunner(config.importTimeoutMs, logger);
   const boards = new BoardService(store, registry, auth, now, {
     publicUrl: config.publicUrl,
     publisher: config.publisher,
+    importer,
   });
   const hub = new Hub(registry, auth, logger, config.maxAwarenessBytes, config.fanoutIntervalMs, config.realtime, now);
   const audit = new AuditLog(store, logger, now);
@@ -92,7 +99,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const app = express();
   app.disable('x-powered-by');
   // Security headers and a CSP for the client: scripts and styles from this origin only,
-  // websockets to this origin, no framing.
+  // no framing, and connections (fetch and websockets) to this origin alone: CSP 3's
+  // 'self' covers ws: and wss: of the page's own host, and the client talks to no other.
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -102,7 +110,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
           'script-src': ["'self'"],
           'style-src': ["'self'", "'unsafe-inline'"],
           'img-src': ["'self'", 'data:'],
-          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'connect-src': ["'self'"],
           'worker-src': ["'self'"],
           'frame-ancestors': ["'none'"],
           'upgrade-insecure-requests': null,
@@ -127,19 +135,35 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     if (restBuckets.take(req.socket.remoteAddress ?? '')) return next();
     res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
   });
-  app.use('/api', express.json({ limit: config.maxBodyBytes }), apiRouter({ store, auth, boards, audit, live, now, tokenTtlMs: config.tokenTtlMs }));
+  // Bodies are parsed per route, each with its own size limit (server/http/body.ts).
+  app.use('/api', apiRouter({ store, auth, boards, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl }));
   app.use('/api', notFound);
-  if (fs.existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+  const clientDist = deps.clientDist ?? CLIENT_DIST;
+  if (fs.existsSync(clientDist)) {
+    // Source maps carry the client's whole source: never served, even if a build left some.
+    app.use((req, _res, next) => next(/\.map$/i.test(req.path) ? new AppError(ErrorCode.NotFound, 'no such file') : undefined));
+    app.use(express.static(clientDist, { index: false, maxAge: '1h' }));
     // Client-side routes (/, /board/…, /invite/…) all load the single page.
     app.get(/^\/(?!api\/|yjs\/|socket\.io\/).*/, (_req, res) => {
-      res.sendFile(path.join(CLIENT_DIST, 'index.html'));
+      res.sendFile(path.join(clientDist, 'index.html'));
     });
   }
   app.use(notFound);
   app.use(errorHandler(logger));
 
   const server = http.createServer(app);
+  // Requests Node's HTTP parser refuses (malformed, headers too large) never reach express:
+  // answer them in the same error shape, as Node's default handler would otherwise with an
+  // empty body.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const [status, code, message] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? ['431 Request Header Fields Too Large', ErrorCode.PayloadTooLarge, 'request headers too large']
+        : err.code === 'HPE_REQUEST_TIMEOUT' ? ['408 Request Timeout', ErrorCode.BadRequest, 'request took too long to arrive']
+          : ['400 Bad Request', ErrorCode.BadRequest, 'malformed HTTP request'];
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   const realtime = {
     hub,
     auth,
@@ -162,6 +186,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     store,
     registry,
     validator,
+    importer,
     hub,
     auth,
     boards,
@@ -185,10 +210,18 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         hub.close();
         for (const ws of wss.clients) ws.terminate();
         wss.close();
-        await new Promise<void>((r) => io.close(() => r()));
-        server.closeAllConnections();
+        // io.close() stops the HTTP server too; its callback waits for every connection to
+        // end. Idle ones end now; a request still running gets the grace period, then its
+        // socket is destroyed, so one client that never reads cannot hold the shutdown (and
+        // the final flush below) hostage.
+        const httpClosed = new Promise<void>((r) => io.close(() => r()));
+        server.closeIdleConnections();
+        const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+        await httpClosed;
+        clearTimeout(grace);
         await registry.close();
         await validator.close();
+        await importer.close();
         await store.close();
       })()),
   };

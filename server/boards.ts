@@ -9,8 +9,6 @@ import { boardDocKey, liveDocKey, parseDocKey, reviewerDocKey } from '../shared/
 import { AppError, ErrorCode } from '../shared/protocol/errors.js';
 import type { CreateBoardBody } from '../shared/protocol/schemas.js';
 import { initBoardDoc } from '../shared/model/index.js';
-import { importArticle, ImportError } from '../shared/import/index.js';
-import { DEFAULT_SUGGESTION_THRESHOLD, suggestClaims } from '../shared/suggest/index.js';
 import {
   buildClaimReview,
   buildCsv,
@@ -24,6 +22,7 @@ import { newId } from './auth/tokens.js';
 import type { Auth } from './auth/index.js';
 import type { DocRegistry } from './docs/registry.js';
 import type { Store, UserRecord } from './persistence/store.js';
+import type { ImportRunner } from './import/import-runner.js';
 
 export const EXPORT_FORMATS = ['json', 'claimreview', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -43,6 +42,8 @@ export interface BoardServiceOptions {
   /** Public base URL of this server, for links inside exports (ClaimReview `url`). */
   publicUrl: string;
   publisher: { name: string; url?: string };
+  /** Parses the article and suggests its claims off the main thread, under a deadline. */
+  importer: ImportRunner;
 }
 
 export class BoardService {
@@ -57,15 +58,9 @@ export class BoardService {
   ) {}
 
   async create(user: UserRecord, body: CreateBoardBody): Promise<string> {
-    let article;
-    try {
-      article = importArticle(body.text, body.format);
-    } catch (err) {
-      if (err instanceof ImportError) throw new AppError(err.code, err.message);
-      throw err;
-    }
-    if (article.text.trim() === '') throw new AppError(ErrorCode.BadRequest, 'the article has no readable text');
-    const claims = suggestClaims(article.text, { threshold: DEFAULT_SUGGESTION_THRESHOLD });
+    const imported = await this.options.importer.run(body.text, body.format);
+    if (!imported.ok) throw new AppError(imported.error.code, imported.error.message);
+    const { article, claims } = imported;
     const boardId = `b_${newId()}`;
     const createdAt = this.now();
     await this.store.createBoard({ id: boardId, title: body.title, createdBy: user.id, createdAt });

@@ -21,6 +21,10 @@ const EnvSchema = z.object({
   FANOUT_INTERVAL_MS: intFrom(10),
   MAX_AWARENESS_BYTES: intFrom(16 * 1024),
   MAX_BODY_BYTES: intFrom(4 * 1024 * 1024),
+  /** Deadline for importing one article and suggesting its claims (in a worker). */
+  IMPORT_TIMEOUT_MS: intFrom(5000),
+  /** On shutdown, requests still running get this long before their sockets are destroyed. */
+  SHUTDOWN_GRACE_MS: intFrom(5000),
   /** Frames one connection may send per second (sustained, and in a burst). */
   RATE_FRAMES_PER_SEC: intFrom(300),
   RATE_FRAMES_BURST: intFrom(600),
@@ -74,7 +78,12 @@ export interface Config {
    */
   fanoutIntervalMs: number;
   maxAwarenessBytes: number;
+  /** Largest REST body, accepted on board creation only (other routes take far less). */
   maxBodyBytes: number;
+  /** Past this, the import worker is terminated and the board creation answered 422. */
+  importTimeoutMs: number;
+  /** Shutdown waits this long for running requests, then destroys the remaining sockets. */
+  shutdownGraceMs: number;
   publicUrl: string;
   publisher: { name: string; url?: string };
   limits: {
@@ -130,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fanoutIntervalMs: e.FANOUT_INTERVAL_MS,
     maxAwarenessBytes: e.MAX_AWARENESS_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    importTimeoutMs: e.IMPORT_TIMEOUT_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     publisher: { name: e.PUBLISHER_NAME, ...(e.PUBLISHER_URL ? { url: e.PUBLISHER_URL } : {}) },
     limits: {

@@ -26,12 +26,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else if (e?.type === 'entity.too.large') {
       code = ErrorCode.PayloadTooLarge;
       message = 'request body too large';
-    } else if (e?.type === 'entity.parse.failed' || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    } else if (e?.type === 'entity.parse.failed') {
       code = ErrorCode.BadRequest;
       message = 'request body is not valid JSON';
+    } else if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+      code = ErrorCode.UnsupportedMediaType;
+      message = 'request bodies must be UTF-8 JSON without an unsupported content encoding';
     } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-      code = ErrorCode.BadRequest;
-      message = e.message ?? 'bad request';
+      // Express's and body-parser's own client errors (a path with bad percent-encoding,
+      // an aborted upload): their messages are written for clients and carry no stack.
+      code = e.status === 413 ? ErrorCode.PayloadTooLarge : ErrorCode.BadRequest;
+      message = typeof e.message === 'string' && e.message ? e.message.slice(0, 200) : 'bad request';
     } else {
       logger.error({ err, method: req.method, path: req.path }, 'request failed');
     }

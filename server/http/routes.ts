@@ -26,6 +26,7 @@ import type { Store, UserRecord } from '../persistence/store.js';
 import { EXPORT_FORMATS, type BoardService } from '../boards.js';
 import { z } from 'zod';
 import { parse } from './errors.js';
+import { AGENDA_BODY_BYTES, jsonBody, SMALL_BODY_BYTES } from './body.js';
 
 export interface RouteDeps {
   store: Store;
@@ -35,6 +36,10 @@ export interface RouteDeps {
   live: LiveReviewService;
   now: () => number;
   tokenTtlMs: number;
+  /** Largest body of board creation (the article); every other route takes far less. */
+  maxBodyBytes: number;
+  /** Base URL people reach this server at: invite links use it, never the request's Host. */
+  publicUrl: string;
 }
 
 type AuthedRequest = Request & { user: UserRecord };
@@ -49,6 +54,9 @@ const ROLE_RANK: Record<Role, number> = { viewer: 0, reviewer: 1, editor: 2, own
 
 export function apiRouter(d: RouteDeps): Router {
   const r = express.Router();
+  const small = jsonBody(SMALL_BODY_BYTES);
+  const agenda = jsonBody(AGENDA_BODY_BYTES);
+  const article = jsonBody(d.maxBodyBytes);
 
   const requireUser = async (req: Request, _res: Response, next: NextFunction) => {
     const h = req.headers.authorization;
@@ -80,7 +88,7 @@ export function apiRouter(d: RouteDeps): Router {
     };
   };
 
-  r.post('/users', async (req, res) => {
+  r.post('/users', small, async (req, res) => {
     const body = parse(CreateUserSchema, req.body);
     const token = newToken();
     const user = { id: `u_${newId()}`, name: body.name, createdAt: d.now() };
@@ -100,7 +108,7 @@ export function apiRouter(d: RouteDeps): Router {
   }));
 
   /** Another token for the same user (a second device). */
-  r.post('/me/tokens', authed(async (req, res) => {
+  r.post('/me/tokens', small, authed(async (req, res) => {
     const token = newToken();
     const expiresAt = d.now() + d.tokenTtlMs;
     await d.store.addToken(req.user.id, hashToken(token), d.now(), expiresAt);
@@ -113,7 +121,7 @@ export function apiRouter(d: RouteDeps): Router {
     res.status(204).end();
   }));
 
-  r.post('/boards', authed(async (req, res) => {
+  r.post('/boards', article, authed(async (req, res) => {
     const body = parse(CreateBoardSchema, req.body);
     const boardId = await d.boards.create(req.user, body);
     res.status(201).json({ board: await boardJson(boardId, req.user.id, 'owner') });
@@ -129,7 +137,7 @@ export function apiRouter(d: RouteDeps): Router {
     res.json({ board: await boardJson(boardId, req.user.id, role) });
   }));
 
-  r.post('/boards/:id/invites', authed(async (req, res) => {
+  r.post('/boards/:id/invites', small, authed(async (req, res) => {
     const { boardId, role } = await roleOn(req);
     const body = parse(CreateInviteSchema, req.body);
     if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors invite');
@@ -151,12 +159,11 @@ export function apiRouter(d: RouteDeps): Router {
     };
     await d.store.createInvite(invite, hashToken(token));
     d.audit.record(boardId, req.user.id, 'invite.created', { inviteId: invite.id, role: invite.role, expiresAt: invite.expiresAt, maxUses: invite.maxUses });
-    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     res.status(201).json({
       invite: {
         id: invite.id,
         token,
-        url: `${origin}/invite/${token}`,
+        url: `${d.publicUrl}/invite/${token}`,
         role: invite.role,
         expiresAt: invite.expiresAt === null ? null : new Date(invite.expiresAt).toISOString(),
         maxUses: invite.maxUses,
@@ -175,7 +182,7 @@ export function apiRouter(d: RouteDeps): Router {
     res.status(204).end();
   }));
 
-  r.post('/invites/:token/accept', authed(async (req, res) => {
+  r.post('/invites/:token/accept', small, authed(async (req, res) => {
     const token = String(req.params.token);
     const result = token.length > 200 ? ({ ok: false, reason: 'not_found' } as const)
       : await d.store.acceptInvite(hashToken(token), req.user.id, d.now());
@@ -218,7 +225,7 @@ export function apiRouter(d: RouteDeps): Router {
     }
   };
 
-  r.patch('/boards/:id/members/:userId', authed(async (req, res) => {
+  r.patch('/boards/:id/members/:userId', small, authed(async (req, res) => {
     const { boardId, role } = await roleOn(req);
     const body = parse(PatchMemberSchema, req.body);
     requireOwnerOrSelf(role, false);
@@ -271,7 +278,7 @@ export function apiRouter(d: RouteDeps): Router {
     liveAnswer(res, 200, await d.live.state(boardId));
   }));
 
-  r.post('/boards/:id/live', authed(async (req, res) => {
+  r.post('/boards/:id/live', agenda, authed(async (req, res) => {
     const { boardId } = await roleOn(req);
     const body = parse(LiveStartSchema, req.body ?? {});
     const live = await d.live.start(boardId, req.user.id, body.agenda);
@@ -279,7 +286,7 @@ export function apiRouter(d: RouteDeps): Router {
     liveAnswer(res, 201, live);
   }));
 
-  r.patch('/boards/:id/live', authed(async (req, res) => {
+  r.patch('/boards/:id/live', agenda, authed(async (req, res) => {
     const { boardId } = await roleOn(req);
     const body = parse(LivePatchSchema, req.body);
     const live = await d.live.update(boardId, req.user.id, body);
@@ -287,7 +294,7 @@ export function apiRouter(d: RouteDeps): Router {
     liveAnswer(res, 200, live);
   }));
 
-  r.post('/boards/:id/live/rounds', authed(async (req, res) => {
+  r.post('/boards/:id/live/rounds', small, authed(async (req, res) => {
     const { boardId } = await roleOn(req);
     const body = parse(LiveRoundSchema, req.body);
     const live = await d.live.openRound(boardId, req.user.id, body.claimId);
@@ -295,7 +302,7 @@ export function apiRouter(d: RouteDeps): Router {
     liveAnswer(res, 201, live);
   }));
 
-  r.post('/boards/:id/live/rounds/:claimId/reveal', authed(async (req, res) => {
+  r.post('/boards/:id/live/rounds/:claimId/reveal', small, authed(async (req, res) => {
     const { boardId } = await roleOn(req);
     const claimId = IdSchema.safeParse(req.params.claimId);
     if (!claimId.success) throw new AppError(ErrorCode.NotFound, 'no sealed round on this claim');
@@ -304,7 +311,7 @@ export function apiRouter(d: RouteDeps): Router {
     liveAnswer(res, 200, live);
   }));
 
-  r.put('/boards/:id/live/timer', authed(async (req, res) => {
+  r.put('/boards/:id/live/timer', small, authed(async (req, res) => {
     const { boardId } = await roleOn(req);
     const body = parse(LiveTimerSchema, req.body);
     liveAnswer(res, 200, await d.live.timer(boardId, req.user.id, body.claimId, body.seconds));
@@ -315,7 +322,7 @@ export function apiRouter(d: RouteDeps): Router {
     liveAnswer(res, 200, await d.live.timer(boardId, req.user.id, null, null));
   }));
 
-  r.post('/boards/:id/live/end', authed(async (req, res) => {
+  r.post('/boards/:id/live/end', small, authed(async (req, res) => {
     const { boardId } = await roleOn(req);
     const live = await d.live.end(boardId, req.user.id);
     d.audit.record(boardId, req.user.id, 'live.ended', {});

@@ -40,9 +40,32 @@ export function buildClaimReviewDocument(input: ExportInput, options: ClaimRevie
   return analysis.claims.filter(isPublishable).map((c) => claimReview(analysis, c, options));
 }
 
-/** The exact bytes to serve: a JSON array of ClaimReview objects, indented, final newline. */
+/**
+ * The exact bytes to serve: a JSON array of ClaimReview objects, indented, final newline.
+ * Meant to be pasted into a `<script type="application/ld+json">`, so `<`, `>` and `&` are
+ * written as \u003c, \u003e and \u0026: no claim text can close the script element or
+ * open markup, and the JSON still parses to the same value.
+ */
 export function buildClaimReview(input: ExportInput, options: ClaimReviewOptions): string {
-  return `${JSON.stringify(buildClaimReviewDocument(input, options), null, 2)}\n`;
+  return `${scriptSafeJson(buildClaimReviewDocument(input, options))}\n`;
+}
+
+const SCRIPT_UNSAFE: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
+
+/** JSON.stringify (indented) with <, > and & escaped; they only occur inside strings. */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[<>&]/g, (c) => SCRIPT_UNSAFE[c]!);
+}
+
+/** The URL if it is http(s); anything else (javascript:, data:) is never published. */
+function httpUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function isPublishable(c: AnalysedClaim): boolean {
@@ -59,10 +82,12 @@ function claimReview(analysis: Analysis, c: AnalysedClaim, options: ClaimReviewO
       : source.publisher !== undefined
         ? { '@type': 'Organization', name: source.publisher }
         : undefined;
-  const appearance = source.url !== undefined
+  // Boards made before source URLs were checked may hold any scheme.
+  const sourceUrl = httpUrl(source.url);
+  const appearance = sourceUrl !== undefined
     ? compact({
         '@type': 'CreativeWork',
-        url: source.url,
+        url: sourceUrl,
         headline: meta.title,
         datePublished: source.publishedAt,
         publisher: source.publisher !== undefined ? { '@type': 'Organization', name: source.publisher } : undefined,

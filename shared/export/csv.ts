@@ -1,6 +1,7 @@
 /**
  * The `csv` export: one row per claim in display order, for spreadsheets. RFC 4180: CRLF
- * line ends, fields with a comma, quote or line break are quoted and quotes doubled. Text
+ * line ends, fields with a comma, semicolon, quote or line break are quoted and quotes
+ * doubled (a semicolon too, because spreadsheets in many locales split on it). Text
  * that came from users and starts with = + - @ (or a tab or carriage return) gets a
  * leading apostrophe so a spreadsheet shows it instead of running it as a formula (OWASP
  * "CSV injection").
@@ -56,7 +57,7 @@ export function csvCell(value: Cell): string {
   if (value === null) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   const guarded = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
+  return /[",;\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 
 /** Four decimals are plenty in a spreadsheet and keep the file stable to read. */

@@ -20,6 +20,17 @@ export interface ImportedArticle {
 /** Largest upload accepted, in UTF-16 code units (what `string.length` counts). */
 export const IMPORT_MAX_CHARS = 2_000_000;
 
+/**
+ * Deepest nesting of blockquotes and list items one Markdown line may open. The parser
+ * recurses per level and overflows its stack a few thousand levels down; articles nest a
+ * handful. (Nesting by indentation alone costs time, not stack: the importer's deadline
+ * bounds it.)
+ */
+export const MARKDOWN_MAX_NESTING = 100;
+
+/** A blockquote marker, or a list marker followed by a space: what opens a nesting level. */
+const NESTING_MARKER = /[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]))/y;
+
 // A private instance: options set on the global `marked` elsewhere cannot change imports.
 const markdown = new Marked({ async: false, gfm: true, breaks: false });
 
@@ -41,9 +52,30 @@ export function importArticle(input: string, format: ImportFormat): ImportedArti
     case 'html':
       return fromHtml(input);
     case 'markdown':
+      checkMarkdownNesting(input);
       return fromHtml(markdown.parse(input, { async: false }));
     default:
       throw new ImportError('BAD_REQUEST', `unknown format ${JSON.stringify(format)}`);
+  }
+}
+
+/** @throws ImportError IMPORT_FAILED when a line nests past MARKDOWN_MAX_NESTING. One pass. */
+export function checkMarkdownNesting(input: string): void {
+  let line = 1;
+  for (let start = 0; start < input.length; line++) {
+    let depth = 0;
+    NESTING_MARKER.lastIndex = start;
+    while (NESTING_MARKER.exec(input) !== null) {
+      if (++depth > MARKDOWN_MAX_NESTING) {
+        throw new ImportError(
+          'IMPORT_FAILED',
+          `the Markdown nests quotes or lists more than ${MARKDOWN_MAX_NESTING} levels deep (line ${line})`,
+        );
+      }
+    }
+    const end = input.indexOf('\n', start);
+    if (end < 0) break;
+    start = end + 1;
   }
 }
 

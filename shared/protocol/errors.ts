@@ -8,6 +8,10 @@ export const ErrorCode = {
   /** An invite that expired, was revoked or is used up. */
   Gone: 'GONE',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** A REST body that is not JSON (or not UTF-8). */
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  /** An article the importer could not read: a parser failure or past the import deadline. */
+  ImportFailed: 'IMPORT_FAILED',
   RateLimited: 'RATE_LIMITED',
   AckRequired: 'ACK_REQUIRED',
   UnknownEvent: 'UNKNOWN_EVENT',
@@ -68,6 +72,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   GONE: 410,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IMPORT_FAILED: 422,
   RATE_LIMITED: 429,
   ACK_REQUIRED: 400,
   UNKNOWN_EVENT: 400,

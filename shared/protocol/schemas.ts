@@ -64,7 +64,8 @@ export const CreateUserSchema = z.object({
 
 export const SourceSchema = z
   .object({
-    url: z.url().max(2000).optional(),
+    /** http(s) only: the URL is published in exports (ClaimReview `appearance.url`). */
+    url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2000).optional(),
     publisher: z.string().max(200).optional(),
     author: z.string().max(200).optional(),
     publishedAt: z.string().max(40).optional(),

@@ -2,6 +2,7 @@
  * [V1–V5][P4] Bad input on every event and transport: each gets a clear error, the
  * process stays up, and a healthy client on another board keeps syncing throughout.
  */
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
@@ -271,5 +272,94 @@ describe('REST bad input', () => {
     const unknown = await api(srv.url, 'GET', '/api/nothing', { token: mallory.token });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
     for (const r of [bad, typed, board, huge, noAuth, unknown]) expect(JSON.stringify(r.body)).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
+describe('REST bodies are bounded before they are parsed', () => {
+  const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+  const noStack = (r: { body: unknown }) => expect(JSON.stringify(r.body)).not.toMatch(/at .*\.[jt]s:\d+/);
+
+  it('[H2] a deeply nested 3.8 MB body on the unauthenticated account route is refused by its small limit', async () => {
+    const t0 = performance.now();
+    const r = await api(srv.url, 'POST', '/api/users', { raw: deep(1_900_000) });
+    console.log(`deep 3.8 MB body on /api/users answered in ${(performance.now() - t0).toFixed(0)} ms`);
+    expect(r).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+    noStack(r);
+  });
+
+  it('[H2] nesting past MAX_JSON_DEPTH is refused with 400 on small and large routes alike', async () => {
+    const small = await api(srv.url, 'POST', '/api/users', { raw: `{"name":${deep(5000)}}` });
+    expect(small).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    expect(small.body.error.message).toMatch(/nests deeper than 32/);
+    const big = await api(srv.url, 'POST', '/api/boards', { token: mallory.token, raw: `{"title":"t","text":"x","source":${deep(1_500_000)}}` });
+    expect(big).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    expect(big.body.error.message).toMatch(/nests deeper than 32/);
+    // Brackets inside strings are text, not nesting.
+    const inString = await api(srv.url, 'POST', '/api/users', { body: { name: `[{${'['.repeat(60)}"\\` } });
+    expect(inString.status).toBe(201);
+    noStack(small);
+    noStack(big);
+  });
+
+  it('[H2] board creation reads no body before authentication', async () => {
+    // A body that would be refused for its nesting if it were read at all.
+    const r = await api(srv.url, 'POST', '/api/boards', { raw: `{"title":"t","text":${deep(1_500_000)}}` });
+    expect(r).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
+  });
+
+  it('[H2] small routes take small bodies; only board creation takes MAX_BODY_BYTES', async () => {
+    const pad = 'p'.repeat(20 * 1024);
+    expect(await api(srv.url, 'POST', '/api/users', { body: { name: 'A', pad } })).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+    expect(await api(srv.url, 'POST', `/api/boards/${boardId}/invites`, { token: mallory.token, body: { role: 'viewer', pad } })).toMatchObject({ status: 413 });
+    expect(await api(srv.url, 'PATCH', `/api/boards/${boardId}/members/${mallory.id}`, { token: mallory.token, body: { role: 'owner', pad } })).toMatchObject({ status: 413 });
+    expect(await api(srv.url, 'PUT', `/api/boards/${boardId}/live/timer`, { token: mallory.token, body: { claimId: 'c', seconds: 5, pad } })).toMatchObject({ status: 413 });
+    const article = await api(srv.url, 'POST', '/api/boards', { token: mallory.token, body: { title: 'Long', text: 'The council spent $4.2 million on roads in 2023. '.repeat(2000) } });
+    expect(article.status).toBe(201);
+  });
+
+  it('[H2] bodies that are not UTF-8 JSON get 415', async () => {
+    const text = await api(srv.url, 'POST', '/api/users', { raw: 'name=Eve', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(text).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } });
+    const utf16 = await api(srv.url, 'POST', '/api/users', { raw: '{"name":"Eve"}', headers: { 'content-type': 'application/json; charset=utf-16le' } });
+    expect(utf16).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } });
+    const latin1 = await api(srv.url, 'POST', '/api/users', { raw: '{"name":"Eve"}', headers: { 'content-type': 'application/json; charset=latin1' } });
+    expect(latin1).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE' } } });
+  });
+
+  it("[H1] requests Node's HTTP parser refuses get the same error body (found by the REST fuzz)", async () => {
+    // An OPTIONS with a body but no length: the body reaches the parser as a garbled request.
+    const socket = net.connect(srv.port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    const closed = new Promise<void>((r) => socket.on('close', () => r()));
+    socket.end('OPTIONS /api/invites/x/accept HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n{"name":"nnnn"}');
+    await closed;
+    const text = Buffer.concat(chunks).toString('latin1');
+    const refusal = text.slice(text.lastIndexOf('HTTP/1.1 '));
+    expect(refusal).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(refusal.split('\r\n\r\n')[1]!)).toEqual({ error: { code: 'BAD_REQUEST', message: 'malformed HTTP request' } });
+  });
+
+  it('[H8] a source URL that is not http(s) is refused', async () => {
+    for (const url of ['javascript:alert(1)', 'JAVASCRIPT:alert(document.cookie)', 'data:text/html,<b>x</b>', 'ftp://files.example/a']) {
+      const r = await api(srv.url, 'POST', '/api/boards', { token: mallory.token, body: { title: 't', text: 'Some text.', source: { url } } });
+      expect(r, url).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+      expect(r.body.error.message, url).toMatch(/source\.url: expected an http\(s\) URL/);
+    }
+    const ok = await api(srv.url, 'POST', '/api/boards', { token: mallory.token, body: { title: 't', text: 'Some text.', source: { url: 'https://news.example/a' } } });
+    expect(ok.status).toBe(201);
+  });
+
+  it("[H1] express's own errors (bad percent-encoding, unparsable bodies) are 4xx error bodies", async () => {
+    for (const path of [`/api/boards/%E0%A4%A`, `/api/boards/%zz/members`, `/api/invites/%/accept`]) {
+      const method = path.endsWith('accept') ? 'POST' : 'GET';
+      const r = await api(srv.url, method, path, { token: mallory.token });
+      expect(r.status, path).toBeGreaterThanOrEqual(400);
+      expect(r.status, path).toBeLessThan(500);
+      expect(r.body.error.code, path).toMatch(/^[A-Z_]+$/);
+      noStack(r);
+    }
+    const trailing = await api(srv.url, 'POST', '/api/users', { raw: '{"name":"x"} trailing' });
+    expect(trailing).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
   });
 });
