@@ -1,10 +1,12 @@
 /**
- * Claim suggestion: split the article into sentences, drop boilerplate, score the rest and
- * keep those at or above the threshold. Offsets index the same text the board stores, so
- * the result can go straight into `initBoardDoc`.
+ * Claim suggestion: split the article into paragraphs and sentences, drop furniture blocks
+ * and furniture sentences, score the rest with the trained model and keep those at or above
+ * the threshold. Offsets index the same text the board stores, so the result can go straight
+ * into `initBoardDoc`. Server-side only (the model and the NLP pipeline are megabytes).
  */
+import { classifyBlocks } from './blocks.js';
 import { boilerplateKind } from './boilerplate.js';
-import { scoreSentence } from './score.js';
+import { DECISION_SCORE, scoreWithModel } from './model.js';
 import { splitSentences } from './sentences.js';
 
 export interface SuggestedClaim {
@@ -12,6 +14,7 @@ export interface SuggestedClaim {
   start: number;
   end: number;
   score: number;
+  /** Two or three cues that pushed the score up ("a number: 7,000", "attributed to Amazon"). */
   reasons: string[];
 }
 
@@ -26,8 +29,11 @@ export interface SuggestOptions {
   limit?: number;
 }
 
-export const DEFAULT_SUGGESTION_THRESHOLD = 0.5;
+/** The model's F1-optimal threshold on its dev split (model.ts shifts scores to put it here). */
+export const DEFAULT_SUGGESTION_THRESHOLD = DECISION_SCORE;
 export const MAX_SUGGESTIONS = 2_000;
+/** Shown when no single cue stands out: the wording as a whole scored high. */
+const FALLBACK_REASON = 'worded like a checkable statement';
 /** Longest sentence considered: longer "sentences" are lists or unpunctuated dumps. */
 const MAX_SENTENCE_CHARS = 1_000;
 
@@ -36,19 +42,50 @@ export interface SentenceAnalysis {
   text: string;
   start: number;
   end: number;
+  /** The kind of furniture the sentence or its paragraph is, or null for article text. */
   boilerplate: string | null;
   score: number;
+  /** Cues for, strongest first. */
   reasons: string[];
+  /** Cues against, strongest first: with the score, why a sentence was not suggested. */
+  against: string[];
 }
 
 export function analyseSentences(text: string): SentenceAnalysis[] {
+  const blocks = classifyBlocks(text);
+  let b = 0;
   return splitSentences(text).map((s) => {
-    const boilerplate = boilerplateKind(s.text);
-    if (boilerplate !== null || s.text.length > MAX_SENTENCE_CHARS) {
-      return { ...s, boilerplate: boilerplate ?? 'too long', score: 0, reasons: [] };
-    }
-    return { ...s, boilerplate: null, ...scoreSentence(s.text) };
+    // Sentences and blocks are both in text order, and a sentence never crosses a line.
+    while (b < blocks.length && blocks[b]!.end <= s.start) b++;
+    const block = blocks[b];
+    const inBlock = block !== undefined && block.start <= s.start ? block.kind : null;
+    const boilerplate = inBlock ?? boilerplateKind(s.text) ?? (s.text.length > MAX_SENTENCE_CHARS ? 'too long' : null);
+    if (boilerplate !== null) return { ...s, boilerplate, score: 0, reasons: [], against: [] };
+    return { ...s, boilerplate: null, ...scoreWithModel(s.text) };
   });
+}
+
+/**
+ * Why a sentence of the article was or was not suggested at `threshold`, in words an editor
+ * reads ("page furniture: newsletter plug", "score 0.31 is below the board's threshold 0.50",
+ * "hedged: “may”"). Null when no sentence of `text` covers [start, end).
+ */
+export function explainSentence(
+  text: string,
+  start: number,
+  end: number,
+  threshold = DEFAULT_SUGGESTION_THRESHOLD,
+): { suggested: boolean; score: number; reasons: string[]; against: string[]; summary: string } | null {
+  const s = analyseSentences(text).find((a) => a.start < end && a.end > start);
+  if (!s) return null;
+  if (s.boilerplate !== null) {
+    return { suggested: false, score: 0, reasons: [], against: [`page furniture: ${s.boilerplate}`], summary: `not suggested: page furniture (${s.boilerplate})` };
+  }
+  const suggested = s.score >= threshold;
+  const summary = suggested
+    ? `suggested: score ${s.score.toFixed(2)} is at or above the board's threshold ${threshold.toFixed(2)}`
+    : `not suggested: score ${s.score.toFixed(2)} is below the board's threshold ${threshold.toFixed(2)}`;
+  return { suggested, score: s.score, reasons: s.reasons, against: s.against, summary };
 }
 
 /** Suggested claims in article order. */
@@ -64,5 +101,5 @@ export function suggestClaims(text: string, options: SuggestOptions = {}): Sugge
     );
     picked = picked.filter((s) => keep.has(s));
   }
-  return picked.map(({ text: t, start, end, score, reasons }) => ({ text: t, start, end, score, reasons }));
+  return picked.map(({ text: t, start, end, score, reasons }) => ({ text: t, start, end, score, reasons: reasons.length > 0 ? reasons : [FALLBACK_REASON] }));
 }

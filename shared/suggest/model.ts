@@ -1,0 +1,82 @@
+/**
+ * The check-worthiness classifier: logistic regression over the hashed features of
+ * features.ts, weights trained by `npm run train:suggest` (tools/suggest/) and committed in
+ * claim-model.json with its model card (MODEL-CARD.md beside it).
+ *
+ * Reasons are read off the model: each cue's contribution is its weight, so the cues that
+ * pushed a sentence up are the reasons it was suggested, and those that pulled it down are
+ * why it was not.
+ */
+import weightsFile from './claim-model.json' with { type: 'json' };
+import { cueKey, featuresOf, hashBucket, HASH_BITS } from './features.js';
+
+export interface ModelFile {
+  format: 'claimboard.claim-model/v1';
+  version: string;
+  hashBits: number;
+  bias: number;
+  /** A weight is its stored int16 times this. */
+  scale: number;
+  /** Base64 of 2^hashBits little-endian int16 weights. */
+  weights: string;
+  /**
+   * The probability threshold with the best F1 on the dev split. Scores are shifted so that
+   * this threshold reads as DECISION_SCORE (0.5), the boards' default suggestion threshold.
+   */
+  threshold: number;
+  dev: { sentences: number; precision: number; recall: number; f1: number };
+}
+
+export interface Model {
+  version: string;
+  /** The trained bias minus logit(threshold): a score of 0.5 is the dev-chosen threshold. */
+  bias: number;
+  weights: Float32Array;
+}
+
+/** The score at which the model's F1-optimal threshold sits. */
+export const DECISION_SCORE = 0.5;
+
+export function loadModel(file: ModelFile): Model {
+  if (file.format !== 'claimboard.claim-model/v1' || file.hashBits !== HASH_BITS) {
+    throw new Error(`claim model: expected format claimboard.claim-model/v1 with ${HASH_BITS} hash bits`);
+  }
+  const bytes = Uint8Array.from(atob(file.weights), (c) => c.charCodeAt(0));
+  if (bytes.length !== 2 << HASH_BITS) throw new Error(`claim model: ${bytes.length} weight bytes, expected ${2 << HASH_BITS}`);
+  const view = new DataView(bytes.buffer);
+  const weights = new Float32Array(1 << HASH_BITS);
+  for (let i = 0; i < weights.length; i++) weights[i] = view.getInt16(2 * i, true) * file.scale;
+  const t = file.threshold;
+  if (!(t > 0 && t < 1)) throw new Error(`claim model: threshold ${t} is not in (0, 1)`);
+  return { version: file.version, bias: file.bias - Math.log(t / (1 - t)), weights };
+}
+
+let committed: Model | undefined;
+/** The committed model, decoded on first use. */
+export function claimModel(): Model {
+  return (committed ??= loadModel(weightsFile as ModelFile));
+}
+
+export interface Verdict {
+  /** Probability that the sentence is check-worthy, rounded to 3 decimals. */
+  score: number;
+  /** Cues that pushed the score up, strongest first: shown with a suggestion. */
+  reasons: string[];
+  /** Cues that pulled it down, strongest first: why a sentence was not suggested. */
+  against: string[];
+}
+
+/** Smallest cue weight worth telling an editor about. */
+const REASON_MIN_WEIGHT = 0.05;
+const MAX_REASONS = 3;
+
+export function scoreWithModel(sentence: string, model: Model = claimModel()): Verdict {
+  const f = featuresOf(sentence);
+  let z = model.bias;
+  for (let i = 0; i < f.index.length; i++) z += model.weights[f.index[i]!]! * f.value[i]!;
+  const score = Math.round(1000 / (1 + Math.exp(-z))) / 1000;
+  const weighed = f.cues.map((c) => ({ reason: c.reason, w: model.weights[hashBucket(cueKey(c.name))]! }));
+  const reasons = weighed.filter((c) => c.w >= REASON_MIN_WEIGHT).sort((a, b) => b.w - a.w).slice(0, MAX_REASONS).map((c) => c.reason);
+  const against = weighed.filter((c) => c.w <= -REASON_MIN_WEIGHT).sort((a, b) => a.w - b.w).slice(0, MAX_REASONS).map((c) => c.reason);
+  return { score, reasons, against };
+}
