@@ -10,7 +10,7 @@
  */
 import { boilerplateKind, type BoilerplateKind } from './boilerplate.js';
 
-export type BlockKind = BoilerplateKind | 'related headlines';
+export type BlockKind = BoilerplateKind | 'related headlines' | 'masthead';
 
 export interface Block {
   text: string;
@@ -32,6 +32,9 @@ function headlineLike(s: string): boolean {
   const n = wordCount(s);
   return n >= 2 && n <= 20 && !/[.!?:;…,][”"’')\]]*$/.test(s);
 }
+
+/** At most three capitalised words, no digits: a site's name. */
+const MASTHEAD = /^(?:The\s+)?\p{Lu}[\p{L}'’&-]*(?:\s+\p{Lu}[\p{L}'’&-]*){0,2}$/u;
 
 /** A headline of another story rather than a subheading: long enough to state something. */
 const SPLICED_HEADLINE_MIN_WORDS = 7;
@@ -60,6 +63,10 @@ export function classifyBlocks(text: string): Block[] {
     if (kind !== null) b.kind = kind;
     else if (RELATED_LABEL.test(b.text)) b.kind = 'related headlines';
   }
+  // The site's name above the headline ("Coastline Courier"): a few capitalised words.
+  const lead = blocks.findIndex((b) => b.kind === null);
+  const next = blocks.findIndex((b, i) => i > lead && b.kind === null);
+  if (lead !== -1 && next !== -1 && MASTHEAD.test(blocks[lead]!.text) && headlineLike(blocks[next]!.text)) blocks[lead]!.kind = 'masthead';
   const first = blocks.findIndex((b) => b.kind === null);
   const isHeadline = (i: number) => i !== first && blocks[i]!.kind === null && headlineLike(blocks[i]!.text);
 
@@ -84,12 +91,14 @@ export function classifyBlocks(text: string): Block[] {
       blocks[i]!.kind = 'related headlines';
     }
   }
-  // Short controls next to a plug or a list belong to it ("Sign up", "Enter your email").
+  // Short controls next to a plug or a list belong to it ("Sign up", "Enter your email"),
+  // and so does a newsletter box's slogan ("Never miss a local story.").
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < blocks.length; i++) {
       const b = blocks[i]!;
-      if (b.kind !== null || i === first || wordCount(b.text) > CONTROL_MAX_WORDS || /[.!?…][”"’')\]]*$/.test(b.text)) continue;
-      const neighbour = [blocks[i - 1], blocks[i + 1]].find((n) => n?.kind != null && EXTENDABLE.has(n.kind));
+      if (b.kind !== null || i === first || wordCount(b.text) > CONTROL_MAX_WORDS) continue;
+      const ended = /[.!?…][”"’')\]]*$/.test(b.text);
+      const neighbour = [blocks[i - 1], blocks[i + 1]].find((n) => n?.kind != null && EXTENDABLE.has(n.kind) && (!ended || n.kind === 'newsletter plug'));
       if (neighbour) b.kind = neighbour.kind;
     }
   }

@@ -128,7 +128,7 @@ export function cuesOf(text: string, { tokens, entities }: Parsed): Cue[] {
       default:
         if (DATE_TYPES.has(e.type)) {
           if (YEAR.test(e.value) || /\d/.test(e.value)) add('date-specific', `a date: ${v}`);
-          else add('date-relative', `a time reference: ${v}`);
+          else add('date-relative', `a date: ${v}`);
         }
     }
   }
@@ -185,7 +185,7 @@ export function cuesOf(text: string, { tokens, entities }: Parsed): Cue[] {
   if (/[“”"]/.test(trimmed)) add('quotation', 'a quotation');
   if (!/[.!?:;…][”"’')\]]*$/.test(trimmed)) add('no-final-punctuation', 'a headline or fragment');
   if (tokens.some((t) => t.normal === 'not' || t.normal === 'no' || t.normal === 'never')) add('negation', 'a negation');
-  const past = tokens.find((t) => (t.pos === 'VERB' && /ed$/.test(t.normal)) || (t.pos === 'AUX' && ['was', 'were', 'had'].includes(t.normal)));
+  const past = tokens.find((t) => t.pos === 'VERB' && /ed$/.test(t.normal)) ?? tokens.find((t) => t.pos === 'AUX' && ['was', 'were', 'had'].includes(t.normal));
   if (past) add('past', `reports something that happened: “${past.value}”`);
 
   const words = tokens.filter((t) => t.type === 'word' || t.type === 'number').length;

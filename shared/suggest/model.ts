@@ -66,6 +66,15 @@ export interface Verdict {
   against: string[];
 }
 
+/** Cues that say what a fact-checker would check; shown before the rest when they pushed up. */
+const EVIDENCE_CUES = new Set([
+  'percent', 'money', 'number', 'date-specific', 'attributed-named', 'attributed', 'named-organisation',
+  'named-multiword', 'named', 'ordinal', 'duration', 'time', 'date-relative',
+]);
+/** Cues the model uses that mean nothing to an editor as a reason for ("a long sentence"). */
+const NOT_A_REASON_FOR = new Set(['len-short', 'len-10', 'len-25', 'len-long', 'negation', 'nothing-specific', 'no-final-punctuation']);
+const NOT_A_REASON_AGAINST = new Set(['len-10', 'len-25', 'len-long', 'negation']);
+
 /** Smallest cue weight worth telling an editor about. */
 const REASON_MIN_WEIGHT = 0.05;
 const MAX_REASONS = 3;
@@ -75,8 +84,17 @@ export function scoreWithModel(sentence: string, model: Model = claimModel()): V
   let z = model.bias;
   for (let i = 0; i < f.index.length; i++) z += model.weights[f.index[i]!]! * f.value[i]!;
   const score = Math.round(1000 / (1 + Math.exp(-z))) / 1000;
-  const weighed = f.cues.map((c) => ({ reason: c.reason, w: model.weights[hashBucket(cueKey(c.name))]! }));
-  const reasons = weighed.filter((c) => c.w >= REASON_MIN_WEIGHT).sort((a, b) => b.w - a.w).slice(0, MAX_REASONS).map((c) => c.reason);
-  const against = weighed.filter((c) => c.w <= -REASON_MIN_WEIGHT).sort((a, b) => a.w - b.w).slice(0, MAX_REASONS).map((c) => c.reason);
+  const weighed = f.cues.map((c) => ({ name: c.name, reason: c.reason, w: model.weights[hashBucket(cueKey(c.name))]! }));
+  const tier = (name: string) => (EVIDENCE_CUES.has(name) ? 0 : 1);
+  const reasons = weighed
+    .filter((c) => c.w >= REASON_MIN_WEIGHT && !NOT_A_REASON_FOR.has(c.name))
+    .sort((a, b) => tier(a.name) - tier(b.name) || b.w - a.w)
+    .slice(0, MAX_REASONS)
+    .map((c) => c.reason);
+  const against = weighed
+    .filter((c) => c.w <= -REASON_MIN_WEIGHT && !NOT_A_REASON_AGAINST.has(c.name))
+    .sort((a, b) => a.w - b.w)
+    .slice(0, MAX_REASONS)
+    .map((c) => c.reason);
   return { score, reasons, against };
 }

@@ -91,8 +91,11 @@ export function loadClaimBuster(): ClaimBuster {
   return out;
 }
 
-/** CheckThat! 2020 task 1 (English tweets): its own training and dev files. */
-export function loadClef20(): { train: Example[]; dev: Example[] } {
+/**
+ * CheckThat! 2020 task 1 (English tweets): its own dev file, and its training file minus every
+ * dev tweet (training_v2.tsv as published contains all 150 tweets of dev_v2.tsv).
+ */
+export function loadClef20(): { train: Example[]; dev: Example[]; droppedAsDev: number } {
   const read = (f: string): Example[] =>
     readData(`data/clef20/task1/${f}`)
       .split('\n')
@@ -103,7 +106,11 @@ export function loadClef20(): { train: Example[]; dev: Example[] } {
         return { text: (cols[3] ?? '').replace(/\s+/g, ' ').trim(), label: cols[5]?.trim() === '1' ? 1 : 0, source: 'clef20' } as Example;
       })
       .filter((e) => e.text !== '');
-  return { train: read('training_v2.tsv'), dev: read('dev_v2.tsv') };
+  const dev = read('dev_v2.tsv');
+  const devTexts = new Set(dev.map((e) => textKey(e.text)));
+  const all = read('training_v2.tsv');
+  const train = all.filter((e) => !devTexts.has(textKey(e.text)));
+  return { train, dev, droppedAsDev: all.length - train.length };
 }
 
 export interface Article {

@@ -49,7 +49,7 @@ function main(): void {
   const news = articles.flatMap(articleExamples);
   console.log(
     `data: ClaimBuster train ${cb.train.length}, dev ${cb.dev.length} (dropped as test: ${cb.droppedAsTest}); ` +
-      `CheckThat! 2020 train ${clef.train.length}; news sentences ${news.length} from ${articles.length} articles`,
+      `CheckThat! 2020 train ${clef.train.length} (dropped as dev: ${clef.droppedAsDev}); news sentences ${news.length} from ${articles.length} articles`,
   );
   const trainSet = [...cb.train.map((e) => vectorise(e)), ...clef.train.map((e) => vectorise(e)), ...news.map((e) => vectorise(e, NEWS_WEIGHT))];
   const devSet = cb.dev.map((e) => vectorise(e));
