@@ -86,8 +86,10 @@ export function scoreWithModel(sentence: string, model: Model = claimModel()): V
   const score = Math.round(1000 / (1 + Math.exp(-z))) / 1000;
   const weighed = f.cues.map((c) => ({ name: c.name, reason: c.reason, w: model.weights[hashBucket(cueKey(c.name))]! }));
   const tier = (name: string) => (EVIDENCE_CUES.has(name) ? 0 : 1);
+  // One attribution is enough to tell: the named source rather than "the company said".
+  const named = weighed.some((c) => c.name === 'attributed-named' && c.w >= REASON_MIN_WEIGHT);
   const reasons = weighed
-    .filter((c) => c.w >= REASON_MIN_WEIGHT && !NOT_A_REASON_FOR.has(c.name))
+    .filter((c) => c.w >= REASON_MIN_WEIGHT && !NOT_A_REASON_FOR.has(c.name) && !(named && c.name === 'attributed'))
     .sort((a, b) => tier(a.name) - tier(b.name) || b.w - a.w)
     .slice(0, MAX_REASONS)
     .map((c) => c.reason);

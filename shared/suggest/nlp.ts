@@ -33,8 +33,21 @@ export interface Parsed {
 
 type Nlp = ReturnType<typeof winkNLP>;
 let nlp: Nlp | undefined;
+let tokensRead = 0;
+
+/**
+ * wink-nlp adds every out-of-vocabulary word it reads to its instance's lexicon, and never
+ * forgets: memory grows with all the text a server has ever imported, and the tokenisation
+ * of a rare word can change once the word is known ("Donald's" one token or two). A fresh
+ * instance after this many tokens bounds both; it costs one model load (~0.3 s).
+ */
+const RECYCLE_AFTER_TOKENS = 2_000_000;
 
 function getNlp(): Nlp {
+  if (tokensRead > RECYCLE_AFTER_TOKENS) {
+    nlp = undefined;
+    tokensRead = 0;
+  }
   return (nlp ??= winkNLP(model, ['pos', 'ner']));
 }
 
@@ -44,6 +57,7 @@ export function parse(sentence: string): Parsed {
   const its = engine.its;
   const doc = engine.readDoc(sentence);
   const values = doc.tokens().out(its.value) as string[];
+  tokensRead += values.length;
   const normals = doc.tokens().out(its.normal) as string[];
   const pos = doc.tokens().out(its.pos) as string[];
   const types = doc.tokens().out(its.type) as string[];

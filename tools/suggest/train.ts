@@ -56,7 +56,7 @@ function main(): void {
   console.log(`features: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   if (process.argv.includes('--grid')) {
-    for (const epochs of [3, 5, 10]) {
+    for (const epochs of [3, 5, 8]) {
       for (const learningRate of [0.06, 0.1, 0.2]) {
         for (const l2 of [1e-5, 1e-4]) {
           const opts: TrainOptions = { ...DEFAULT_TRAIN, epochs, learningRate, l2 };
