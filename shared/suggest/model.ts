@@ -9,6 +9,7 @@
  */
 import weightsFile from './claim-model.json' with { type: 'json' };
 import { cueKey, featuresOf, hashBucket, HASH_BITS } from './features.js';
+import type { Parsed } from './nlp.js';
 
 export interface ModelFile {
   format: 'claimboard.claim-model/v1';
@@ -79,8 +80,8 @@ const NOT_A_REASON_AGAINST = new Set(['len-10', 'len-25', 'len-long', 'negation'
 const REASON_MIN_WEIGHT = 0.05;
 const MAX_REASONS = 3;
 
-export function scoreWithModel(sentence: string, model: Model = claimModel()): Verdict {
-  const f = featuresOf(sentence);
+export function scoreWithModel(sentence: string, model: Model = claimModel(), parsed?: Parsed): Verdict {
+  const f = featuresOf(sentence, parsed);
   let z = model.bias;
   for (let i = 0; i < f.index.length; i++) z += model.weights[f.index[i]!]! * f.value[i]!;
   const score = Math.round(1000 / (1 + Math.exp(-z))) / 1000;

@@ -4,9 +4,10 @@
  * the threshold. Offsets index the same text the board stores, so the result can go straight
  * into `initBoardDoc`. Server-side only (the model and the NLP pipeline are megabytes).
  */
-import { classifyBlocks } from './blocks.js';
+import { classifyBlocks, type Block } from './blocks.js';
 import { boilerplateKind } from './boilerplate.js';
-import { DECISION_SCORE, scoreWithModel } from './model.js';
+import { claimModel, DECISION_SCORE, scoreWithModel, type Model } from './model.js';
+import { parseParts } from './nlp.js';
 import { splitSentences } from './sentences.js';
 
 export interface SuggestedClaim {
@@ -51,18 +52,45 @@ export interface SentenceAnalysis {
   against: string[];
 }
 
-export function analyseSentences(text: string): SentenceAnalysis[] {
+export interface AnalyseOptions {
+  /** The model to score with; the committed one by default (evaluation passes others). */
+  model?: Model;
+}
+
+export function analyseSentences(text: string, options: AnalyseOptions = {}): SentenceAnalysis[] {
+  const model = options.model ?? claimModel();
   const blocks = classifyBlocks(text);
+  const out: SentenceAnalysis[] = [];
+  // Candidates of the current paragraph, parsed together when the paragraph ends.
+  let pending: SentenceAnalysis[] = [];
+  let pendingBlock: Block | undefined;
+  const flush = () => {
+    if (pending.length === 0 || pendingBlock === undefined) return;
+    const base = pendingBlock.start;
+    const parsed = parseParts(
+      text.slice(base, pendingBlock.end),
+      pending.map((s) => ({ start: s.start - base, end: s.end - base })),
+    );
+    pending.forEach((s, i) => Object.assign(s, scoreWithModel(s.text, model, parsed[i])));
+    pending = [];
+  };
   let b = 0;
-  return splitSentences(text).map((s) => {
+  for (const s of splitSentences(text)) {
     // Sentences and blocks are both in text order, and a sentence never crosses a line.
     while (b < blocks.length && blocks[b]!.end <= s.start) b++;
-    const block = blocks[b];
-    const inBlock = block !== undefined && block.start <= s.start ? block.kind : null;
-    const boilerplate = inBlock ?? boilerplateKind(s.text) ?? (s.text.length > MAX_SENTENCE_CHARS ? 'too long' : null);
-    if (boilerplate !== null) return { ...s, boilerplate, score: 0, reasons: [], against: [] };
-    return { ...s, boilerplate: null, ...scoreWithModel(s.text) };
-  });
+    const block = blocks[b] !== undefined && blocks[b]!.start <= s.start ? blocks[b] : undefined;
+    if (block !== pendingBlock) flush();
+    pendingBlock = block;
+    const boilerplate = block?.kind ?? boilerplateKind(s.text) ?? (s.text.length > MAX_SENTENCE_CHARS ? 'too long' : null);
+    const analysis: SentenceAnalysis = { ...s, boilerplate, score: 0, reasons: [], against: [] };
+    out.push(analysis);
+    if (boilerplate === null) {
+      if (block === undefined) Object.assign(analysis, scoreWithModel(s.text, model));
+      else pending.push(analysis);
+    }
+  }
+  flush();
+  return out;
 }
 
 /**
