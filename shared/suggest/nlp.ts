@@ -1,11 +1,17 @@
 /**
  * The English pipeline of wink-nlp (tokens, universal parts of speech, and its rule-based
- * entities: dates, times, durations, numbers, ordinals, money, percentages). Loaded once per
- * process on first use (about 0.3 s): the suggester is server-side only and must never be
- * imported by the client bundle.
+ * entities: dates, times, durations, numbers, ordinals, money, percentages). Server-side
+ * only, like all of shared/suggest/: never imported by the client bundle.
+ *
+ * Loaded on first use, not on import: requiring the English model alone takes 0.6 s, which
+ * every server start and every process that merely imports a constant from here would pay.
+ * Hence the one Node API of shared/ (createRequire), for a synchronous lazy load.
  */
-import winkNLP from 'wink-nlp';
-import model from 'wink-eng-lite-web-model';
+import { createRequire } from 'node:module';
+import type winkNLPType from 'wink-nlp';
+import type modelType from 'wink-eng-lite-web-model';
+
+const require = createRequire(import.meta.url);
 
 export interface Token {
   /** As written. */
@@ -31,7 +37,7 @@ export interface Parsed {
   entities: Entity[];
 }
 
-type Nlp = ReturnType<typeof winkNLP>;
+type Nlp = ReturnType<typeof winkNLPType>;
 let nlp: Nlp | undefined;
 let tokensRead = 0;
 
@@ -48,7 +54,12 @@ function getNlp(): Nlp {
     nlp = undefined;
     tokensRead = 0;
   }
-  return (nlp ??= winkNLP(model, ['pos', 'ner']));
+  if (nlp === undefined) {
+    const winkNLP = require('wink-nlp') as typeof winkNLPType;
+    const model = require('wink-eng-lite-web-model') as typeof modelType;
+    nlp = winkNLP(model, ['pos', 'ner']);
+  }
+  return nlp;
 }
 
 /** Tokens and entities of one sentence. */

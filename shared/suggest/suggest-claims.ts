@@ -116,6 +116,15 @@ export function explainSentence(
   return { suggested, score: s.score, reasons: s.reasons, against: s.against, summary };
 }
 
+/**
+ * Loads the NLP pipeline and the model now rather than on the first import (about 1 s on an
+ * idle machine): call it where that second does not block anyone, e.g. when the process or
+ * worker that imports articles starts.
+ */
+export function warmUpSuggester(): void {
+  scoreWithModel('Warm-up: 3 sentences were read on Monday, the server said.');
+}
+
 /** Suggested claims in article order. */
 export function suggestClaims(text: string, options: SuggestOptions = {}): SuggestedClaim[] {
   const threshold = options.threshold ?? DEFAULT_SUGGESTION_THRESHOLD;
