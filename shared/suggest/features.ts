@@ -35,20 +35,6 @@ function shape(normal: string): string {
   return /\d/.test(normal) ? normal.replace(/\d/g, '0') : normal;
 }
 
-/**
- * Appends one block of hashed keys, each weighing 1/sqrt(count) so that a block weighs the
- * same whatever the sentence's length. Keys are hashed piece by piece (the same buckets as
- * hashBucket of the joined string) so no key string is built.
- */
-function pushBlock(out: Features, buckets: number[]): void {
-  if (buckets.length === 0) return;
-  const v = 1 / Math.sqrt(buckets.length);
-  for (const b of buckets) {
-    out.index.push(b);
-    out.value.push(v);
-  }
-}
-
 const H_W = fnv(FNV_OFFSET, 'w:');
 const H_B = fnv(FNV_OFFSET, 'b:');
 const H_C = fnv(FNV_OFFSET, 'c:');
@@ -60,31 +46,66 @@ const pairHash = (base: number, a: string, b: string): number => bucket(fnv(Math
 /** Longest padded word whose character n-grams count: longer ones are URLs or junk. */
 const CHAR_NGRAM_MAX_WORD = 24;
 
-/** `parsed`: the sentence's tokens if already parsed with its paragraph (nlp.ts parseParts). */
-export function featuresOf(sentence: string, parsed: Parsed = parse(sentence)): Features {
+/** Hash of "c:" + the n characters of ` ${w} ` from position i, without building the string. */
+function charGram(w: string, i: number, n: number): number {
+  const last = w.length + 1;
+  let h = H_C;
+  for (let j = i; j < i + n; j++) h = Math.imul(h ^ (j === 0 || j === last ? 0x20 : w.charCodeAt(j - 1)), 0x01000193);
+  return bucket(h);
+}
+
+/**
+ * Calls `visit` with every (bucket, value) of the sentence's feature vector, in a fixed order
+ * (unigrams, bigrams, character n-grams, POS bigrams, cues), and returns the cues. Scoring
+ * streams through this; training collects it (featuresOf). `parsed`: the sentence's tokens if
+ * already parsed with its paragraph (nlp.ts parseParts).
+ */
+export function visitFeatures(sentence: string, parsed: Parsed, visit: (bucket: number, value: number) => void): Cue[] {
   const cues = cuesOf(sentence, parsed);
-  const out: Features = { index: [], value: [], cues };
   const words: string[] = [];
   for (const t of parsed.tokens) if (t.type !== 'punctuation' || /[?"“”]/.test(t.value)) words.push(shape(t.normal));
-  const unigrams = words.map((w) => bucket(fnv(H_W, w)));
-  const bigrams: number[] = [];
-  for (let i = 0; i <= words.length; i++) bigrams.push(pairHash(H_B, words[i - 1] ?? '^', words[i] ?? '$'));
-  const chars: number[] = [];
-  for (const w of words) {
-    const padded = ` ${w} `;
-    if (padded.length > CHAR_NGRAM_MAX_WORD) continue;
-    for (let n = 3; n <= 4; n++) for (let i = 0; i + n <= padded.length; i++) chars.push(bucket(fnv(H_C, padded, i, i + n)));
+  const n = words.length;
+  // Each block of n-grams weighs the same whatever the sentence's length: 1/sqrt(count).
+  if (n > 0) {
+    const v = 1 / Math.sqrt(n);
+    for (const w of words) visit(bucket(fnv(H_W, w)), v);
   }
-  const tags = parsed.tokens.map((t) => t.pos);
-  const posBigrams: number[] = [];
-  for (let i = 0; i <= tags.length; i++) posBigrams.push(pairHash(H_P, tags[i - 1] ?? '^', tags[i] ?? '$'));
-  pushBlock(out, unigrams);
-  pushBlock(out, bigrams);
-  pushBlock(out, chars);
-  pushBlock(out, posBigrams);
-  for (const c of cues) {
-    out.index.push(hashBucket(cueKey(c.name)));
-    out.value.push(1);
+  const vb = 1 / Math.sqrt(n + 1);
+  for (let i = 0; i <= n; i++) visit(pairHash(H_B, words[i - 1] ?? '^', words[i] ?? '$'), vb);
+  let grams = 0;
+  for (const w of words) if (w.length + 2 <= CHAR_NGRAM_MAX_WORD) grams += 2 * w.length - 1;
+  if (grams > 0) {
+    const vc = 1 / Math.sqrt(grams);
+    for (const w of words) {
+      const padded = w.length + 2;
+      if (padded > CHAR_NGRAM_MAX_WORD) continue;
+      for (let size = 3; size <= 4; size++) for (let i = 0; i + size <= padded; i++) visit(charGram(w, i, size), vc);
+    }
   }
-  return out;
+  const tokens = parsed.tokens;
+  const vp = 1 / Math.sqrt(tokens.length + 1);
+  for (let i = 0; i <= tokens.length; i++) visit(pairHash(H_P, tokens[i - 1]?.pos ?? '^', tokens[i]?.pos ?? '$'), vp);
+  for (const c of cues) visit(cueBucket(c.name), 1);
+  return cues;
+}
+
+const cueBuckets = new Map<string, number>();
+/** The bucket of a cue's weight (memoised: there are about thirty). */
+export function cueBucket(name: string): number {
+  let b = cueBuckets.get(name);
+  if (b === undefined) {
+    b = hashBucket(cueKey(name));
+    cueBuckets.set(name, b);
+  }
+  return b;
+}
+
+export function featuresOf(sentence: string, parsed: Parsed = parse(sentence)): Features {
+  const index: number[] = [];
+  const value: number[] = [];
+  const cues = visitFeatures(sentence, parsed, (b, v) => {
+    index.push(b);
+    value.push(v);
+  });
+  return { index, value, cues };
 }

@@ -8,8 +8,8 @@
  * why it was not.
  */
 import { createRequire } from 'node:module';
-import { cueKey, featuresOf, hashBucket, HASH_BITS } from './features.js';
-import type { Parsed } from './nlp.js';
+import { cueBucket, HASH_BITS, visitFeatures } from './features.js';
+import { parse, type Parsed } from './nlp.js';
 
 export interface ModelFile {
   format: 'claimboard.claim-model/v1';
@@ -80,12 +80,14 @@ const NOT_A_REASON_AGAINST = new Set(['len-10', 'len-25', 'len-long', 'negation'
 const REASON_MIN_WEIGHT = 0.05;
 const MAX_REASONS = 3;
 
-export function scoreWithModel(sentence: string, model: Model = claimModel(), parsed?: Parsed): Verdict {
-  const f = featuresOf(sentence, parsed);
+export function scoreWithModel(sentence: string, model: Model = claimModel(), parsed: Parsed = parse(sentence)): Verdict {
+  const weights = model.weights;
   let z = model.bias;
-  for (let i = 0; i < f.index.length; i++) z += model.weights[f.index[i]!]! * f.value[i]!;
+  const cues = visitFeatures(sentence, parsed, (b, v) => {
+    z += weights[b]! * v;
+  });
   const score = Math.round(1000 / (1 + Math.exp(-z))) / 1000;
-  const weighed = f.cues.map((c) => ({ name: c.name, reason: c.reason, w: model.weights[hashBucket(cueKey(c.name))]! }));
+  const weighed = cues.map((c) => ({ name: c.name, reason: c.reason, w: weights[cueBucket(c.name)]! }));
   const tier = (name: string) => (EVIDENCE_CUES.has(name) ? 0 : 1);
   // One attribution is enough to tell: the named source rather than "the company said".
   const named = weighed.some((c) => c.name === 'attributed-named' && c.w >= REASON_MIN_WEIGHT);
