@@ -70,7 +70,7 @@ export function splitSentences(text: string): Sentence[] {
         if (prev !== undefined && shouldJoin(view.slice(prev.start, prev.end), view.slice(seg.start, seg.end))) prev.end = seg.end;
         else merged.push({ ...seg });
       }
-      for (const span of merged) {
+      for (const span of joinQuotations(view, merged)) {
         const trimmed = trim(text, span);
         if (trimmed !== null) out.push(trimmed);
       }
@@ -83,6 +83,44 @@ export function splitSentences(text: string): Sentence[] {
 interface Span {
   start: number;
   end: number;
+}
+
+/** Longest quotation kept as one sentence; a longer one is split like any other text. */
+const QUOTATION_MAX_CHARS = 800;
+
+/** Open quotation marks left unclosed in `s`: curly pairs, and straight quotes by parity. */
+function openQuotes(s: string): number {
+  let curly = 0;
+  let straight = 0;
+  for (const ch of s) {
+    if (ch === '\u201C') curly++;
+    else if (ch === '\u201D') curly = Math.max(0, curly - 1);
+    else if (ch === '"') straight ^= 1;
+  }
+  return curly + straight;
+}
+
+/**
+ * Joins the sentences of a quotation that the segmenter cut ("“We found nothing. We never
+ * did,” she said."): a sentence that leaves a quotation open is joined with the following
+ * ones up to the one that closes it, on the same line and within QUOTATION_MAX_CHARS.
+ */
+function joinQuotations(view: string, spans: Span[]): Span[] {
+  const out: Span[] = [];
+  for (let i = 0; i < spans.length; i++) {
+    const span = { ...spans[i]! };
+    if (openQuotes(view.slice(span.start, span.end)) > 0) {
+      for (let j = i + 1; j < spans.length && spans[j]!.end - span.start <= QUOTATION_MAX_CHARS; j++) {
+        if (openQuotes(view.slice(span.start, spans[j]!.end)) === 0) {
+          span.end = spans[j]!.end;
+          i = j;
+          break;
+        }
+      }
+    }
+    out.push(span);
+  }
+  return out;
 }
 
 /** Raw segmenter spans of view[start, end), windowed so that cost stays linear. */

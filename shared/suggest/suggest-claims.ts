@@ -1,10 +1,13 @@
 /**
- * Claim suggestion: split the article into sentences, drop boilerplate, score the rest and
- * keep those at or above the threshold. Offsets index the same text the board stores, so
- * the result can go straight into `initBoardDoc`.
+ * Claim suggestion: split the article into paragraphs and sentences, drop furniture blocks
+ * and furniture sentences, score the rest with the trained model and keep those at or above
+ * the threshold. Offsets index the same text the board stores, so the result can go straight
+ * into `initBoardDoc`. Server-side only (the model and the NLP pipeline are megabytes).
  */
+import { classifyBlocks, type Block } from './blocks.js';
 import { boilerplateKind } from './boilerplate.js';
-import { scoreSentence } from './score.js';
+import { claimModel, DECISION_SCORE, scoreWithModel, type Model } from './model.js';
+import { parseParts } from './nlp.js';
 import { splitSentences } from './sentences.js';
 
 export interface SuggestedClaim {
@@ -12,6 +15,7 @@ export interface SuggestedClaim {
   start: number;
   end: number;
   score: number;
+  /** Two or three cues that pushed the score up ("a number: 7,000", "attributed to Amazon"). */
   reasons: string[];
 }
 
@@ -26,8 +30,11 @@ export interface SuggestOptions {
   limit?: number;
 }
 
-export const DEFAULT_SUGGESTION_THRESHOLD = 0.5;
+/** The model's F1-optimal threshold on its dev split (model.ts shifts scores to put it here). */
+export const DEFAULT_SUGGESTION_THRESHOLD = DECISION_SCORE;
 export const MAX_SUGGESTIONS = 2_000;
+/** Shown when no single cue stands out: the wording as a whole scored high. */
+const FALLBACK_REASON = 'worded like a checkable statement';
 /** Longest sentence considered: longer "sentences" are lists or unpunctuated dumps. */
 const MAX_SENTENCE_CHARS = 1_000;
 
@@ -36,19 +43,86 @@ export interface SentenceAnalysis {
   text: string;
   start: number;
   end: number;
+  /** The kind of furniture the sentence or its paragraph is, or null for article text. */
   boilerplate: string | null;
   score: number;
+  /** Cues for, strongest first. */
   reasons: string[];
+  /** Cues against, strongest first: with the score, why a sentence was not suggested. */
+  against: string[];
 }
 
-export function analyseSentences(text: string): SentenceAnalysis[] {
-  return splitSentences(text).map((s) => {
-    const boilerplate = boilerplateKind(s.text);
-    if (boilerplate !== null || s.text.length > MAX_SENTENCE_CHARS) {
-      return { ...s, boilerplate: boilerplate ?? 'too long', score: 0, reasons: [] };
+export interface AnalyseOptions {
+  /** The model to score with; the committed one by default (evaluation passes others). */
+  model?: Model;
+}
+
+export function analyseSentences(text: string, options: AnalyseOptions = {}): SentenceAnalysis[] {
+  const model = options.model ?? claimModel();
+  const blocks = classifyBlocks(text);
+  const out: SentenceAnalysis[] = [];
+  // Candidates of the current paragraph, parsed together when the paragraph ends.
+  let pending: SentenceAnalysis[] = [];
+  let pendingBlock: Block | undefined;
+  const flush = () => {
+    if (pending.length === 0 || pendingBlock === undefined) return;
+    const base = pendingBlock.start;
+    const parsed = parseParts(
+      text.slice(base, pendingBlock.end),
+      pending.map((s) => ({ start: s.start - base, end: s.end - base })),
+    );
+    pending.forEach((s, i) => Object.assign(s, scoreWithModel(s.text, model, parsed[i])));
+    pending = [];
+  };
+  let b = 0;
+  for (const s of splitSentences(text)) {
+    // Sentences and blocks are both in text order, and a sentence never crosses a line.
+    while (b < blocks.length && blocks[b]!.end <= s.start) b++;
+    const block = blocks[b] !== undefined && blocks[b]!.start <= s.start ? blocks[b] : undefined;
+    if (block !== pendingBlock) flush();
+    pendingBlock = block;
+    const boilerplate = block?.kind ?? boilerplateKind(s.text) ?? (s.text.length > MAX_SENTENCE_CHARS ? 'too long' : null);
+    const analysis: SentenceAnalysis = { ...s, boilerplate, score: 0, reasons: [], against: [] };
+    out.push(analysis);
+    if (boilerplate === null) {
+      if (block === undefined) Object.assign(analysis, scoreWithModel(s.text, model));
+      else pending.push(analysis);
     }
-    return { ...s, boilerplate: null, ...scoreSentence(s.text) };
-  });
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Why a sentence of the article was or was not suggested at `threshold`, in words an editor
+ * reads ("page furniture: newsletter plug", "score 0.31 is below the board's threshold 0.50",
+ * "hedged: “may”"). Null when no sentence of `text` covers [start, end).
+ */
+export function explainSentence(
+  text: string,
+  start: number,
+  end: number,
+  threshold = DEFAULT_SUGGESTION_THRESHOLD,
+): { suggested: boolean; score: number; reasons: string[]; against: string[]; summary: string } | null {
+  const s = analyseSentences(text).find((a) => a.start < end && a.end > start);
+  if (!s) return null;
+  if (s.boilerplate !== null) {
+    return { suggested: false, score: 0, reasons: [], against: [`page furniture: ${s.boilerplate}`], summary: `not suggested: page furniture (${s.boilerplate})` };
+  }
+  const suggested = s.score >= threshold;
+  const summary = suggested
+    ? `suggested: score ${s.score.toFixed(2)} is at or above the board's threshold ${threshold.toFixed(2)}`
+    : `not suggested: score ${s.score.toFixed(2)} is below the board's threshold ${threshold.toFixed(2)}`;
+  return { suggested, score: s.score, reasons: s.reasons, against: s.against, summary };
+}
+
+/**
+ * Loads the NLP pipeline and the model now rather than on the first import (about 1 s on an
+ * idle machine): call it where that second does not block anyone, e.g. when the process or
+ * worker that imports articles starts.
+ */
+export function warmUpSuggester(): void {
+  scoreWithModel('Warm-up: 3 sentences were read on Monday, the server said.');
 }
 
 /** Suggested claims in article order. */
@@ -64,5 +138,5 @@ export function suggestClaims(text: string, options: SuggestOptions = {}): Sugge
     );
     picked = picked.filter((s) => keep.has(s));
   }
-  return picked.map(({ text: t, start, end, score, reasons }) => ({ text: t, start, end, score, reasons }));
+  return picked.map(({ text: t, start, end, score, reasons }) => ({ text: t, start, end, score, reasons: reasons.length > 0 ? reasons : [FALLBACK_REASON] }));
 }

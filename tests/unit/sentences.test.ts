@@ -76,3 +76,31 @@ describe('splitSentences', () => {
     for (const s of sentences) expect(long.slice(s.start, s.end)).toBe(s.text);
   });
 });
+
+describe('splitSentences on news text (issue 15)', () => {
+  it('[SUG-SPLIT] keeps "U.S. Department of Homeland Security", "Sept." and "Mr." inside their sentence', () => {
+    expect(texts('The U.S. Department of Homeland Security said on Sept. 4 that Mr. Lee had left. He denied it.')).toEqual([
+      'The U.S. Department of Homeland Security said on Sept. 4 that Mr. Lee had left.',
+      'He denied it.',
+    ]);
+  });
+
+  it('[SUG-SPLIT] keeps a quotation of several sentences whole, with its attribution', () => {
+    expect(texts('“We are not aware of any such investigation. We were never contacted,” Norvane said. Shares fell.')).toEqual([
+      '“We are not aware of any such investigation. We were never contacted,” Norvane said.',
+      'Shares fell.',
+    ]);
+    expect(texts('"It is over. We lost. Go home," she said. Then she left.')).toEqual([
+      '"It is over. We lost. Go home," she said.',
+      'Then she left.',
+    ]);
+  });
+
+  it('splits a quotation that never closes on its line like any other text', () => {
+    expect(texts('“We will rebuild. It will take years.\n\nNobody knows how long.')).toEqual([
+      '“We will rebuild.',
+      'It will take years.',
+      'Nobody knows how long.',
+    ]);
+  });
+});

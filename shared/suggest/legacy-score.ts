@@ -1,4 +1,8 @@
 /**
+ * The hand-tuned keyword scorer that the trained model (model.ts) replaced. Kept, unchanged
+ * apart from its name, only so tools/suggest/eval.ts can put today's and the model's figures
+ * side by side; nothing at run time uses it.
+ *
  * Check-worthiness of one sentence: a score in [0, 1] with the reasons behind it, meant to
  * be shown to editors ("percentage (“15%”)", "attribution (“according to”)").
  *
@@ -89,7 +93,7 @@ function numberOutsideDates(s: string): string | null {
 }
 
 /** Scores one sentence. Deterministic; rounded to 3 decimals so scores compare stably. */
-export function scoreSentence(sentence: string): Scored {
+export function legacyScoreSentence(sentence: string): Scored {
   const s = sentence.replace(/\s+/g, ' ').trim();
   let keep = 1;
   let factor = 1;
