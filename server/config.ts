@@ -34,9 +34,12 @@ const EnvSchema = z.object({
   TOKEN_TTL_HOURS: intFrom(24 * 90),
   /** Base URL people reach this server at; links in exports use it. */
   PUBLIC_URL: z.string().optional(),
-  /** The organisation named as author of ClaimReview exports. */
-  PUBLISHER_NAME: z.string().default('Claimboard'),
-  PUBLISHER_URL: z.string().optional(),
+  /**
+   * The organisation named as author of ClaimReview exports, unless a board sets its own.
+   * Unset (and no board setting): ClaimReview leaves every claim out ("no-publisher").
+   */
+  PUBLISHER_NAME: z.string().trim().min(1).max(200).optional(),
+  PUBLISHER_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export interface Config {
@@ -65,7 +68,7 @@ export interface Config {
   maxAwarenessBytes: number;
   maxBodyBytes: number;
   publicUrl: string;
-  publisher: { name: string; url?: string };
+  publisher: { name: string; url?: string } | null;
   limits: {
     framesPerSec: number;
     framesBurst: number;
@@ -95,7 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAwarenessBytes: e.MAX_AWARENESS_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    publisher: { name: e.PUBLISHER_NAME, ...(e.PUBLISHER_URL ? { url: e.PUBLISHER_URL } : {}) },
+    publisher: e.PUBLISHER_NAME ? { name: e.PUBLISHER_NAME, ...(e.PUBLISHER_URL ? { url: e.PUBLISHER_URL } : {}) } : null,
     limits: {
       framesPerSec: e.RATE_FRAMES_PER_SEC,
       framesBurst: e.RATE_FRAMES_BURST,

@@ -13,3 +13,4 @@ export * from './read-reviewer.js';
 export * from './board-mutators.js';
 export * from './reviewer-mutators.js';
 export * from './live.js';
+export * from './publication.js';

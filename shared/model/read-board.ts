@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { resolveAnchor, type TextSpan } from './anchors.js';
 import { boardTypes, type BoardTypes } from './docs.js';
 import { compareByOrder } from './order.js';
+import { readEditorVerdict, readPublication, readSpeaker, type EditorVerdict, type Publication } from './publication.js';
 import {
   ArticleFormatSchema,
   BoardSettingsSchema,
@@ -33,12 +34,18 @@ export interface BoardMeta {
   createdAt: number | null;
   createdBy: string | null;
   settings: BoardSettings;
+  /** Publication settings; absent (as `{}`) on boards that never set them. */
+  publication?: Publication;
 }
 
 export interface ClaimSnapshot extends ClaimFields {
   id: string;
   /** Current offsets of the anchors in the article; null without (valid) anchors. */
   span: TextSpan | null;
+  /** The editor's verdict (publication.ts); absent or null when none. */
+  verdict?: EditorVerdict | null;
+  /** Who made the claim; absent or null when unknown. */
+  speaker?: string | null;
 }
 
 export interface DecisionEntry {
@@ -71,12 +78,24 @@ export function readMeta(doc: Y.Doc): BoardMeta {
   const createdBy = meta.get('createdBy');
   return {
     title: BoardTitleSchema.safeParse(meta.get('title')).data ?? UNTITLED,
-    source: BoardSourceSchema.safeParse(meta.get('source')).data ?? {},
+    source: readSource(meta.get('source')),
     format: ArticleFormatSchema.safeParse(meta.get('format')).data ?? 'text',
     createdAt: EpochMsSchema.safeParse(meta.get('createdAt')).data ?? null,
     createdBy: typeof createdBy === 'string' ? createdBy : null,
     settings: settings as BoardSettings,
+    publication: readPublication(doc),
   };
+}
+
+/** The source field by field, so one bad field (an old non-web URL) hides only itself. */
+function readSource(raw: unknown): BoardSource {
+  const out: Record<string, unknown> = {};
+  if (raw === null || typeof raw !== 'object') return out;
+  for (const [key, schema] of Object.entries(BoardSourceSchema.shape)) {
+    const parsed = schema.safeParse((raw as Record<string, unknown>)[key]);
+    if (parsed.success && parsed.data !== undefined) out[key] = parsed.data;
+  }
+  return out as BoardSource;
 }
 
 /** The plain fields of one claim Y.Map, or null when they do not validate. */
@@ -100,7 +119,7 @@ export function readClaim(doc: Y.Doc, id: string, types: BoardTypes = boardTypes
     fields.anchorStart !== undefined && fields.anchorEnd !== undefined
       ? resolveAnchor(doc, types.article, fields.anchorStart, fields.anchorEnd)
       : null;
-  return { id, ...fields, span };
+  return { id, ...fields, span, verdict: readEditorVerdict(map), speaker: readSpeaker(map) };
 }
 
 /** Every valid claim, in display order. */

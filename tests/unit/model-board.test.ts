@@ -60,6 +60,7 @@ describe('initBoardDoc', () => {
       createdAt: 1_000,
       createdBy: 'owner',
       settings: DEFAULT_SETTINGS,
+      publication: {},
     });
     expect(board.article).toBe(ARTICLE);
     expect(board.claims.map((c) => [c.id, c.text, c.status, c.span])).toEqual([
