@@ -63,7 +63,7 @@ export const CreateUserSchema = z.object({
 
 export const SourceSchema = z
   .object({
-    url: z.url().max(2000).optional(),
+    url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
     headline: z.string().max(300).optional(),
     publisher: z.string().max(200).optional(),
     author: z.string().max(200).optional(),
