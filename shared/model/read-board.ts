@@ -8,6 +8,7 @@ import { resolveAnchor, type TextSpan } from './anchors.js';
 import { boardTypes, type BoardTypes } from './docs.js';
 import { compareByOrder } from './order.js';
 import { readEditorVerdict, readPublication, readSpeaker, type EditorVerdict, type Publication } from './publication.js';
+import { resolveReplacements, type Replacement } from './replacements.js';
 import {
   ArticleFormatSchema,
   BoardSettingsSchema,
@@ -46,6 +47,10 @@ export interface ClaimSnapshot extends ClaimFields {
   verdict?: EditorVerdict | null;
   /** Who made the claim; absent or null when unknown. */
   speaker?: string | null;
+  /** Set by `readClaims` when a merge or split replaced this claim (replacements.ts). */
+  replacedBy?: Replacement | null;
+  /** A merged claim: the current span of each part (its highlights); otherwise absent. */
+  partSpans?: TextSpan[];
 }
 
 export interface DecisionEntry {
@@ -119,18 +124,37 @@ export function readClaim(doc: Y.Doc, id: string, types: BoardTypes = boardTypes
     fields.anchorStart !== undefined && fields.anchorEnd !== undefined
       ? resolveAnchor(doc, types.article, fields.anchorStart, fields.anchorEnd)
       : null;
-  return { id, ...fields, span, verdict: readEditorVerdict(map), speaker: readSpeaker(map) };
+  const partSpans = fields.partAnchors?.flatMap((p) => resolveAnchor(doc, types.article, p.anchorStart, p.anchorEnd) ?? []);
+  return {
+    id,
+    ...fields,
+    span,
+    verdict: readEditorVerdict(map),
+    speaker: readSpeaker(map),
+    ...(partSpans !== undefined ? { partSpans } : {}),
+  };
 }
 
-/** Every valid claim, in display order. */
+/**
+ * Every valid claim, in display order, with `replacedBy` set; results of a merge or split
+ * that lost to a concurrent one are left out (replacements.ts).
+ */
 export function readClaims(doc: Y.Doc, types: BoardTypes = boardTypes(doc)): ClaimSnapshot[] {
   const claims: ClaimSnapshot[] = [];
   for (const id of types.claims.keys()) {
     const claim = readClaim(doc, id, types);
     if (claim !== null) claims.push(claim);
   }
-  return claims.sort(compareByOrder);
+  const { superseded, replacedBy } = resolveReplacements(claims);
+  return claims
+    .filter((c) => !superseded.has(c.id))
+    .map((c) => ({ ...c, replacedBy: replacedBy.get(c.id) ?? null }))
+    .sort(compareByOrder);
 }
+
+/** A claim still open for review: not rejected, not replaced by a merge or split. */
+export const isOpenClaim = (c: Pick<ClaimSnapshot, 'status' | 'replacedBy'>): boolean =>
+  c.status !== 'rejected' && (c.replacedBy ?? null) === null;
 
 export function readDecisions(doc: Y.Doc, types: BoardTypes = boardTypes(doc)): DecisionEntry[] {
   const out: DecisionEntry[] = [];

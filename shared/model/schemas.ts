@@ -160,6 +160,11 @@ export const ClaimFieldsSchema = z.object({
   mergedFrom: z.array(EntityIdSchema).max(1_000).optional(),
   splitFrom: EntityIdSchema.optional(),
   splitInto: z.array(EntityIdSchema).max(1_000).optional(),
+  /** A merged claim: the anchors of its parts, in article order (one highlight each). */
+  partAnchors: z
+    .array(z.object({ anchorStart: z.instanceof(Uint8Array), anchorEnd: z.instanceof(Uint8Array) }))
+    .max(1_000)
+    .optional(),
 });
 export type ClaimFields = z.infer<typeof ClaimFieldsSchema>;
 

@@ -69,9 +69,10 @@ describe('buildJsonExport', () => {
     expect(doc.claims.map((c) => [c.id, c.position, c.status])).toEqual([
       ['s1', 1, 'accepted'],
       ['m1', 2, 'proposed'],
-      ['s2', 3, 'rejected'],
+      // merged originals keep their status (issue 16; they used to become rejected)
+      ['s2', 3, 'proposed'],
       ['s3', 4, 'rejected'],
-      ['bridge', 5, 'rejected'],
+      ['bridge', 5, 'proposed'],
       ['extra', 6, 'proposed'],
     ]);
     const s1 = doc.claims[0]!;
