@@ -52,8 +52,9 @@ export function mergeClaims(doc: Y.Doc, input: MergeClaimsInput, origin: unknown
   if (new Set(ids).size !== ids.length) return failure('BAD_REQUEST', 'merge lists a claim twice');
   const into = parsed.value.into ?? mergedClaimId(ids);
   const types = boardTypes(doc);
-  if (types.claims.has(into)) return failure('CONFLICT', `claim ${into} already exists`);
   const current = new Map(readClaims(doc, types).map((c) => [c.id, c]));
+  // A result that lost to a concurrent action (superseded) may be written again.
+  if (current.has(into)) return failure('CONFLICT', `claim ${into} already exists`);
   const sources: ClaimSnapshot[] = [];
   for (const id of ids) {
     const claim = current.get(id);
@@ -116,14 +117,15 @@ export function splitClaim(doc: Y.Doc, input: SplitClaimInput, origin: unknown):
   if (!parsed.ok) return parsed;
   const { id, parts, by, at } = parsed.value;
   const types = boardTypes(doc);
-  const source = readClaims(doc, types).find((c) => c.id === id);
+  const current = new Map(readClaims(doc, types).map((c) => [c.id, c]));
+  const source = current.get(id);
   if (source === undefined) return failure('NOT_FOUND', `claim ${id} not found`);
   if (source.replacedBy) return failure('CONFLICT', `claim ${id} was already merged or split`);
   const derived = splitPartIds(id, parts.map((p) => p.text));
   const partIds = parts.map((p, i) => p.id ?? derived[i]!);
   if (new Set(partIds).size !== partIds.length) return failure('BAD_REQUEST', 'split lists a part id twice');
   for (const partId of partIds) {
-    if (types.claims.has(partId)) return failure('CONFLICT', `claim ${partId} already exists`);
+    if (current.has(partId)) return failure('CONFLICT', `claim ${partId} already exists`);
   }
   for (const part of parts) {
     if (part.span !== undefined && part.span.end > types.article.length) return failure('BAD_REQUEST', 'span outside the article');
