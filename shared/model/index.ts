@@ -17,3 +17,4 @@ export * from './live.js';
 export * from './publication.js';
 export * from './derived-ids.js';
 export * from './replacements.js';
+export * from './claim-text.js';
