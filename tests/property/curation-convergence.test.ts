@@ -155,7 +155,7 @@ function runSeed(seed: number): void {
   }
 }
 
-describe('[C1] concurrent curation (issue 16)', () => {
+describe('[C1][D4][D5] concurrent curation (issue 16)', () => {
   it(`converges without duplicates for seeds ${SEED_START}…${SEED_START + SEEDS - 1}`, () => {
     for (let seed = SEED_START; seed < SEED_START + SEEDS; seed++) {
       try {
