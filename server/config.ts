@@ -38,8 +38,8 @@ const EnvSchema = z.object({
    * The organisation named as author of ClaimReview exports, unless a board sets its own.
    * Unset (and no board setting): ClaimReview leaves every claim out ("no-publisher").
    */
-  PUBLISHER_NAME: z.string().trim().min(1).max(200).optional(),
-  PUBLISHER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PUBLISHER_NAME: z.string().trim().max(200).optional(),
+  PUBLISHER_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export interface Config {
