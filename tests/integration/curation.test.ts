@@ -1,7 +1,7 @@
 /** Issue 16 on the server: merged and split originals are no longer "rejected", so every server-side view must skip them as replaced. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boardDocKey } from '../../shared/protocol/doc-keys.js';
-import { mergeClaims, readBoard } from '../../shared/model/index.js';
+import { clearEditorVerdict, mergeClaims, readBoard, setEditorVerdict } from '../../shared/model/index.js';
 import { api, createUser, socketClient, startServer, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
 
 let srv: TestServer;
@@ -35,5 +35,33 @@ describe('replaced claims on the server', () => {
     const live = await api(srv.url, 'POST', `/api/boards/${boardId}/live`, { token: owner.token, body: {} });
     expect(live.status).toBe(201);
     expect([...live.body.live.agenda].sort()).toEqual([merged, ...ids.filter((id, i) => i !== 0 && i !== 2)].sort());
+  });
+
+  it('every verdict set, changed or removed is in the audit log, by the authenticated writer', async () => {
+    const created = await api(srv.url, 'POST', '/api/boards', { token: owner.token, body: { title: 'Verdicts', text: 'The city spent $4.2 million on roads in 2023, the mayor said.' } });
+    const boardId: string = created.body.board.id;
+    const key = boardDocKey(boardId);
+    const c = socketClient(srv.url, owner.token, boardId, [key]);
+    let claimId = '';
+    try {
+      await waitFor(() => c.conn.synced, 'sync');
+      const doc = c.docs.get(key)!;
+      claimId = readBoard(doc).claims[0]!.id;
+      // `by` is what the client claims; the audit log names the authenticated writer
+      expect(setEditorVerdict(doc, claimId, { rating: 4, explanation: 'x', url: 'https://desk.example/a', by: 'someone-else', at: 1 }, null).ok).toBe(true);
+      expect(setEditorVerdict(doc, claimId, { rating: 2, explanation: 'corrected', url: 'https://desk.example/a', by: 'someone-else', at: 2 }, null).ok).toBe(true);
+      expect(clearEditorVerdict(doc, claimId, null).ok).toBe(true);
+      await c.conn.whenSaved();
+    } finally {
+      c.close();
+    }
+    await waitFor(async () => (await api(srv.url, 'GET', `/api/boards/${boardId}/audit`, { token: owner.token })).body.audit.length >= 3, 'audit entries');
+    const audit = (await api(srv.url, 'GET', `/api/boards/${boardId}/audit`, { token: owner.token })).body.audit;
+    const verdicts = audit.filter((e: { action: string }) => e.action.startsWith('claim.verdict'));
+    expect(verdicts.map((e: { action: string; actor: string; detail: unknown }) => [e.action, e.actor, e.detail])).toEqual([
+      ['claim.verdict', owner.id, { claimId, from: null, to: 4, url: 'https://desk.example/a' }],
+      ['claim.verdict', owner.id, { claimId, from: 4, to: 2, url: 'https://desk.example/a' }],
+      ['claim.verdict_removed', owner.id, { claimId, from: 2, to: null, url: null }],
+    ]);
   });
 });
