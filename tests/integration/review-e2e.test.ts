@@ -149,13 +149,15 @@ describe('review end to end', () => {
       itemReviewed: { appearance: { url: 'https://example.com/budget', publisher: { name: 'The Daily Example' }, datePublished: '2024-03-01' } },
     });
     expect(exp.publication.claimReview.excluded).toContainEqual(expect.objectContaining({ claimId: first[1].id, reason: 'not-accepted' }));
+    const restVotes = Buffer.from(await (await fetch(`${srv.url}/api/boards/${boardId}/export?format=csv&table=votes`, { headers: { authorization: `Bearer ${owner.token}` } })).arrayBuffer()).toString('utf8');
     // The CLI against the same data directory, with the server stopped.
     await srv.close();
-    const cli = async (format: string) =>
-      (await run(process.execPath, ['bin/claimboard.js', 'export', boardId, '--format', format], { cwd: ROOT, env: { ...process.env, DATA_DIR: srv.dataDir, PUBLIC_URL: srv.app.config.publicUrl } })).stdout;
+    const cli = async (format: string, ...extra: string[]) =>
+      (await run(process.execPath, ['bin/claimboard.js', 'export', boardId, '--format', format, ...extra], { cwd: ROOT, env: { ...process.env, DATA_DIR: srv.dataDir, PUBLIC_URL: srv.app.config.publicUrl } })).stdout;
     expect(await cli('json')).toBe(restJson);
     expect(await cli('csv')).toBe(restCsv);
     expect(await cli('claimreview')).toBe(restCr);
+    expect(await cli('csv', '--table', 'votes')).toBe(restVotes);
     srv = await startServer({}, srv.dataDir); // for afterAll
   }, 60_000);
 
