@@ -75,6 +75,14 @@ describe('curation in two windows', () => {
     await b.page.locator(`#claim-item-${first}`).click();
     await expect.poll(() => b.page.locator('[data-testid="replaced-by"]').textContent()).toContain('Merged into');
     expect(await b.page.locator('[data-testid="claim-status"]').textContent()).not.toBe('rejected');
+    // the merge form fits a phone
+    await a.page.setViewportSize({ width: 390, height: 900 });
+    await a.page.locator(`#claim-item-${middle}`).click();
+    await a.page.getByRole('button', { name: 'Merge…' }).click();
+    const form = await a.page.locator('[data-testid="merge-form"]').evaluate((el) => ({ right: el.getBoundingClientRect().right, overflow: el.scrollWidth - el.clientWidth }));
+    expect(form.overflow).toBe(0);
+    expect(form.right).toBeLessThanOrEqual(390);
+    await screenshot(a.page, 'curation-merge-form-390');
     await waitSaved(a.page);
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
