@@ -23,6 +23,7 @@ import { UpdateValidator } from './docs/validator.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { apiRouter } from './http/routes.js';
 import { SqliteStore } from './persistence/sqlite-store.js';
+import { WriteProbe } from './persistence/write-probe.js';
 import type { Store } from './persistence/store.js';
 import { Hub } from './realtime/hub.js';
 import { AuditLog } from './audit.js';
@@ -59,7 +60,16 @@ const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export function createApp(config: Config, deps: AppDeps = {}): App {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const now = deps.now ?? Date.now;
-  const store = deps.store ?? new SqliteStore(path.join(config.dataDir, 'claimboard.sqlite'));
+  const store = deps.store ?? new SqliteStore(path.join(config.dataDir, 'claimboard.sqlite'), {
+    writer: {
+      onRestart: (reason) => logger.error({ reason }, 'SQLite writer thread lost and restarted'),
+      // The file cannot be written: exit so the process supervisor starts a fresh server.
+      onGiveUp: (reason) => {
+        logger.fatal({ reason }, 'SQLite writer keeps failing; exiting');
+        process.exit(1);
+      },
+    },
+  });
   const validator = new UpdateValidator(config.validateTimeoutMs, logger);
   const registry = new DocRegistry({
     store,
@@ -69,12 +79,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     compactEvery: config.compactEvery,
     maxUpdateBytes: config.maxUpdateBytes,
   });
-  const access = new Access(store);
+  const access = new Access(store, now);
   const boards = new BoardService(store, registry, access, now, {
     publicUrl: config.publicUrl,
     publisher: config.publisher,
   });
-  const hub = new Hub(registry, access, logger, config.maxAwarenessBytes, config.fanoutIntervalMs);
+  const hub = new Hub(registry, access, logger, config.maxAwarenessBytes, config.fanoutIntervalMs, config.realtime, now);
   const audit = new AuditLog(store, logger, now);
   audit.watch(registry);
   const live = new LiveReviewService(store, registry, access, logger, now);
@@ -105,8 +115,12 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   app.set('trust proxy', false);
   // gzip/deflate for the client's assets and JSON answers (the bundle is ~3× smaller).
   app.use(compression());
-  app.get('/health', (_req, res) => {
-    res.json({ ok: true });
+  // [S11] 503 while the store cannot commit a write; the probe's result is reused for a second.
+  const writeProbe = new WriteProbe(store, logger);
+  app.get('/health', async (_req, res) => {
+    const p = await writeProbe.check();
+    const body = { ok: p.writable, store: p.writable ? 'writable' : 'unwritable', checkedAt: p.checkedAt, quarantined: registry.quarantinedRows };
+    res.status(p.writable ? 200 : 503).json(body);
   });
   const restBuckets = new KeyedBuckets(config.limits.restPerIpPerSec, config.limits.restPerIpBurst, now);
   app.use('/api', (req, res, next) => {
@@ -133,6 +147,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     allowedOrigins: config.allowedOrigins,
     maxUpdateBytes: config.maxUpdateBytes,
     limits: config.limits,
+    realtime: config.realtime,
     connectionBuckets: new KeyedBuckets(config.limits.connectionsPerIpPerSec, config.limits.connectionsPerIpBurst, now),
   };
   const io = attachSocketIo(server, realtime);
@@ -167,6 +182,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     },
     close: () =>
       (closing ??= (async () => {
+        hub.close();
         for (const ws of wss.clients) ws.terminate();
         wss.close();
         await new Promise<void>((r) => io.close(() => r()));

@@ -1,7 +1,8 @@
 /**
  * Audit log per board [U1]: who joined, role changes and removals, invites created and
- * revoked, claims accepted or rejected, editors' verdicts set, changed or removed, exports taken. Stored with the board and shown to
- * its owners (GET /api/boards/:id/audit).
+ * revoked, claims accepted or rejected, editors' verdicts set, changed or removed, exports
+ * taken, stored updates of its documents quarantined at load and the recovery of what they
+ * held back [R7]. Stored with the board and shown to its owners (GET /api/boards/:id/audit).
  */
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
@@ -24,8 +25,20 @@ export class AuditLog {
       .catch((err: unknown) => this.logger.error({ err, boardId, action }, 'audit write failed'));
   }
 
-  /** Watches claim status changes on every board doc the registry loads. */
+  /**
+   * Watches claim status and verdict changes on every board doc the registry loads, and records the
+   * quarantines of every document of a board (`doc.quarantined`, `doc.recovered`).
+   */
   watch(registry: DocRegistry): void {
+    registry.onQuarantine((q) => {
+      const parsed = parseDocKey(q.docKey);
+      if (!parsed) return;
+      if (q.kind === 'quarantined') {
+        this.record(parsed.boardId, 'server', 'doc.quarantined', { docKey: q.docKey, rows: q.rows, waitingFor: q.waitingFor });
+      } else {
+        this.record(parsed.boardId, 'server', 'doc.recovered', { docKey: q.docKey });
+      }
+    });
     registry.afterLoad((docKey, doc) => {
       const parsed = parseDocKey(docKey);
       if (parsed?.kind !== 'board') return;

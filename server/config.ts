@@ -30,6 +30,15 @@ const EnvSchema = z.object({
   /** REST requests per IP address per second (sustained, and in a burst). */
   REST_PER_IP_PER_SEC: intFrom(20),
   REST_PER_IP_BURST: intFrom(300),
+  /** Realtime caps (README "Configuration"; PROTOCOL T11–T15, W5–W7). */
+  CONNECT_TIMEOUT_MS: intFrom(10_000),
+  MAX_PREAUTH_BYTES: intFrom(16 * 1024),
+  MAX_AWARENESS_CLIENTS_PER_CONN: intFrom(4),
+  AWARENESS_BYTES_PER_SEC: intFrom(32 * 1024),
+  AWARENESS_BYTES_BURST: intFrom(128 * 1024),
+  MAX_DOCS_PER_CONNECTION: intFrom(1024),
+  DOC_OPENS_PER_SEC: intFrom(256),
+  DOC_OPENS_BURST: intFrom(1024),
   /** Lifetime of a token from POST /api/users or POST /api/me/tokens. */
   TOKEN_TTL_HOURS: intFrom(24 * 90),
   /** Base URL people reach this server at; links in exports use it. */
@@ -78,6 +87,25 @@ export interface Config {
     restPerIpBurst: number;
   };
   tokenTtlMs: number;
+  realtime: RealtimeLimits;
+}
+
+/** Per-connection caps of the realtime transports (both unless said otherwise). */
+export interface RealtimeLimits {
+  /** A Socket.IO connection that has not authenticated within this is closed. */
+  connectTimeoutMs: number;
+  /** Bytes a Socket.IO connection may send before it has authenticated. */
+  maxPreauthBytes: number;
+  /** Distinct awareness client ids one connection may introduce. */
+  maxAwarenessClientsPerConn: number;
+  /** Awareness bytes one connection may send per second (sustained, and in a burst). */
+  awarenessBytesPerSec: number;
+  awarenessBytesBurst: number;
+  /** Documents one connection may be subscribed to at once. */
+  maxDocsPerConnection: number;
+  /** Document opens (sync:open entries and step 1s) per connection per second, and burst. */
+  docOpensPerSec: number;
+  docOpensBurst: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -108,5 +136,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       restPerIpBurst: e.REST_PER_IP_BURST,
     },
     tokenTtlMs: e.TOKEN_TTL_HOURS * 3_600_000,
+    realtime: {
+      connectTimeoutMs: e.CONNECT_TIMEOUT_MS,
+      maxPreauthBytes: e.MAX_PREAUTH_BYTES,
+      maxAwarenessClientsPerConn: e.MAX_AWARENESS_CLIENTS_PER_CONN,
+      awarenessBytesPerSec: e.AWARENESS_BYTES_PER_SEC,
+      awarenessBytesBurst: e.AWARENESS_BYTES_BURST,
+      maxDocsPerConnection: e.MAX_DOCS_PER_CONNECTION,
+      docOpensPerSec: e.DOC_OPENS_PER_SEC,
+      docOpensBurst: e.DOC_OPENS_BURST,
+    },
   };
 }

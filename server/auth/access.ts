@@ -11,7 +11,7 @@
 import { hashToken } from './tokens.js';
 import { boardDocKey, liveDocKey, parseDocKey, reviewerDocKey, sealedDocKey } from '../../shared/protocol/doc-keys.js';
 import { canWriteBoard, isVoting, type Role } from '../../shared/protocol/roles.js';
-import type { Store, UserRecord } from '../persistence/store.js';
+import type { Store, TokenUser } from '../persistence/store.js';
 
 export type RoleChange = { boardId: string; userId: string; role: Role | null };
 
@@ -34,13 +34,17 @@ export class Access {
   readonly #listeners: Array<(c: RoleChange) => void> = [];
   readonly #revokeListeners: Array<(userId: string) => void> = [];
 
-  constructor(store: Store) {
+  readonly #now: () => number;
+
+  constructor(store: Store, now: () => number = Date.now) {
     this.#store = store;
+    this.#now = now;
   }
 
-  async authenticate(token: unknown): Promise<UserRecord | null> {
+  /** The token's user, with its expiry (a transport closes the connection then) [T13]. */
+  async authenticate(token: unknown): Promise<TokenUser | null> {
     if (typeof token !== 'string' || token.length < 16 || token.length > 200) return null;
-    return this.#store.userByTokenHash(hashToken(token), Date.now());
+    return this.#store.userByTokenHash(hashToken(token), this.#now());
   }
 
   async roleOf(boardId: string, userId: string): Promise<Role | null> {

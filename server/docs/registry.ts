@@ -6,13 +6,18 @@
  *   acknowledged and handed to the `onCommitted` listeners (the transports broadcast them).
  * - Idle documents (no holder, nothing in flight) are evicted after a final flush, with a
  *   compaction when their log grew.
+ * - A stored row that cannot be applied is quarantined and reported (`onQuarantine`); what
+ *   depended on it stays pending until its author sends it again [R7].
  */
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import { fail, ok, ErrorCode, type Ack } from '../../shared/protocol/errors.js';
 import type { Store } from '../persistence/store.js';
-import { persists, STORE_ORIGIN, type TxOrigin } from './origins.js';
-import { changesNothing, missingDependencies, type UpdateSummary, type UpdateValidator } from './validator.js';
+import { persists, type TxOrigin } from './origins.js';
+import { hasPending, pendingGrew, restorePending, snapshotPending, waitingFor } from './pending.js';
+import { applyStoredRows, type QuarantinedRow } from './stored-rows.js';
+import { changesNothing, missingDependencies } from './update-effects.js';
+import type { UpdateSummary, UpdateValidator } from './validator.js';
 
 export interface CommittedUpdate {
   docKey: string;
@@ -32,8 +37,14 @@ export interface RegistryOptions {
 /** Smaller docs encode in microseconds: not worth keeping a copy of their whole state. */
 const WHOLE_STATE_CACHE_MIN_BYTES = 16 * 1024;
 
-/** Deadline for re-checking one stored row on load. */
-const STORED_ROW_TIMEOUT_MS = 20_000;
+/**
+ * What a load lost, or what later arrived: `quarantined` when rows of a document could not
+ * be applied (`waitingFor`: per Yjs client, the first clock its held-back content needs);
+ * `recovered` when everything held back has since integrated.
+ */
+export type QuarantineEvent =
+  | { kind: 'quarantined'; docKey: string; rows: QuarantinedRow[]; waitingFor: Array<{ client: number; clock: number }> }
+  | { kind: 'recovered'; docKey: string };
 
 interface Applied {
   refused: Ack<null> | null;
@@ -62,7 +73,11 @@ interface Entry {
 /** The owner recorded for the server's own transactions. */
 const SERVER_OWNER = 'server';
 
-export type WriteGuard = (docKey: string, doc: Y.Doc, update: Uint8Array) => Ack<null> | null | Promise<Ack<null> | null>;
+/**
+ * A check on a client update before it applies: `summary` is what the update holds (read it
+ * with update-effects.ts); the doc must not be changed or copied.
+ */
+export type WriteGuard = (docKey: string, doc: Y.Doc, summary: UpdateSummary) => Ack<null> | null | Promise<Ack<null> | null>;
 
 export class DocRegistry {
   readonly #opts: RegistryOptions;
@@ -71,6 +86,8 @@ export class DocRegistry {
   readonly #listeners: Array<(u: CommittedUpdate) => void> = [];
   readonly #afterLoad: Array<(docKey: string, doc: Y.Doc) => void> = [];
   readonly #guards: WriteGuard[] = [];
+  readonly #quarantineListeners: Array<(q: QuarantineEvent) => void> = [];
+  #quarantinedRows = 0;
   /**
    * Loaded docs' whole state as one update, kept until the doc changes: what every fresh
    * join gets, encoded once per version of the doc (or, right after a load from one intact
@@ -95,6 +112,26 @@ export class DocRegistry {
    */
   guardWrites(guard: WriteGuard): void {
     this.#guards.push(guard);
+  }
+
+  /** Called when a load quarantines rows, and when what they held back has integrated. */
+  onQuarantine(listener: (q: QuarantineEvent) => void): void {
+    this.#quarantineListeners.push(listener);
+  }
+
+  /** Stored rows quarantined by loads since this registry started. */
+  get quarantinedRows(): number {
+    return this.#quarantinedRows;
+  }
+
+  #emitQuarantine(q: QuarantineEvent): void {
+    for (const l of this.#quarantineListeners) {
+      try {
+        l(q);
+      } catch (err) {
+        this.#opts.logger.error({ err }, 'quarantine listener threw');
+      }
+    }
   }
 
   /** Called for every update after it committed (or, for peer updates, after it applied). */
@@ -167,22 +204,25 @@ export class DocRegistry {
         }
         if (origin.kind === 'client') {
           for (const guard of this.#guards) {
-            let refused = guard(e.docKey, e.doc, update);
+            let refused = guard(e.docKey, e.doc, v.summary);
             if (refused instanceof Promise) refused = await refused;
             if (refused) return { refused, committed: null };
           }
         }
         const forged = origin.kind === 'client' ? this.#claimClients(e, v.summary, origin.userId) : null;
         if (forged) return { refused: forged, committed: null };
+        const before = snapshotPending(e.doc);
         const produced = this.#applyCaptured(e, () => Y.applyUpdate(e.doc, update, origin));
-        const store = e.doc.store;
         let refused: Ack<null> | null = null;
-        if (store.pendingStructs || store.pendingDs) {
-          // The summary check missed a dependency (e.g. a crafted cycle): drop what could
-          // not integrate; whatever did integrate is stored below so memory and store agree.
-          store.pendingStructs = null;
-          store.pendingDs = null;
+        if (pendingGrew(before, e.doc)) {
+          // The summary check missed a dependency (e.g. a crafted cycle): drop what this
+          // update left waiting, keep what a load left waiting [R7]; whatever did integrate
+          // is stored below so memory and store agree.
+          restorePending(e.doc, before);
           refused = fail(ErrorCode.UpdateMissingDeps, 'update depends on missing content');
+        } else if ((before.structs || before.ds) && !hasPending(e.doc)) {
+          this.#opts.logger.warn({ docKey: e.docKey }, 'the updates a quarantine held back have all arrived');
+          this.#emitQuarantine({ kind: 'recovered', docKey: e.docKey });
         }
         // Nothing new (a repeat): acknowledge once whatever may hold the same content has committed.
         const committed = produced ? this.#commit(e, produced, origin) : this.#opts.store.flush();
@@ -293,7 +333,7 @@ export class DocRegistry {
   }
 
   #maybeCompact(e: Entry): void {
-    if (e.compacting || e.sinceCompact < this.#opts.compactEvery) return;
+    if (e.compacting || e.sinceCompact < this.#opts.compactEvery || hasPending(e.doc)) return;
     e.compacting = true;
     setImmediate(() => {
       void this.#compact(e).finally(() => {
@@ -309,7 +349,9 @@ export class DocRegistry {
    */
   async #compact(e: Entry): Promise<void> {
     const uptoSeq = e.lastSeq;
-    if (uptoSeq === 0) return;
+    // While content is pending the rows holding it stay as stored: the doc's state would
+    // carry it only through a merge of those bytes, and stored bytes are never merged [R7].
+    if (uptoSeq === 0 || hasPending(e.doc)) return;
     const merged = Y.encodeStateAsUpdate(e.doc);
     const before = e.sinceCompact;
     try {
@@ -374,38 +416,17 @@ export class DocRegistry {
       eviction: null,
       owners,
     };
-    // Every stored row was validated before it was written (or written by the server
-    // itself), so a row the store reads back intact (its checksum matches) is applied as
-    // is. A damaged row, or one from before checksums, must not hang or stop the server:
-    // it is decoded under a deadline again and quarantined on failure. The deadline is
-    // generous: a large compacted row on a busy machine is slow, not bad.
-    const checks = rows.map((r) => (r.intact ? null : validator.validate(r.data, STORED_ROW_TIMEOUT_MS)));
-    let quarantined = false;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const v = await checks[i];
-      let reason: string | null = !v || v.ok ? null : v.error.message;
-      if (!reason) {
-        try {
-          Y.applyUpdate(doc, row.data, STORE_ORIGIN);
-        } catch (err) {
-          reason = `apply failed: ${String((err as Error).message ?? err)}`;
-        }
-      }
-      if (reason) {
-        quarantined = true;
-        logger.error({ docKey, seq: row.seq, reason }, 'stored update quarantined');
-        await store.quarantine(docKey, row.seq, reason);
-      }
-      if (row.seq > e.lastSeq) e.lastSeq = row.seq;
+    const { lastSeq, quarantined } = await applyStoredRows(doc, docKey, rows, { store, validator, logger });
+    e.lastSeq = lastSeq;
+    this.#quarantinedRows += quarantined.length;
+    const pending = hasPending(doc);
+    const whole = rows.length === 1 && rows[0]!.intact && quarantined.length === 0 && !pending;
+    if (pending) {
+      // Kept, not dropped: the server's state vector lacks the missing range, so the next
+      // client that has it sends it when it syncs, and the held-back content integrates.
+      logger.error({ docKey, waitingFor: waitingFor(doc) }, 'stored updates wait for content that is missing (quarantined or never stored)');
     }
-    let whole = rows.length === 1 && rows[0]!.intact && !quarantined;
-    if (doc.store.pendingStructs || doc.store.pendingDs) {
-      logger.error({ docKey }, 'stored updates leave pending structs; they are ignored');
-      doc.store.pendingStructs = null;
-      doc.store.pendingDs = null;
-      whole = false;
-    }
+    if (quarantined.length > 0) this.#emitQuarantine({ kind: 'quarantined', docKey, rows: quarantined, waitingFor: waitingFor(doc) });
     // One intact row that applied cleanly holds exactly the doc's state.
     if (whole) this.#wholeStates.set(docKey, { doc, update: rows[0]!.data });
     // Listening only now: with a listener, Yjs encodes every applied row's update again.

@@ -10,14 +10,22 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import * as Y from 'yjs';
 import { ErrorCode, type ErrorBody } from '../../shared/protocol/errors.js';
 
+/** What an update holds, as the worker read it (validate-worker.mjs `summarize` documents each field). */
 export interface UpdateSummary {
   segs: number[];
   refs: number[];
   ds: number[];
+  /** [rootName or '' for a nested map, key, ...]: map keys the update's items write. */
+  keys: string[];
+  /** [client, clock, ...]: items outside the update whose key the update's items inherit. */
+  keyRefs: number[];
+  /** False when `keys` could not be settled within the update (then nothing is known). */
+  keysComplete: boolean;
 }
+
+export const EMPTY_SUMMARY: UpdateSummary = { segs: [], refs: [], ds: [], keys: [], keyRefs: [], keysComplete: true };
 
 export type ValidationResult = { ok: true; summary: UpdateSummary } | { ok: false; error: ErrorBody };
 
@@ -65,7 +73,7 @@ export class UpdateValidator {
 
   /** `timeoutMs` overrides the deadline (stored rows get a generous one: see DocRegistry). */
   validate(bytes: Uint8Array, timeoutMs = this.timeoutMs): Promise<ValidationResult> {
-    if (isEmptyUpdate(bytes)) return Promise.resolve({ ok: true, summary: { segs: [], refs: [], ds: [] } });
+    if (isEmptyUpdate(bytes)) return Promise.resolve({ ok: true, summary: EMPTY_SUMMARY });
     if (this.#closed) {
       return Promise.resolve({ ok: false, error: { code: ErrorCode.Internal, message: 'server is shutting down' } });
     }
@@ -203,65 +211,4 @@ export class UpdateValidator {
     await this.#worker?.terminate();
     this.#worker = null;
   }
-}
-
-/**
- * Would applying an update with this summary to `doc` leave pending structs or deletes?
- * Returns a reason, or null when every struct follows what the doc (or the update itself)
- * already has and every reference and deletion points at known content.
- */
-export function missingDependencies(doc: Y.Doc, s: UpdateSummary): string | null {
-  const known = new Map<number, number>();
-  const stateOf = (c: number) => known.get(c) ?? Y.getState(doc.store, c);
-  for (let i = 0; i < s.segs.length; i += 3) {
-    const client = s.segs[i]!;
-    const start = s.segs[i + 1]!;
-    const end = s.segs[i + 2]!;
-    const have = stateOf(client);
-    if (start > have) return `client ${client} jumps from clock ${have} to ${start}`;
-    known.set(client, Math.max(have, end));
-  }
-  for (let i = 0; i < s.refs.length; i += 2) {
-    const client = s.refs[i]!;
-    const clock = s.refs[i + 1]!;
-    if (clock >= stateOf(client)) return `reference to unknown content ${client}:${clock}`;
-  }
-  for (let i = 0; i < s.ds.length; i += 3) {
-    const client = s.ds[i]!;
-    const end = s.ds[i + 1]! + s.ds[i + 2]!;
-    if (end > stateOf(client)) return `deletion of unknown content of client ${client}`;
-  }
-  return null;
-}
-
-/**
- * True when applying the update would change nothing: every struct is already known and
- * every deleted range is already deleted. Stock y-websocket clients answer the server's
- * step 1 with their whole delete set, so read-only connections send such updates all the
- * time; they are accepted silently rather than refused.
- */
-export function changesNothing(doc: Y.Doc, s: UpdateSummary): boolean {
-  for (let i = 0; i < s.segs.length; i += 3) {
-    if (s.segs[i + 2]! > Y.getState(doc.store, s.segs[i]!)) return false;
-  }
-  if (s.ds.length === 0) return true;
-  const have = Y.createDeleteSetFromStructStore(doc.store);
-  for (let i = 0; i < s.ds.length; i += 3) {
-    const ranges = have.clients.get(s.ds[i]!);
-    const start = s.ds[i + 1]!;
-    const end = start + s.ds[i + 2]!;
-    // Ranges are sorted and merged: find the last one starting at or before `start`.
-    let lo = 0;
-    let hi = (ranges?.length ?? 0) - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (ranges![mid]!.clock <= start) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    if (found < 0 || ranges![found]!.clock + ranges![found]!.len < end) return false;
-  }
-  return true;
 }

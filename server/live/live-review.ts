@@ -32,6 +32,8 @@ import { AppError, ErrorCode, fail, type Ack } from '../../shared/protocol/error
 import { canWriteBoard } from '../../shared/protocol/roles.js';
 import type { Access } from '../auth/access.js';
 import type { CommittedUpdate, DocRegistry } from '../docs/registry.js';
+import { touchedKeys } from '../docs/update-effects.js';
+import type { UpdateSummary } from '../docs/validator.js';
 import type { Store } from '../persistence/store.js';
 
 export class LiveReviewService {
@@ -45,7 +47,7 @@ export class LiveReviewService {
     private readonly logger: Logger,
     private readonly now: () => number,
   ) {
-    registry.guardWrites((docKey, doc, update) => this.#guard(docKey, doc, update));
+    registry.guardWrites((docKey, doc, summary) => this.#guard(docKey, doc, summary));
     registry.onCommitted((u) => this.#afterCommit(u));
   }
 
@@ -106,11 +108,7 @@ export class LiveReviewService {
     userId: string,
     change: { focus?: string | null; facilitatorId?: string; agenda?: string[] },
   ): Promise<LiveState> {
-    const live = await this.#requireActive(boardId);
-    const role = await this.access.roleOf(boardId, userId);
-    const isFacilitator = live.facilitatorId === userId;
-    // The facilitator steers; an owner may take over (or hand over) at any time.
-    if (!isFacilitator && role !== 'owner') throw new AppError(ErrorCode.Forbidden, 'only the facilitator steers the live review');
+    await this.#requireSteering(boardId, userId);
     const claims = await this.#claimIds(boardId);
     if (change.facilitatorId !== undefined) {
       const next = await this.access.roleOf(boardId, change.facilitatorId);
@@ -217,32 +215,17 @@ export class LiveReviewService {
 
   /**
    * [L4] Refuses a client's write to a reviewer doc that sets or deletes a vote on a sealed
-   * claim. Only while a round is sealed on the board is the update tried on a copy.
+   * claim. The keys come from the update's summary and the doc's own items (V6): no copy of
+   * the doc, whatever its size. An update whose keys cannot be told is refused while a round
+   * is sealed.
    */
-  #guard(docKey: string, doc: Y.Doc, update: Uint8Array): Ack<null> | null | Promise<Ack<null> | null> {
+  #guard(docKey: string, doc: Y.Doc, summary: UpdateSummary): Ack<null> | null | Promise<Ack<null> | null> {
     const parsed = parseDocKey(docKey);
     if (parsed?.kind !== 'reviewer') return null;
     // The common case (no sealed round on the board, known already) answers synchronously.
     const known = this.#sealed.get(parsed.boardId);
-    if (known) return known.size === 0 ? null : this.#tryOnCopy(known, doc, update);
-    return this.sealed(parsed.boardId).then((sealed) => (sealed.size === 0 ? null : this.#tryOnCopy(sealed, doc, update)));
-  }
-
-  #tryOnCopy(sealed: Set<string>, doc: Y.Doc, update: Uint8Array): Ack<null> | null {
-    const copy = new Y.Doc({ gc: false, guid: 'sealed-guard' });
-    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-    const touched = new Set<string>();
-    copy.getMap('votes').observe((ev) => {
-      for (const k of ev.keysChanged) touched.add(k);
-    });
-    Y.applyUpdate(copy, update);
-    copy.destroy();
-    for (const k of touched) {
-      if (sealed.has(k)) {
-        return fail(ErrorCode.Sealed, `claim ${k} is under a sealed round: vote in your sealed document until the reveal`);
-      }
-    }
-    return null;
+    if (known) return known.size === 0 ? null : sealedRefusal(known, touchedKeys(doc, summary, 'votes'));
+    return this.sealed(parsed.boardId).then((sealed) => (sealed.size === 0 ? null : sealedRefusal(sealed, touchedKeys(doc, summary, 'votes'))));
   }
 
   /** [L3] Keeps each open round's "who has voted" in step with the sealed docs. */
@@ -322,11 +305,16 @@ export class LiveReviewService {
     return live;
   }
 
-  /** The facilitator (or an owner) steers: focus, rounds, timers, the end. */
+  /**
+   * [L2] The facilitator (or an owner) steers: focus, rounds, timers, the end; an owner may
+   * take over or hand over at any time. Decided on the caller's role as it is now, on every
+   * request: a facilitator demoted below editor keeps the title but no power.
+   */
   async #requireSteering(boardId: string, userId: string): Promise<LiveState> {
     const role = await this.access.roleOf(boardId, userId);
     if (!role) throw new AppError(ErrorCode.NotFound, 'no such board');
     const live = await this.#requireActive(boardId);
+    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, `only owners and editors steer a live review; your role is ${role}`);
     if (live.facilitatorId !== userId && role !== 'owner') {
       throw new AppError(ErrorCode.Forbidden, 'only the facilitator steers the live review');
     }
@@ -334,3 +322,11 @@ export class LiveReviewService {
   }
 }
 
+/** SEALED when the update touches a sealed claim's vote (or cannot tell which votes it touches). */
+function sealedRefusal(sealed: Set<string>, touched: Set<string> | null): Ack<null> | null {
+  if (touched === null) return fail(ErrorCode.Sealed, 'a sealed round is open and the votes this update touches cannot be told apart: send smaller updates');
+  for (const k of touched) {
+    if (sealed.has(k)) return fail(ErrorCode.Sealed, `claim ${k} is under a sealed round: vote in your sealed document until the reveal`);
+  }
+  return null;
+}

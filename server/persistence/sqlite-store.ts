@@ -3,15 +3,20 @@
  * synchronous=FULL (checked at start-up, since WAL defaults to NORMAL) so a committed
  * transaction survives power loss and kill -9 [S3].
  *
- * The update log is written by a worker thread (sqlite-writer.mjs) so that the fsync of a
- * commit never blocks the event loop. One batch is in flight at a time; everything that
- * arrives meanwhile goes into the next batch, one transaction (group commit) [S2]. The
- * main thread's own connection reads, and writes the small identity tables.
+ * Every write — the update log and the directory alike — is made by a worker thread
+ * (sqlite-writer.mjs), so neither the fsync of a commit nor the wait for a lock ever blocks
+ * the event loop [S9]. One append batch is in flight at a time; everything that arrives
+ * meanwhile goes into the next batch, one transaction (group commit) [S2]. The main
+ * thread's own connection only reads (WAL readers never wait for the writer).
+ *
+ * The writer is supervised (sqlite-writer-thread.ts) [S10]: when it dies or stalls, the
+ * appends of the batch it held fail (their outcome is unknown, so they are never
+ * acknowledged), queued appends of the same documents fail too (they may depend on the
+ * lost ones), and every other queued write goes to the fresh writer.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Role } from '../../shared/protocol/roles.js';
 import type {
@@ -22,79 +27,17 @@ import type {
   MemberRecord,
   Store,
   StoredUpdate,
+  TokenUser,
   UserRecord,
 } from './store.js';
+import { SCHEMA } from './sqlite-schema.js';
+import { DEFAULT_WRITER_SUPERVISION, WriterLostError, WriterThread, type WriterSupervision } from './sqlite-writer-thread.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS updates (
-  doc_key TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  data BLOB NOT NULL,
-  crc INTEGER,
-  PRIMARY KEY (doc_key, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS quarantine (
-  doc_key TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  data BLOB NOT NULL,
-  reason TEXT NOT NULL,
-  at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS doc_clients (
-  doc_key TEXT NOT NULL,
-  client_id INTEGER NOT NULL,
-  user_id TEXT NOT NULL,
-  PRIMARY KEY (doc_key, client_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS audit (
-  board_id TEXT NOT NULL,
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  at INTEGER NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  detail TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_by_board ON audit(board_id, seq);
-CREATE TABLE IF NOT EXISTS users (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tokens (
-  hash TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL REFERENCES users(id),
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER,
-  revoked_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS boards (
-  id TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  created_by TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS members (
-  board_id TEXT NOT NULL REFERENCES boards(id),
-  user_id TEXT NOT NULL REFERENCES users(id),
-  role TEXT NOT NULL,
-  joined_at INTEGER NOT NULL,
-  last_seen_at INTEGER,
-  PRIMARY KEY (board_id, user_id)
-);
-CREATE INDEX IF NOT EXISTS members_by_user ON members(user_id);
-CREATE TABLE IF NOT EXISTS invites (
-  id TEXT PRIMARY KEY,
-  board_id TEXT NOT NULL REFERENCES boards(id),
-  token_hash TEXT NOT NULL UNIQUE,
-  role TEXT NOT NULL,
-  created_by TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER,
-  max_uses INTEGER,
-  uses INTEGER NOT NULL DEFAULT 0,
-  revoked_at INTEGER
-);
-`;
+export interface SqliteStoreOptions {
+  /** Writer supervision; `onGiveUp` defaults to exiting the process (status 1). */
+  writer?: Partial<WriterSupervision>;
+}
+
 
 interface PendingAppend {
   docKey: string;
@@ -116,9 +59,9 @@ interface PendingSide {
   write: SideWrite;
   resolve: () => void;
   reject: (err: unknown) => void;
+  /** Sent once to a writer that was lost; side writes are idempotent, so they go again once. */
+  retried?: boolean;
 }
-
-type WriterReply = { id: number; ok: boolean; seqs?: number[]; message?: string };
 
 type Row = Record<string, unknown>;
 
@@ -138,9 +81,7 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   /** Counters for the regression guard (tests/integration/regression-guard.test.ts). */
   readonly stats = { appendTransactions: 0, appendedUpdates: 0 };
-  readonly #writer: Worker;
-  #nextId = 1;
-  readonly #calls = new Map<number, (r: WriterReply) => void>();
+  readonly #writer: WriterThread;
   #pending: PendingAppend[] = [];
   #pendingSide: PendingSide[] = [];
   #scheduled = false;
@@ -150,7 +91,7 @@ export class SqliteStore implements Store {
   #lastAppend: Promise<unknown> = Promise.resolve();
   readonly #stmts;
 
-  constructor(file: string) {
+  constructor(file: string, opts: SqliteStoreOptions = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.#db = new Database(file);
     this.#db.pragma('journal_mode = WAL');
@@ -163,15 +104,15 @@ export class SqliteStore implements Store {
     // Files from before rows kept a checksum: add the column (their rows stay NULL).
     const columns = this.#db.pragma('table_info(updates)') as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'crc')) this.#db.exec('ALTER TABLE updates ADD COLUMN crc INTEGER');
-    this.#writer = new Worker(new URL('./sqlite-writer.mjs', import.meta.url), { workerData: { file } });
-    this.#writer.on('message', (r: WriterReply) => {
-      const cb = this.#calls.get(r.id);
-      this.#calls.delete(r.id);
-      cb?.(r);
-    });
-    this.#writer.on('error', (err) => {
-      for (const cb of this.#calls.values()) cb({ id: 0, ok: false, message: String(err) });
-      this.#calls.clear();
+    this.#writer = new WriterThread(file, {
+      ...DEFAULT_WRITER_SUPERVISION,
+      onRestart: () => undefined,
+      onGiveUp: (reason) => {
+        // The file cannot be written: exit so the process supervisor starts a fresh server.
+        process.stderr.write(`claimboard: SQLite writer keeps failing (${reason}); exiting\n`);
+        process.exit(1);
+      },
+      ...opts.writer,
     });
     const db = this.#db;
     this.#stmts = {
@@ -179,21 +120,10 @@ export class SqliteStore implements Store {
       // A range on the primary key (doc_key, seq), one index step per document.
       docKeysInRange: db.prepare('SELECT DISTINCT doc_key FROM updates WHERE doc_key >= ? AND doc_key < ? ORDER BY doc_key'),
       clientOwners: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_key = ?'),
-      addAudit: db.prepare('INSERT INTO audit (board_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)'),
       listAudit: db.prepare('SELECT board_id, at, actor, action, detail FROM audit WHERE board_id = ? ORDER BY seq'),
-      insertUser: db.prepare('INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)'),
-      insertToken: db.prepare(
-        'INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
-      ),
       userByToken: db.prepare(
-        `SELECT u.id, u.name, u.created_at FROM tokens t JOIN users u ON u.id = t.user_id
+        `SELECT u.id, u.name, u.created_at, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id
          WHERE t.hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`,
-      ),
-      revokeTokens: db.prepare(
-        'UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
-      ),
-      insertBoard: db.prepare(
-        'INSERT INTO boards (id, title, created_by, created_at) VALUES (?, ?, ?, ?)',
       ),
       getBoard: db.prepare('SELECT id, title, created_by, created_at FROM boards WHERE id = ?'),
       boardsOf: db.prepare(
@@ -205,23 +135,9 @@ export class SqliteStore implements Store {
         `SELECT m.board_id, m.user_id, u.name, m.role, m.joined_at, m.last_seen_at
          FROM members m JOIN users u ON u.id = m.user_id WHERE m.board_id = ? ORDER BY m.joined_at, m.user_id`,
       ),
-      upsertMember: db.prepare(
-        `INSERT INTO members (board_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (board_id, user_id) DO UPDATE SET role = excluded.role`,
-      ),
-      removeMember: db.prepare('DELETE FROM members WHERE board_id = ? AND user_id = ?'),
-      insertInvite: db.prepare(
-        `INSERT INTO invites (id, board_id, token_hash, role, created_by, created_at, expires_at, max_uses)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
       listInvites: db.prepare(
         'SELECT * FROM invites WHERE board_id = ? ORDER BY created_at, id',
       ),
-      revokeInvite: db.prepare(
-        'UPDATE invites SET revoked_at = ? WHERE board_id = ? AND id = ? AND revoked_at IS NULL',
-      ),
-      inviteByHash: db.prepare('SELECT * FROM invites WHERE token_hash = ?'),
-      useInvite: db.prepare('UPDATE invites SET uses = uses + 1 WHERE id = ?'),
     };
   }
 
@@ -235,12 +151,25 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data), intact: r.crc !== null && zlib.crc32(r.data) === r.crc }));
   }
 
-  #call(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<WriterReply> {
-    const id = this.#nextId++;
-    return new Promise((resolve) => {
-      this.#calls.set(id, resolve);
-      this.#writer.postMessage({ ...msg, id }, transfer);
-    });
+  /** How many times the writer thread was replaced (for /health and tests). */
+  get writerRestarts(): number {
+    return this.#writer.restarts;
+  }
+
+  /** Test hook: kills the writer thread the way a crash would. */
+  killWriterForTest(): Promise<number> {
+    return this.#writer.kill();
+  }
+
+  /** Runs one directory write in the writer thread and returns its result [S9]. */
+  async #dir<T>(op: string, ...args: unknown[]): Promise<T> {
+    const r = await this.#writer.call({ type: 'dir', op, args });
+    if (!r.ok) throw new Error(`${op} failed: ${r.message}`);
+    return r.value as T;
+  }
+
+  probeWrite(now: number): Promise<void> {
+    return this.#dir('probeWrite', now);
   }
 
   appendUpdate(docKey: string, data: Uint8Array): Promise<number> {
@@ -272,18 +201,51 @@ export class SqliteStore implements Store {
     const items = batch.map((p) => ({ docKey: p.docKey, data: p.data }));
     this.stats.appendTransactions++;
     this.stats.appendedUpdates += items.length;
-    this.#inFlight = this.#call({ type: 'append', items, side: side.map((p) => p.write) }).then((r) => {
-      if (r.ok) {
-        batch.forEach((p, i) => p.resolve(r.seqs![i]!));
-        for (const p of side) p.resolve();
-      } else {
-        const err = new Error(`append failed: ${r.message}`);
-        for (const p of batch) p.reject(err);
-        for (const p of side) p.reject(err);
-      }
-      this.#inFlight = null;
-      this.#commitNext();
-    });
+    this.#inFlight = this.#writer.call({ type: 'append', items, side: side.map((p) => p.write) }).then(
+      (r) => {
+        if (r.ok) {
+          batch.forEach((p, i) => p.resolve(r.seqs![i]!));
+          for (const p of side) p.resolve();
+        } else {
+          // The transaction rolled back: nothing of it committed.
+          const err = new Error(`append failed: ${r.message}`);
+          for (const p of batch) p.reject(err);
+          for (const p of side) p.reject(err);
+        }
+        this.#inFlight = null;
+        this.#commitNext();
+      },
+      (err: unknown) => {
+        this.#writerLost(batch, side, err);
+        this.#inFlight = null;
+        this.#commitNext();
+      },
+    );
+  }
+
+  /**
+   * The writer was lost with this batch in flight: it may or may not have committed, so
+   * its appends fail (never acknowledged). Queued appends of the same documents fail as
+   * well, since a Yjs update may depend on one just lost; the rest stay queued for the
+   * new writer, as they were certainly never attempted. Side writes are idempotent and go
+   * again once.
+   */
+  #writerLost(batch: PendingAppend[], side: PendingSide[], err: unknown): void {
+    const unknown = err instanceof WriterLostError && err.outcome === 'unknown';
+    for (const p of batch) p.reject(err);
+    const lostDocs = new Set(batch.map((p) => p.docKey));
+    const keep: PendingAppend[] = [];
+    for (const p of this.#pending) {
+      if (lostDocs.has(p.docKey)) p.reject(new Error(`append not attempted: an earlier write of ${p.docKey} has an unknown outcome`));
+      else keep.push(p);
+    }
+    this.#pending = keep;
+    const again = unknown ? side.filter((p) => !p.retried) : [];
+    for (const p of side) {
+      if (again.includes(p)) p.retried = true;
+      else p.reject(err);
+    }
+    this.#pendingSide = [...again, ...this.#pendingSide];
   }
 
   #sideWrite(write: SideWrite): Promise<void> {
@@ -301,12 +263,12 @@ export class SqliteStore implements Store {
 
   /** Runs in the writer's order, after every batch already sent; later seqs are untouched. */
   async compact(docKey: string, merged: Uint8Array, uptoSeq: number): Promise<void> {
-    const r = await this.#call({ type: 'compact', docKey, merged, uptoSeq });
+    const r = await this.#writer.call({ type: 'compact', docKey, merged, uptoSeq });
     if (!r.ok) throw new Error(`compaction failed: ${r.message}`);
   }
 
   async quarantine(docKey: string, seq: number, reason: string): Promise<void> {
-    const r = await this.#call({ type: 'quarantine', docKey, seq, reason });
+    const r = await this.#writer.call({ type: 'quarantine', docKey, seq, reason });
     if (!r.ok) throw new Error(`quarantine failed: ${r.message}`);
   }
 
@@ -328,31 +290,28 @@ export class SqliteStore implements Store {
     return this.#sideWrite({ kind: 'owner', docKey, clientId, userId });
   }
 
-  async createUser(user: UserRecord, tokenHash: string, expiresAt: number | null): Promise<void> {
-    this.#db.transaction(() => {
-      this.#stmts.insertUser.run(user.id, user.name, user.createdAt);
-      this.#stmts.insertToken.run(tokenHash, user.id, user.createdAt, expiresAt);
-    }).immediate();
+  createUser(user: UserRecord, tokenHash: string, expiresAt: number | null): Promise<void> {
+    return this.#dir('createUser', user, tokenHash, expiresAt);
   }
 
-  async userByTokenHash(tokenHash: string, now: number): Promise<UserRecord | null> {
+  async userByTokenHash(tokenHash: string, now: number): Promise<TokenUser | null> {
     const r = this.#stmts.userByToken.get(tokenHash, now) as Row | undefined;
-    return r ? { id: r.id as string, name: r.name as string, createdAt: r.created_at as number } : null;
+    if (!r) return null;
+    const user: TokenUser = { id: r.id as string, name: r.name as string, createdAt: r.created_at as number };
+    if (r.expires_at !== null) user.tokenExpiresAt = r.expires_at as number;
+    return user;
   }
 
-  async addToken(userId: string, tokenHash: string, now: number, expiresAt: number | null): Promise<void> {
-    this.#stmts.insertToken.run(tokenHash, userId, now, expiresAt);
+  addToken(userId: string, tokenHash: string, now: number, expiresAt: number | null): Promise<void> {
+    return this.#dir('addToken', userId, tokenHash, now, expiresAt);
   }
 
-  async revokeTokensOf(userId: string, now: number): Promise<void> {
-    this.#stmts.revokeTokens.run(now, userId);
+  revokeTokensOf(userId: string, now: number): Promise<void> {
+    return this.#dir('revokeTokensOf', userId, now);
   }
 
-  async createBoard(board: BoardRecord): Promise<void> {
-    this.#db.transaction(() => {
-      this.#stmts.insertBoard.run(board.id, board.title, board.createdBy, board.createdAt);
-      this.#stmts.upsertMember.run(board.id, board.createdBy, 'owner', board.createdAt);
-    }).immediate();
+  createBoard(board: BoardRecord): Promise<void> {
+    return this.#dir('createBoard', board);
   }
 
   async getBoard(boardId: string): Promise<BoardRecord | null> {
@@ -383,58 +342,37 @@ export class SqliteStore implements Store {
     }));
   }
 
-  async setMember(boardId: string, userId: string, role: Role, now: number): Promise<void> {
-    this.#stmts.upsertMember.run(boardId, userId, role, now);
+  setMember(boardId: string, userId: string, role: Role, now: number): Promise<void> {
+    return this.#dir('setMember', boardId, userId, role, now);
   }
 
-  async removeMember(boardId: string, userId: string): Promise<void> {
-    this.#stmts.removeMember.run(boardId, userId);
+  removeMember(boardId: string, userId: string): Promise<void> {
+    return this.#dir('removeMember', boardId, userId);
   }
 
   touchMember(boardId: string, userId: string, now: number): Promise<void> {
     return this.#sideWrite({ kind: 'touch', boardId, userId, at: now });
   }
 
-  async createInvite(invite: InviteRecord, tokenHash: string): Promise<void> {
-    this.#stmts.insertInvite.run(
-      invite.id,
-      invite.boardId,
-      tokenHash,
-      invite.role,
-      invite.createdBy,
-      invite.createdAt,
-      invite.expiresAt,
-      invite.maxUses,
-    );
+  createInvite(invite: InviteRecord, tokenHash: string): Promise<void> {
+    return this.#dir('createInvite', invite, tokenHash);
   }
 
   async listInvites(boardId: string): Promise<InviteRecord[]> {
     return (this.#stmts.listInvites.all(boardId) as Row[]).map(toInvite);
   }
 
-  async revokeInvite(boardId: string, inviteId: string, now: number): Promise<boolean> {
-    return this.#stmts.revokeInvite.run(now, boardId, inviteId).changes > 0;
+  revokeInvite(boardId: string, inviteId: string, now: number): Promise<boolean> {
+    return this.#dir('revokeInvite', boardId, inviteId, now);
   }
 
-  async acceptInvite(tokenHash: string, userId: string, now: number): Promise<AcceptInviteResult> {
-    return this.#db.transaction((): AcceptInviteResult => {
-      const r = this.#stmts.inviteByHash.get(tokenHash) as Row | undefined;
-      if (!r) return { ok: false, reason: 'not_found' };
-      const inv = toInvite(r);
-      if (inv.revokedAt !== null) return { ok: false, reason: 'revoked' };
-      if (inv.expiresAt !== null && inv.expiresAt <= now) return { ok: false, reason: 'expired' };
-      const existing = this.#stmts.getRole.get(inv.boardId, userId) as { role: Role } | undefined;
-      // Accepting again is idempotent and never demotes: the current role stays.
-      if (existing) return { ok: true, boardId: inv.boardId, role: existing.role, alreadyMember: true };
-      if (inv.maxUses !== null && inv.uses >= inv.maxUses) return { ok: false, reason: 'used_up' };
-      this.#stmts.useInvite.run(inv.id);
-      this.#stmts.upsertMember.run(inv.boardId, userId, inv.role, now);
-      return { ok: true, boardId: inv.boardId, role: inv.role, alreadyMember: false };
-    }).immediate();
+  /** Checks the invite, counts a use and adds the membership in one transaction. */
+  acceptInvite(tokenHash: string, userId: string, now: number): Promise<AcceptInviteResult> {
+    return this.#dir('acceptInvite', tokenHash, userId, now);
   }
 
-  async addAudit(e: AuditEntry): Promise<void> {
-    this.#stmts.addAudit.run(e.boardId, e.at, e.actor, e.action, JSON.stringify(e.detail));
+  addAudit(e: AuditEntry): Promise<void> {
+    return this.#dir('addAudit', e);
   }
 
   async listAudit(boardId: string): Promise<AuditEntry[]> {
@@ -449,8 +387,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.flush();
-    await this.#call({ type: 'close' });
-    await this.#writer.terminate();
+    await this.#writer.close();
     this.#db.close();
   }
 }

@@ -1,5 +1,6 @@
-// The SQLite writer thread: owns the connection that writes the update log, so the fsync
-// of every commit (synchronous=FULL) happens off the main event loop. Messages are
+// The SQLite writer thread: owns the connection that makes every write (the update log and
+// the directory), so the fsync of every commit (synchronous=FULL) and every wait for a lock
+// happen off the main event loop [S9]. The main thread supervises it (sqlite-writer-thread.ts). Messages are
 // handled strictly in order; the parent sends the next batch of appends only after the
 // previous one committed, so batches grow with load (group commit).
 // Plain JavaScript so it runs without a TypeScript loader in every environment.
@@ -9,11 +10,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
+import { directoryWrites } from './sqlite-directory-writes.mjs';
 
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
+db.pragma('foreign_keys = ON');
 if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('SQLite refused synchronous=FULL');
 
 const maxSeq = db.prepare('SELECT MAX(seq) AS m FROM updates WHERE doc_key = ?');
@@ -64,9 +67,15 @@ const moveToQuarantine = db.transaction((docKey, seq, reason) => {
   deleteRow.run(docKey, seq);
 });
 
+const directory = directoryWrites(db);
+
 parentPort.on('message', (m) => {
   try {
-    if (m.type === 'append') {
+    if (m.type === 'dir') {
+      const fn = directory[m.op];
+      if (!fn) throw new Error(`unknown directory write ${m.op}`);
+      parentPort.postMessage({ id: m.id, ok: true, value: fn(...m.args) });
+    } else if (m.type === 'append') {
       const { seqs, next } = appendBatch.immediate(m.items, m.side);
       for (const [k, v] of next) lastSeq.set(k, v);
       parentPort.postMessage({ id: m.id, ok: true, seqs });

@@ -22,6 +22,11 @@ export interface UserRecord {
   createdAt: number;
 }
 
+/** A user as found by a token; `tokenExpiresAt` (epoch ms) is absent for a token that never expires. */
+export interface TokenUser extends UserRecord {
+  tokenExpiresAt?: number;
+}
+
 export interface BoardRecord {
   id: string;
   title: string;
@@ -88,8 +93,8 @@ export interface Store {
 
   // ---- identity ----
   createUser(user: UserRecord, tokenHash: string, tokenExpiresAt: number | null): Promise<void>;
-  /** The user a live (unexpired, unrevoked) token hash belongs to. */
-  userByTokenHash(tokenHash: string, now: number): Promise<UserRecord | null>;
+  /** The user a live (unexpired, unrevoked) token hash belongs to, with the token's expiry. */
+  userByTokenHash(tokenHash: string, now: number): Promise<TokenUser | null>;
   addToken(userId: string, tokenHash: string, now: number, expiresAt: number | null): Promise<void>;
   revokeTokensOf(userId: string, now: number): Promise<void>;
 
@@ -114,6 +119,10 @@ export interface Store {
   addAudit(entry: AuditEntry): Promise<void>;
   /** Oldest first. */
   listAudit(boardId: string): Promise<AuditEntry[]>;
+
+  // ---- health ----
+  /** Commits one small write (durably, like any other) and resolves once it has [S11]. */
+  probeWrite(now: number): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -15,6 +15,8 @@ import type { Access, RoleChange } from '../auth/access.js';
 import type { DocRegistry, CommittedUpdate } from '../docs/registry.js';
 import { sourceConn } from '../docs/origins.js';
 import { BoardPresence } from './presence.js';
+import { ConnLimits } from './conn-limits.js';
+import type { RealtimeLimits } from '../config.js';
 
 /** One committed update as the fan-out hands it to a transport. */
 export interface OutboundUpdate {
@@ -37,6 +39,10 @@ export interface UpdateChannel {
 export interface Conn {
   readonly id: string;
   readonly userId: string;
+  /** The user's name, stamped into their presence [W7]. */
+  readonly userName: string;
+  /** When the token the connection authenticated with expires (epoch ms); absent: never [T13]. */
+  readonly tokenExpiresAt?: number;
   readonly transport: 'socket.io' | 'y-websocket';
   readonly channel: UpdateChannel;
   /** Sends one y-protocols sync message for a doc. */
@@ -46,8 +52,8 @@ export interface Conn {
   accessChanged(boardId: string, role: Role | null): void;
   /** The board's document list changed [T8b]: a membership change, or docs that got content. */
   docsChanged(push: BoardDocsPush): void;
-  /** Ends the connection (the user was signed out everywhere). */
-  close(reason: string): void;
+  /** Ends the connection (the user was signed out everywhere, or the token expired). */
+  close(code: ErrorCode, reason: string): void;
 }
 
 interface ConnState {
@@ -56,7 +62,23 @@ interface ConnState {
   boards: Set<string>;
   /** Frames of one connection are dispatched in arrival order. */
   order: Promise<unknown>;
+  limits: ConnLimits;
 }
+
+/** How often connections whose token expired are looked for and closed [T13]. */
+const EXPIRY_SWEEP_MS = 1000;
+
+/** No caps: a Hub built without limits (unit use). */
+const UNLIMITED: RealtimeLimits = {
+  connectTimeoutMs: Infinity,
+  maxPreauthBytes: Infinity,
+  maxAwarenessClientsPerConn: Infinity,
+  awarenessBytesPerSec: Infinity,
+  awarenessBytesBurst: Infinity,
+  maxDocsPerConnection: Infinity,
+  docOpensPerSec: Infinity,
+  docOpensBurst: Infinity,
+};
 
 /**
  * A flush costs one frame (one write) per recipient. The next flush waits `fanoutIntervalMs`
@@ -89,6 +111,7 @@ export class Hub {
   #interval = 0;
   /** Reviewer docs newly listed, per board, announced together at the end of the turn [T8b]. */
   #added = new Map<string, Array<{ docKey: string; userId: string }>>();
+  readonly #expirySweep: NodeJS.Timeout;
 
   constructor(
     private readonly registry: DocRegistry,
@@ -97,7 +120,11 @@ export class Hub {
     private readonly maxAwarenessBytes: number,
     /** See Config.fanoutIntervalMs. */
     private readonly fanoutIntervalMs = 0,
+    private readonly limits: RealtimeLimits | null = null,
+    private readonly now: () => number = Date.now,
   ) {
+    this.#expirySweep = setInterval(() => this.closeExpired(), EXPIRY_SWEEP_MS);
+    this.#expirySweep.unref();
     registry.onCommitted((u) => {
       this.#noteContent(u.docKey);
       this.#fanOut(u);
@@ -107,13 +134,34 @@ export class Hub {
       for (const st of [...this.#conns.values()]) {
         if (st.conn.userId !== userId) continue;
         this.remove(st.conn);
-        st.conn.close('signed out');
+        st.conn.close(ErrorCode.Unauthorized, 'signed out');
       }
     });
   }
 
   add(conn: Conn): void {
-    this.#conns.set(conn.id, { conn, docs: new Set(), boards: new Set(), order: Promise.resolve() });
+    const limits = new ConnLimits(this.limits ?? UNLIMITED, this.now);
+    this.#conns.set(conn.id, { conn, docs: new Set(), boards: new Set(), order: Promise.resolve(), limits });
+  }
+
+  /**
+   * Closes every connection whose token has expired [T13], as a revocation does. Runs every
+   * EXPIRY_SWEEP_MS against the injected clock, so a connection outlives its token by at
+   * most that.
+   */
+  closeExpired(): void {
+    const t = this.now();
+    for (const st of [...this.#conns.values()]) {
+      const exp = st.conn.tokenExpiresAt;
+      if (exp === undefined || exp > t) continue;
+      this.remove(st.conn);
+      st.conn.close(ErrorCode.TokenExpired, 'token expired');
+    }
+  }
+
+  /** Stops the hub's timers (the app is closing). */
+  close(): void {
+    clearInterval(this.#expirySweep);
   }
 
   /** Forgets a connection: its subscriptions, holds on documents and presence. */
@@ -139,7 +187,7 @@ export class Hub {
     st.boards.add(boardId);
     this.access.arrived(boardId, conn.userId);
     let p = this.#presence.get(boardId);
-    if (!p) this.#presence.set(boardId, (p = new BoardPresence(boardId, this.maxAwarenessBytes)));
+    if (!p) this.#presence.set(boardId, (p = new BoardPresence(boardId, this.maxAwarenessBytes, this.limits?.maxAwarenessClientsPerConn)));
     p.join(conn);
   }
 
@@ -156,9 +204,10 @@ export class Hub {
     if (update.length > this.maxAwarenessBytes) {
       return fail(ErrorCode.PayloadTooLarge, `awareness update over ${this.maxAwarenessBytes} bytes`);
     }
+    const st = this.#conns.get(conn.id);
     const p = this.#presence.get(boardId);
-    if (!p || !this.joined(conn, boardId)) return fail(ErrorCode.NotJoined, 'join the board first');
-    return p.apply(conn.id, update);
+    if (!st || !p || !st.boards.has(boardId)) return fail(ErrorCode.NotJoined, 'join the board first');
+    return st.limits.awareness(update.length) ?? p.apply(conn, update);
   }
 
   awarenessSnapshot(boardId: string): Uint8Array | null {
@@ -197,6 +246,8 @@ export class Hub {
     if (!parsed) return done(fail(ErrorCode.NotFound, 'no such document'));
     if (!this.joined(conn, parsed.boardId)) return done(fail(ErrorCode.NotJoined, 'join the board first'));
     if (msg.type === SyncType.Step1) {
+      const refused = st.limits.open(1, st.docs.size, st.docs.has(docKey) ? 0 : 1);
+      if (refused) return done(refused);
       const opened = await this.#openOne(st, docKey, msg.payload);
       if (!opened.ok) return done({ ok: false, error: opened.error });
       conn.sendSync(docKey, encodeSync(SyncType.Step1, opened.stateVector));
@@ -228,7 +279,13 @@ export class Hub {
   openDocs(conn: Conn, entries: Array<{ docKey: string; stateVector: Uint8Array }>): Promise<Ack<{ docs: SyncOpenResult[] }>> {
     const st = this.#conns.get(conn.id);
     if (!st) return Promise.resolve(fail(ErrorCode.NotJoined, 'connection closed'));
+    const keys = new Set(entries.map((e) => e.docKey));
+    if (keys.size !== entries.length) return Promise.resolve(fail(ErrorCode.BadRequest, 'a doc is named twice'));
     const run = st.order.then(async (): Promise<Ack<{ docs: SyncOpenResult[] }>> => {
+      let fresh = 0;
+      for (const k of keys) if (!st.docs.has(k)) fresh++;
+      const refused = st.limits.open(entries.length, st.docs.size, fresh);
+      if (refused) return refused;
       const docs = await Promise.all(entries.map((e) => this.#openOne(st, e.docKey, e.stateVector)));
       return ok({ docs });
     });

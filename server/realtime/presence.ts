@@ -1,7 +1,8 @@
 /**
- * Presence per board [W1–W3]: one y-protocols Awareness shared by every connection of a
+ * Presence per board [W1–W7]: one y-protocols Awareness shared by every connection of a
  * board on both transports. A connection may publish states only for the Yjs client ids
- * it introduced itself; its states are removed when it leaves or drops.
+ * it introduced itself, and only a few of them; the `user` of every state it publishes is
+ * the connection's own user; its states are removed when it leaves or drops.
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -11,6 +12,25 @@ import { ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
 export interface PresencePeer {
   readonly id: string;
   sendAwareness(boardId: string, update: Uint8Array): void;
+}
+
+/** Who sends an awareness update: the connection, and the user it authenticated as. */
+export interface PresenceSender {
+  readonly id: string;
+  readonly userId: string;
+  readonly userName: string;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The state as published [W7]: `user` is the sender's `{ id, name }` whatever the client
+ * put there (other fields of a `user` object, such as a colour, are kept), so nobody can
+ * appear as someone else. The client reads exactly these two fields (board-state.svelte.ts).
+ */
+function stamp(state: Record<string, unknown>, by: PresenceSender): Record<string, unknown> {
+  const user = isPlainObject(state.user) ? state.user : {};
+  return { ...state, user: { ...user, id: by.userId, name: by.userName } };
 }
 
 export class BoardPresence {
@@ -23,6 +43,8 @@ export class BoardPresence {
   constructor(
     readonly boardId: string,
     private readonly maxStateBytes: number,
+    /** Distinct client ids one connection may introduce [W5]. */
+    private readonly maxClientsPerConn: number = Infinity,
   ) {
     this.awareness = new awarenessProtocol.Awareness(this.#doc);
     this.awareness.setLocalState(null);
@@ -49,39 +71,58 @@ export class BoardPresence {
    * Applies a presence update from a peer. Entries for client ids another connection
    * introduced are dropped: silently when they merely repeat what the server already has
    * (stock y-websocket providers echo every state they receive), with FORBIDDEN when they
-   * try to change it (spoofing). Oversized states are dropped with PAYLOAD_TOO_LARGE.
+   * try to change it (spoofing). Echoes of departed clients (a removal, or a state no newer
+   * than the server's) belong to nobody and are dropped silently too. A new client id past
+   * the connection's cap is dropped with AWARENESS_CLIENT_LIMIT [W5]; an oversized state
+   * with PAYLOAD_TOO_LARGE; a state that is not an object with BAD_REQUEST. Accepted
+   * states carry the sender's user [W7].
    */
-  apply(peerId: string, update: Uint8Array): Ack<null> {
+  apply(by: PresenceSender, update: Uint8Array): Ack<null> {
     let entries: AwarenessEntry[];
     try {
       entries = decodeAwareness(update);
     } catch (err) {
       return fail(ErrorCode.BadRequest, `malformed awareness update: ${(err as Error).message}`);
     }
+    const peerId = by.id;
+    let mine = this.#byConn.get(peerId);
+    const introduced = new Set<number>();
     let refusal: Ack<null> | null = null;
     const accepted: AwarenessEntry[] = [];
     for (const e of entries) {
       const owner = this.#owner.get(e.clientId);
+      const known = this.awareness.meta.get(e.clientId)?.clock ?? -1;
       if (owner !== undefined && owner !== peerId) {
-        const known = this.awareness.meta.get(e.clientId)?.clock ?? -1;
         if (e.clock > known) refusal = fail(ErrorCode.Forbidden, `awareness client ${e.clientId} belongs to another connection`);
         continue;
       }
-      if (e.state !== null && JSON.stringify(e.state).length > this.maxStateBytes) {
-        refusal = fail(ErrorCode.PayloadTooLarge, `awareness state over ${this.maxStateBytes} bytes`);
-        continue;
+      if (owner === undefined) {
+        if (e.state === null || e.clock <= known) continue;
+        if (!introduced.has(e.clientId) && (mine?.size ?? 0) + introduced.size >= this.maxClientsPerConn) {
+          refusal = fail(ErrorCode.AwarenessClientLimit, `more than ${this.maxClientsPerConn} awareness clients on one connection`);
+          continue;
+        }
       }
-      accepted.push(e);
+      if (e.state !== null) {
+        if (!isPlainObject(e.state)) {
+          refusal = fail(ErrorCode.BadRequest, 'an awareness state must be an object');
+          continue;
+        }
+        if (JSON.stringify(e.state).length > this.maxStateBytes) {
+          refusal = fail(ErrorCode.PayloadTooLarge, `awareness state over ${this.maxStateBytes} bytes`);
+          continue;
+        }
+      }
+      if (owner === undefined) introduced.add(e.clientId);
+      accepted.push(e.state === null ? e : { ...e, state: stamp(e.state as Record<string, unknown>, by) });
     }
     if (accepted.length > 0) {
-      let mine = this.#byConn.get(peerId);
       if (!mine) this.#byConn.set(peerId, (mine = new Set()));
       for (const e of accepted) {
         this.#owner.set(e.clientId, peerId);
         mine.add(e.clientId);
       }
-      const bytes = accepted.length === entries.length ? update : encodeAwareness(accepted);
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, bytes, peerId);
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwareness(accepted), peerId);
     }
     return refusal ?? ok(null);
   }

@@ -1,12 +1,14 @@
 /**
- * Socket.IO transport [T1–T5, P1–P4]. Handshake `auth: { token }`; then `board:join`,
- * `sync:message`, `awareness:update`, `board:leave`. Every handler goes through `handle`,
- * which parses the payload with its schema, checks the ack, and catches sync and async
- * errors, so no client input can throw into Socket.IO.
+ * Socket.IO transport [T1–T5, P1–P4, T11–T15]. Handshake `auth: { token }`; then
+ * `board:join`, `sync:message`, `awareness:update`, `board:leave`. Every handler goes
+ * through `handle`, which parses the payload with its schema, checks the ack, and catches
+ * sync and async errors, so no client input can throw into Socket.IO. Before a connection
+ * has authenticated it may send only a few bytes and no attachments, for a short while.
  */
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
+import type { Socket as EngineSocket } from 'engine.io';
 import type { z } from 'zod';
 import {
   CLIENT_EVENTS,
@@ -27,11 +29,13 @@ import {
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.js';
 import type { Access } from '../auth/access.js';
 import type { Conn, Hub, OutboundUpdate, UpdateChannel } from './hub.js';
-import { PacketType, wireParser } from '../../shared/protocol/wire.js';
+import { Encoder, MAX_PACKET_DEPTH, PacketType, wireParserWith } from '../../shared/protocol/wire.js';
+import { MAX_OPEN_DOCS } from '../../shared/protocol/schemas.js';
+import { guardUpgradeListeners } from './upgrade.js';
 import { binaryFrame, writePrebuiltEngine } from './ws-frames.js';
 import { originAllowed } from './origin-check.js';
 import type { Role } from '../../shared/protocol/roles.js';
-import type { Config } from '../config.js';
+import type { Config, RealtimeLimits } from '../config.js';
 import { FrameLimiter, type KeyedBuckets } from '../limits.js';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -46,7 +50,19 @@ export interface SocketIoOptions {
   limits: Config['limits'];
   /** Connection attempts per IP, shared with the y-websocket transport. */
   connectionBuckets: KeyedBuckets;
+  realtime: RealtimeLimits;
 }
+
+/**
+ * Attachments one packet from a client may carry [T15]: a client sends bytes of 64 KiB or
+ * more (a large step 2) as one; nothing it sends needs more than one.
+ */
+const MAX_CLIENT_ATTACHMENTS = 2;
+/**
+ * Values one packet from a client may hold [T11]: a full `sync:open` (MAX_OPEN_DOCS entries
+ * of five values each) with room to spare; a packet past it is closed as malformed.
+ */
+const MAX_CLIENT_PACKET_ITEMS = MAX_OPEN_DOCS * 5 * 4;
 
 class SocketIoConn implements Conn {
   readonly transport = 'socket.io' as const;
@@ -64,6 +80,12 @@ class SocketIoConn implements Conn {
   get userId() {
     return this.socket.data.userId;
   }
+  get userName() {
+    return this.socket.data.userName;
+  }
+  get tokenExpiresAt() {
+    return this.socket.data.tokenExpiresAt;
+  }
   sendSync(docKey: string, message: Uint8Array): void {
     this.socket.emit('sync:message', { docKey, message });
   }
@@ -76,18 +98,27 @@ class SocketIoConn implements Conn {
   docsChanged(push: BoardDocsPush): void {
     this.socket.emit('board:docs', push);
   }
-  close(reason: string): void {
-    this.socket.emit('protocol:error', { code: ErrorCode.Unauthorized, message: reason });
+  close(code: ErrorCode, reason: string): void {
+    this.socket.emit('protocol:error', { code, message: reason });
     this.socket.disconnect(true);
   }
 }
 
 export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoServer {
+  const maxFrameBytes = o.maxUpdateBytes + 64 * 1024;
+  const upgradeListeners = new Set(httpServer.listeners('upgrade'));
   const io: IoServer = new Server(httpServer, {
     serveClient: false,
-    parser: wireParser,
+    parser: wireParserWith({
+      maxAttachments: MAX_CLIENT_ATTACHMENTS,
+      maxAttachmentBytes: maxFrameBytes,
+      maxDepth: MAX_PACKET_DEPTH,
+      maxItems: MAX_CLIENT_PACKET_ITEMS,
+    }),
     // Room for the largest update plus its envelope; bigger frames close the connection.
-    maxHttpBufferSize: o.maxUpdateBytes + 64 * 1024,
+    maxHttpBufferSize: maxFrameBytes,
+    // A client sends its CONNECT at once; one that does not is holding a socket open [T15].
+    connectTimeout: o.realtime.connectTimeoutMs,
     // Leave other upgrade paths (y-websocket at /yjs/) alone.
     destroyUpgrade: false,
     allowRequest: (req, cb) => {
@@ -97,6 +128,25 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
       if (!o.connectionBuckets.take(req.socket.remoteAddress ?? '')) return cb(ErrorCode.RateLimited, false);
       cb(null, true);
     },
+  });
+  // engine.io's upgrade handler parses the request; a throw there must not end the process [T12].
+  guardUpgradeListeners(httpServer, upgradeListeners, o.logger);
+
+  // Bytes a connection sends before it has authenticated [T15]: a CONNECT packet with a
+  // token is all it needs. Socket.IO's decoder has seen each frame before this listener
+  // (registered after its own), so closing releases whatever it buffered.
+  const authenticated = new WeakSet<object>();
+  io.engine.on('connection', (eng: EngineSocket) => {
+    let bytes = 0;
+    const onData = (data: unknown) => {
+      if (authenticated.has(eng)) return eng.off('data', onData);
+      bytes += typeof data === 'string' ? Buffer.byteLength(data) : (data as Uint8Array).byteLength;
+      if (bytes <= o.realtime.maxPreauthBytes) return;
+      o.logger.info({ bytes, ip: eng.remoteAddress }, 'closing a connection that sent too much before authenticating');
+      eng.off('data', onData);
+      eng.close();
+    };
+    eng.on('data', onData);
   });
 
   const refuse = (next: (err?: Error) => void, code: ErrorCode, message: string) => {
@@ -112,6 +162,7 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
         if (!user) return refuse(next, ErrorCode.Unauthorized, 'a valid token is required');
         socket.data.userId = user.id;
         socket.data.userName = user.name;
+        if (user.tokenExpiresAt !== undefined) socket.data.tokenExpiresAt = user.tokenExpiresAt;
         next();
       },
       (err: unknown) => {
@@ -124,7 +175,7 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
   // One `sync:updates` event per group of recipients, encoded and framed once; the frame
   // goes straight to each socket whose engine.io has nothing queued, and the rest get it
   // through Socket.IO's broadcast, behind what they have queued [T5].
-  const encoder = new wireParser.Encoder();
+  const encoder = new Encoder();
   const channel: UpdateChannel = {
     sendUpdates(conns: readonly Conn[], updates: readonly OutboundUpdate[]) {
       const payload = { updates: updates.map((u) => ({ docKey: u.docKey, message: u.message })) };
@@ -137,6 +188,7 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
   };
 
   io.on('connection', (socket) => {
+    authenticated.add(socket.conn);
     const conn = new SocketIoConn(socket, channel);
     o.hub.add(conn);
     const log = o.logger.child({ conn: socket.id, user: socket.data.userId });
@@ -179,6 +231,9 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
         }
         if (args.length > 2) return reply(fail(ErrorCode.BadRequest, 'expected one payload argument'));
         const parsed = schema.safeParse(args[0]);
+        if (!parsed.success && parsed.error.issues.some((i) => i.code === 'too_big' && i.path.join('.') === 'docs')) {
+          return reply(fail(ErrorCode.TooManyDocs, `at most ${MAX_OPEN_DOCS} docs per ${event}`));
+        }
         if (!parsed.success) {
           return reply(fail(ErrorCode.BadRequest, `invalid ${event} payload: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`));
         }

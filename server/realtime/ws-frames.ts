@@ -10,33 +10,38 @@
  * the usual way, behind whatever is queued.
  */
 import type { Socket as NetSocket } from 'node:net';
+import * as wsLib from 'ws';
 import type { WebSocket } from 'ws';
 
 /**
- * One complete server-to-client binary frame (RFC 6455 §5.2): FIN with opcode 2, no mask,
- * the payload length in 7 bits, or 126 + 16 bits, or 127 + 64 bits; then the payload.
+ * ws's own framing (`Sender.frame`, a public static of ws 8, not in @types/ws): the header
+ * for `data` and the data, unmasked as a server sends.
  */
-export function binaryFrame(payload: Uint8Array): Buffer {
-  const n = payload.length;
-  const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(head + n);
-  frame[0] = 0x82;
-  if (n < 126) frame[1] = n;
-  else if (n < 65536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(n, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(n), 2);
-  }
-  frame.set(payload, head);
-  return frame;
+interface SenderStatic {
+  frame(data: Buffer, options: { fin: boolean; opcode: number; mask: boolean; readOnly: boolean; rsv1: boolean }): Buffer[];
 }
+const Sender = (wsLib as unknown as { Sender?: SenderStatic }).Sender;
+if (typeof Sender?.frame !== 'function') throw new Error('ws.Sender.frame is missing: ws-frames.ts needs ws 8 (see package.json)');
+
+/** One complete server-to-client binary frame (RFC 6455 §5.2: FIN, opcode 2, no mask), framed by ws. */
+export function binaryFrame(payload: Uint8Array): Buffer {
+  const data = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const parts = Sender!.frame(data, { fin: true, opcode: 2, mask: false, readOnly: false, rsv1: false });
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+/**
+ * How often the fast path was taken, declined (something queued, or the socket closing:
+ * the caller sends the usual way) or found internals it does not recognise (a ws or
+ * engine.io whose private fields changed: never expected with the pinned versions, and the
+ * regression guard fails on it).
+ */
+export const fastPathStats = { taken: 0, declined: 0, unrecognised: 0, /** of `taken`, Socket.IO's */ takenEngine: 0 };
 
 /** What is read of a ws 8 WebSocket here: its sender's queue and state, and its TCP socket. */
 interface WsInternals {
   readyState: number;
-  _sender?: { _queue?: unknown[]; _state?: number };
+  _sender?: { _queue?: unknown; _state?: unknown };
   _socket?: NetSocket;
 }
 
@@ -50,20 +55,31 @@ const SENDER_IDLE = 0;
  */
 export function writePrebuilt(ws: WebSocket, frame: Buffer): boolean {
   const w = ws as unknown as WsInternals;
+  if (w.readyState !== 1) return declined();
   const sender = w._sender;
   const socket = w._socket;
-  if (w.readyState !== 1 || !sender || !socket) return false;
-  if (sender._state !== SENDER_IDLE || !Array.isArray(sender._queue) || sender._queue.length > 0) return false;
-  if (socket.destroyed || !socket.writable) return false;
+  if (!sender || !socket || typeof sender._state !== 'number' || !Array.isArray(sender._queue)) return unrecognised();
+  if (sender._state !== SENDER_IDLE || sender._queue.length > 0) return declined();
+  if (socket.destroyed || !socket.writable) return declined();
   socket.write(frame);
+  fastPathStats.taken++;
   return true;
 }
+
+const declined = (): false => {
+  fastPathStats.declined++;
+  return false;
+};
+const unrecognised = (): false => {
+  fastPathStats.unrecognised++;
+  return false;
+};
 
 /** What is read of an engine.io 6 server socket here. */
 interface EngineInternals {
   readyState: string;
-  upgrading: boolean;
-  writeBuffer: unknown[];
+  upgrading: unknown;
+  writeBuffer: unknown;
   transport?: { name: string; writable: boolean; socket?: WebSocket };
 }
 
@@ -75,8 +91,13 @@ interface EngineInternals {
  */
 export function writePrebuiltEngine(conn: unknown, frame: Buffer): boolean {
   const e = conn as EngineInternals;
-  if (e.readyState !== 'open' || e.upgrading || !Array.isArray(e.writeBuffer) || e.writeBuffer.length > 0) return false;
+  if (typeof e.upgrading !== 'boolean' || !Array.isArray(e.writeBuffer)) return unrecognised();
+  if (e.readyState !== 'open' || e.upgrading || e.writeBuffer.length > 0) return declined();
   const t = e.transport;
-  if (!t || t.name !== 'websocket' || !t.writable || !t.socket) return false;
-  return writePrebuilt(t.socket, frame);
+  if (!t || t.name !== 'websocket') return declined();
+  if (!t.socket) return unrecognised();
+  if (!t.writable) return declined();
+  if (!writePrebuilt(t.socket, frame)) return false;
+  fastPathStats.takenEngine++;
+  return true;
 }

@@ -23,13 +23,16 @@ import {
   wsSyncFrame,
 } from '../../shared/protocol/sync-codec.js';
 import type { Access } from '../auth/access.js';
+import type { TokenUser } from '../persistence/store.js';
 import type { Conn, Hub, OutboundUpdate, UpdateChannel } from './hub.js';
 import { originAllowed } from './origin-check.js';
+import { parseUpgradeUrl, refuseUpgrade as refuse } from './upgrade.js';
 import { binaryFrame, writePrebuilt } from './ws-frames.js';
 import type { Config } from '../config.js';
 import { FrameLimiter, type KeyedBuckets } from '../limits.js';
 
 export const YJS_PATH_PREFIX = '/yjs/';
+const SOCKET_IO_PATH = '/socket.io/';
 
 export interface YWebsocketOptions {
   hub: Hub;
@@ -64,12 +67,19 @@ class WsConn implements Conn {
   readonly transport = 'y-websocket' as const;
   readonly channel = wsChannel;
   readonly id = `ws-${randomUUID()}`;
+  readonly userId: string;
+  readonly userName: string;
+  readonly tokenExpiresAt?: number;
   constructor(
     readonly ws: WebSocket,
-    readonly userId: string,
+    user: TokenUser,
     readonly docKey: string,
     readonly boardId: string,
-  ) {}
+  ) {
+    this.userId = user.id;
+    this.userName = user.name;
+    if (user.tokenExpiresAt !== undefined) this.tokenExpiresAt = user.tokenExpiresAt;
+  }
   sendFrame(frame: Uint8Array): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
   }
@@ -85,16 +95,12 @@ class WsConn implements Conn {
   docsChanged(): void {
     // The y-websocket protocol has no message for it; stock clients connect per document.
   }
-  close(reason: string): void {
-    this.ws.close(4401, reason);
+  close(code: ErrorCode, reason: string): void {
+    this.ws.close(4401, `${code}: ${reason}`);
   }
   deny(reason: string): void {
     this.sendFrame(wsPermissionDeniedFrame(reason));
   }
-}
-
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): WebSocketServer {
@@ -102,29 +108,43 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxUpdateBytes + 1024 });
 
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/socket.io/')) return; // Socket.IO's own upgrade
-    if (!url.pathname.startsWith(YJS_PATH_PREFIX)) return refuse(socket, 404, 'Not Found');
+    // Nothing here may throw into the HTTP server: that would end the process [T12].
+    try {
+      onUpgrade(req, socket, head);
+    } catch (err) {
+      o.logger.info({ err: (err as Error).message }, 'y-websocket upgrade refused');
+      refuse(socket, 400, 'Bad Request');
+    }
+  });
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Socket.IO's own upgrades, by engine.io's own test (it answers what it cannot parse).
+    if (req.url?.startsWith(SOCKET_IO_PATH)) return;
+    const url = parseUpgradeUrl(req.url);
     socket.on('error', () => socket.destroy());
+    if (!url) return refuse(socket, 400, 'Bad Request');
+    if (!url.rawPath.startsWith(YJS_PATH_PREFIX)) return refuse(socket, 404, 'Not Found');
     if (!originAllowed(req, o.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
     if (!o.connectionBuckets.take(req.socket.remoteAddress ?? '')) return refuse(socket, 429, 'Too Many Requests');
-    const docKey = decodeURIComponent(url.pathname.slice(YJS_PATH_PREFIX.length));
+    const docKey = url.path.slice(YJS_PATH_PREFIX.length);
     const parsed = parseDocKey(docKey);
     if (!parsed) return refuse(socket, 404, 'Not Found');
     void (async () => {
-      const user = await o.access.authenticate(url.searchParams.get('token'));
+      const user = await o.access.authenticate(url.query.get('token'));
       if (!user) return refuse(socket, 401, 'Unauthorized');
       const allowed = await o.access.check(docKey, user.id, 'read');
       if (!allowed.ok) return refuse(socket, 404, 'Not Found');
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, user.id, docKey, parsed.boardId));
+      if (socket.destroyed) return;
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, user, docKey, parsed.boardId));
     })().catch((err: unknown) => {
       o.logger.error({ err }, 'y-websocket upgrade failed');
       refuse(socket, 500, 'Internal Server Error');
     });
-  });
+  }
 
-  function onConnection(ws: WebSocket, userId: string, docKey: string, boardId: string) {
-    const conn = new WsConn(ws, userId, docKey, boardId);
+  function onConnection(ws: WebSocket, user: TokenUser, docKey: string, boardId: string) {
+    const userId = user.id;
+    const conn = new WsConn(ws, user, docKey, boardId);
     const log = o.logger.child({ conn: conn.id, user: userId, docKey });
     o.hub.add(conn);
     o.hub.joinBoard(conn, boardId);

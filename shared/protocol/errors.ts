@@ -20,6 +20,14 @@ export const ErrorCode = {
   UpdateMissingDeps: 'UPDATE_MISSING_DEPENDENCIES',
   UpdateTimeout: 'UPDATE_TIMEOUT',
   OriginForbidden: 'ORIGIN_FORBIDDEN',
+  /** More docs in one `sync:open`, or subscribed on one connection, than allowed [T14]. */
+  TooManyDocs: 'TOO_MANY_DOCS',
+  /** A connection introduced more awareness client ids than allowed [W5]. */
+  AwarenessClientLimit: 'AWARENESS_CLIENT_LIMIT',
+  /** A connection sent more awareness bytes per second than allowed [W6]. */
+  AwarenessRateLimited: 'AWARENESS_RATE_LIMITED',
+  /** The connection's token expired; it is closed [T13]. */
+  TokenExpired: 'TOKEN_EXPIRED',
   /** A public vote on a claim whose round is sealed (vote in the sealed doc instead). */
   Sealed: 'SEALED',
   Internal: 'INTERNAL',
@@ -73,5 +81,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UPDATE_TIMEOUT: 400,
   ORIGIN_FORBIDDEN: 403,
   SEALED: 409,
+  TOO_MANY_DOCS: 413,
+  AWARENESS_CLIENT_LIMIT: 429,
+  AWARENESS_RATE_LIMITED: 429,
+  TOKEN_EXPIRED: 401,
   INTERNAL: 500,
 };

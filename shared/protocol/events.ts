@@ -14,6 +14,13 @@ import type {
   SyncOpenPayload,
 } from './schemas.js';
 
+/**
+ * The most docs one `sync:open` may name [T14]: a join needs the board's listed docs (its
+ * board and live docs plus the reviewer docs of members who voted, D3), and a client with
+ * more sends several frames. Each entry costs the server a read check and a diff.
+ */
+export const MAX_OPEN_DOCS = 256;
+
 export const Events = {
   BoardJoin: 'board:join',
   BoardLeave: 'board:leave',
@@ -100,6 +107,8 @@ export interface InterServerEvents {
 export interface SocketData {
   userId: string;
   userName: string;
+  /** When the token the connection authenticated with expires (epoch ms); absent: never. */
+  tokenExpiresAt?: number;
 }
 
 export const CLIENT_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEvents>([

@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { ID_PATTERN } from './doc-keys.js';
 import { ROLES } from './roles.js';
+import { MAX_OPEN_DOCS } from './events.js';
+
+export { MAX_OPEN_DOCS };
 
 /**
  * Binary fields: Buffer in Node, ArrayBuffer or Uint8Array in the browser. Always copied
@@ -37,8 +40,6 @@ export const SyncMessageSchema = z.object({
 /** What a client sends (the server works on the parsed output). */
 export type SyncMessagePayload = z.input<typeof SyncMessageSchema>;
 
-/** The most docs one `sync:open` may name (a board has its members' docs plus three). */
-export const MAX_OPEN_DOCS = 5000;
 
 export const SyncOpenSchema = z.object({
   docs: z

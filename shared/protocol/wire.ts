@@ -14,6 +14,7 @@
  */
 import { decode, Encoder as MsgpackEncoder, ExtensionCodec } from '@msgpack/msgpack';
 import { Emitter } from '@socket.io/component-emitter';
+import { checkMsgpackBounds } from './msgpack-bounds.js';
 
 /**
  * Bytes this large travel as their own websocket frame after the packet (an "attachment",
@@ -22,8 +23,14 @@ import { Emitter } from '@socket.io/component-emitter';
  * broadcast is one frame.
  */
 export const ATTACH_MIN_BYTES = 64 * 1024;
-/** More attachments than this in one packet is not something a Claimboard peer sends. */
-const MAX_ATTACHMENTS = 64;
+/**
+ * The most attachments one packet may carry on the wire: a reference is one byte. A
+ * `sync:open` answer has one per doc at most (MAX_OPEN_DOCS); past this the encoder keeps
+ * bytes inline.
+ */
+export const MAX_ATTACHMENTS = 256;
+/** Nesting of a packet: a `sync:open` answer, the deepest, is 7 levels. */
+export const MAX_PACKET_DEPTH = 32;
 /** MessagePack extension type of a reference to the packet's n-th attachment. */
 const ATTACHMENT_EXT = 1;
 
@@ -39,11 +46,12 @@ codec.register({
   type: ATTACHMENT_EXT,
   encode: (value: unknown): Uint8Array | null => {
     if (outgoing === null || !(value instanceof Uint8Array) || value.byteLength < ATTACH_MIN_BYTES) return null;
+    if (outgoing.length >= MAX_ATTACHMENTS) return null;
     outgoing.push(value);
     return Uint8Array.of(outgoing.length - 1);
   },
   decode: (data: Uint8Array): AttachmentRef => {
-    if (data.length !== 1 || data[0]! >= MAX_ATTACHMENTS) throw new Error('invalid attachment reference');
+    if (data.length !== 1) throw new Error('invalid attachment reference');
     return new AttachmentRef(data[0]!);
   },
 });
@@ -76,13 +84,14 @@ export interface Packet {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
-/** Throws unless `p` is a well-formed Socket.IO packet; returns it typed. */
-export function checkPacket(p: unknown): Packet {
+/** Throws unless `p` is a well-formed Socket.IO packet of at most `maxAttachments`; returns it typed. */
+export function checkPacket(p: unknown, maxAttachments = MAX_ATTACHMENTS): Packet {
   if (!isPlainObject(p)) throw new Error('invalid packet: not a map');
   const { type, nsp, data, id, attachments } = p;
-  if (attachments !== undefined && (typeof attachments !== 'number' || !Number.isInteger(attachments) || attachments < 1 || attachments > MAX_ATTACHMENTS)) {
+  if (attachments !== undefined && (typeof attachments !== 'number' || !Number.isInteger(attachments) || attachments < 1)) {
     throw new Error('invalid attachment count');
   }
+  if (attachments !== undefined && attachments > maxAttachments) throw new Error(`more than ${maxAttachments} attachments`);
   if (typeof type !== 'number' || !Number.isInteger(type) || type < 0 || type > 6) throw new Error('invalid packet type');
   if (typeof nsp !== 'string' || !nsp.startsWith('/')) throw new Error('invalid namespace');
   if (id !== undefined && (typeof id !== 'number' || !Number.isInteger(id) || id < 0)) throw new Error('invalid packet id');
@@ -108,7 +117,7 @@ export function checkPacket(p: unknown): Packet {
 
 /** Puts the attachments in place of their references; throws on a dangling one. */
 function resolveAttachments(value: unknown, att: readonly Uint8Array[], depth = 0): unknown {
-  if (depth > 32) throw new Error('packet nested too deeply');
+  if (depth > MAX_PACKET_DEPTH) throw new Error('packet nested too deeply');
   if (value instanceof AttachmentRef) {
     const a = att[value.index];
     if (!a) throw new Error('reference to a missing attachment');
@@ -149,15 +158,50 @@ export class Encoder {
   }
 }
 
+/**
+ * What one decoder accepts [T11]. Every packet is pre-scanned (`checkMsgpackBounds`) before
+ * it is decoded; a packet waiting for its attachments holds at most `maxAttachments` frames
+ * and `maxAttachmentBytes` bytes in all. Anything past a bound throws, which closes the
+ * connection (Socket.IO treats a decoder error as a protocol violation).
+ */
+export interface WireLimits {
+  maxAttachments: number;
+  maxAttachmentBytes: number;
+  maxDepth: number;
+  maxItems: number;
+}
+
+/**
+ * Limits for decoding what a server sends: its answers are trusted to be sane, so these
+ * only stop a corrupt stream (a `sync:open` answer has up to 256 attachments).
+ */
+export const CLIENT_WIRE_LIMITS: WireLimits = {
+  maxAttachments: MAX_ATTACHMENTS,
+  maxAttachmentBytes: Number.MAX_SAFE_INTEGER,
+  maxDepth: MAX_PACKET_DEPTH,
+  maxItems: Number.MAX_SAFE_INTEGER,
+};
+
 export class Decoder extends Emitter<Record<string, never>, Record<string, never>, { decoded: (p: Packet) => void }> {
   /** A packet waiting for its attachment frames. */
-  #waiting: { packet: Packet; attachments: Uint8Array[] } | null = null;
+  #waiting: { packet: Packet; attachments: Uint8Array[]; bytes: number } | null = null;
+  readonly #limits: WireLimits;
+
+  constructor(limits: WireLimits = CLIENT_WIRE_LIMITS) {
+    super();
+    this.#limits = limits;
+  }
 
   add(chunk: unknown): void {
     if (typeof chunk === 'string') throw new Error('invalid frame: text where MessagePack was expected');
     const bytes = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk as ArrayBuffer);
     if (this.#waiting) {
       const w = this.#waiting;
+      w.bytes += bytes.byteLength;
+      if (w.bytes > this.#limits.maxAttachmentBytes) {
+        this.#waiting = null;
+        throw new Error(`attachments over ${this.#limits.maxAttachmentBytes} bytes`);
+      }
       w.attachments.push(bytes);
       if (w.attachments.length < w.packet.attachments!) return;
       this.#waiting = null;
@@ -166,9 +210,10 @@ export class Decoder extends Emitter<Record<string, never>, Record<string, never
       this.emitReserved('decoded', w.packet);
       return;
     }
-    const packet = checkPacket(decode(bytes, { extensionCodec: codec }));
+    checkMsgpackBounds(bytes, this.#limits);
+    const packet = checkPacket(decode(bytes, { extensionCodec: codec }), this.#limits.maxAttachments);
     if (packet.attachments) {
-      this.#waiting = { packet, attachments: [] };
+      this.#waiting = { packet, attachments: [], bytes: 0 };
       return;
     }
     packet.data = resolveAttachments(packet.data, []);
@@ -181,4 +226,20 @@ export class Decoder extends Emitter<Record<string, never>, Record<string, never
   }
 }
 
+/** The parser every Claimboard client passes to `io()` (`parser: wireParser`). */
 export const wireParser = { Encoder, Decoder };
+
+/**
+ * The same parser with the decoding limits a server applies to what untrusted peers send
+ * (Socket.IO builds one decoder per connection with `new parser.Decoder()`).
+ */
+export function wireParserWith(limits: WireLimits): { Encoder: typeof Encoder; Decoder: new () => Decoder } {
+  return {
+    Encoder,
+    Decoder: class LimitedDecoder extends Decoder {
+      constructor() {
+        super(limits);
+      }
+    },
+  };
+}

@@ -75,10 +75,16 @@ export interface LoopDelay {
   p99Ms: number;
   maxMs: number;
 }
-/** `reset`: start a new event-loop window after answering. */
-export type ToLauncher = { type: 'probe'; reset: boolean };
-/** The event-loop delay since the last reset, and the process's CPU time so far (all threads). */
-export type FromLauncher = { type: 'probe'; delay: LoopDelay; cpuSec: number };
+/**
+ * `reset`: start a new event-loop window after answering. `gc`: collect garbage first (the
+ * launcher must run with --expose-gc), so `heapMb` is what is live rather than what waits.
+ */
+export type ToLauncher = { type: 'probe'; reset: boolean; gc?: boolean };
+/**
+ * The event-loop delay since the last reset, the process's CPU time so far (all threads),
+ * and its memory now (resident set and V8 heap in use, MiB).
+ */
+export type FromLauncher = { type: 'probe'; delay: LoopDelay; cpuSec: number; rssMb: number; heapMb: number };
 
 /**
  * The end of every launcher, once its server listens: answers probes over IPC, prints
@@ -118,7 +124,11 @@ function serveProbeOverIpc(): void {
     const cpu = process.cpuUsage();
     const delay: LoopDelay = { p50Ms: h.percentile(50) / 1e6, p99Ms: h.percentile(99) / 1e6, maxMs: h.max / 1e6 };
     if (m.reset) h.reset();
-    process.send?.({ type: 'probe', delay, cpuSec: (cpu.user + cpu.system) / 1e6 } satisfies FromLauncher);
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (m.gc && gc) gc();
+    const mem = process.memoryUsage();
+    const mb = (b: number) => b / 2 ** 20;
+    process.send?.({ type: 'probe', delay, cpuSec: (cpu.user + cpu.system) / 1e6, rssMb: mb(mem.rss), heapMb: mb(mem.heapUsed) } satisfies FromLauncher);
   });
 }
 

@@ -9,6 +9,7 @@
  *   minutes), then export-import, flood and client (~1.5 minutes together).
  * - `--all` adds export-import, flood and client to a quick run (~1.2 minutes more, so
  *   over the 3 minutes of a quick run).
+ * - `soak` (30 minutes): the soak benchmark alone (soak.bench.ts; `--minutes=N` shortens it).
  * Every other option goes to perf.bench.ts (see its header).
  */
 import { spawnSync } from 'node:child_process';
@@ -21,8 +22,9 @@ const all = args.includes('--all');
 const perfArgs = args.filter((a) => a !== '--all');
 const otherArgs = quick ? ['--quick'] : [];
 
-const benches: Array<[string, string[]]> = [['perf.bench.ts', perfArgs]];
-if (!quick || all) {
+const soak = args.includes('soak');
+const benches: Array<[string, string[]]> = soak ? [['soak.bench.ts', args.filter((a) => a !== 'soak')]] : [['perf.bench.ts', perfArgs]];
+if (!soak && (!quick || all)) {
   for (const b of ['export-import.bench.ts', 'flood.bench.ts', 'client.bench.ts']) benches.push([b, otherArgs]);
 }
 

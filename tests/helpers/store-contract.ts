@@ -148,6 +148,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await again.close();
     });
 
+    it('[S11] a write probe commits and resolves', async () => {
+      const { store } = await factory.make();
+      await store.probeWrite(1);
+      await store.probeWrite(2); // again: it replaces, never grows
+      await store.close();
+    });
+
     it('[S7] rows read back as written are intact, compacted ones included', async () => {
       const { store } = await factory.make();
       for (let i = 1; i <= 3; i++) await store.appendUpdate('board/i', bytes(i, i));

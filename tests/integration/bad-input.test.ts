@@ -178,7 +178,7 @@ describe('Socket.IO bad input', () => {
     const { socket } = await rawSocket(srv.url, mallory.token);
     await joinRaw(socket, boardId);
     const sv = new Uint8Array([0]);
-    for (const bad of [{}, { docs: [] }, { docs: 'x' }, { docs: [{ docKey: myDoc() }] }, { docs: [{ docKey: 7, stateVector: sv }] }, { docs: Array.from({ length: 5001 }, () => ({ docKey: myDoc(), stateVector: sv })) }]) {
+    for (const bad of [{}, { docs: [] }, { docs: 'x' }, { docs: [{ docKey: myDoc() }] }, { docs: [{ docKey: 7, stateVector: sv }] }]) {
       const r = await emitAck(socket, 'sync:open', bad);
       expect(r, JSON.stringify(bad).slice(0, 80)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     }

@@ -1,6 +1,7 @@
 /**
- * [S1–S4] Durability: every acknowledged update survives a clean restart, and a kill -9 of
- * the server process at random moments under write load (a real child process, 20+ kills).
+ * [S1–S4, S10] Durability: every acknowledged update survives a clean restart, a kill -9 of
+ * the server process at random moments under write load (a real child process, 20+ kills),
+ * and the death of the SQLite writer thread under write load.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -10,6 +11,8 @@ import { createBoard, createUser, startServer, tempDir, type TestUser } from '..
 import { startChildServer, type ChildServer } from '../helpers/child-server.js';
 import { emitAck, joinRaw, rawSocket, updateMessage } from '../helpers/raw.js';
 import { seededRandom } from '../helpers/updates.js';
+import type { SqliteStore } from '../../server/persistence/sqlite-store.js';
+import { waitFor } from '../helpers/server.js';
 
 const KILLS = 22;
 
@@ -61,6 +64,70 @@ describe('durability', () => {
     expect(doc.getMap('votes').size).toBe(300);
     await srv.close();
   });
+
+  it('[S10] killing the writer thread under write load: every write settles, every acknowledged one survives a restart', async () => {
+    const dir = tempDir();
+    let srv = await startServer({}, dir);
+    const user = await createUser(srv.url, 'Wes');
+    const board = await createBoard(srv.url, user);
+    const key = reviewerDocKey(board.id, user.id);
+    const store = srv.app.store as SqliteStore;
+    const { socket } = await rawSocket(srv.url, user.token);
+    await joinRaw(socket, board.id);
+    const acked = new Set<string>();
+    let sent = 0;
+    let settled = 0;
+    let failed = 0;
+    let stop = false;
+    const write = (k: string) => {
+      // A fresh Yjs client per update: no update depends on another, so one that fails
+      // (outcome unknown) leaves the later ones applicable.
+      const local = new Y.Doc();
+      let update: Uint8Array | null = null;
+      local.on('update', (u: Uint8Array) => (update = u));
+      local.getMap('votes').set(k, { rating: 2, confidence: 'low', at: sent });
+      sent++;
+      emitAck(socket, 'sync:message', { docKey: key, message: updateMessage(update!) }).then(
+        (r) => {
+          settled++;
+          if (r.ok) acked.add(k);
+          else failed++;
+        },
+        () => settled++,
+      );
+    };
+    const writer = (async () => {
+      let i = 0;
+      while (!stop) {
+        for (let b = 0; b < 5; b++) write(`w${i++}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const KILLS_OF_WRITER = 3;
+    for (let kill = 1; kill <= KILLS_OF_WRITER; kill++) {
+      const before = acked.size;
+      await waitFor(() => acked.size >= before + 50, `acknowledged writes before kill ${kill}`, 20_000);
+      await store.killWriterForTest();
+      await waitFor(() => store.writerRestarts === kill, `writer restart ${kill}`, 20_000);
+    }
+    const afterKills = acked.size;
+    await waitFor(() => acked.size >= afterKills + 50, 'acknowledged writes after the last restart', 20_000);
+    stop = true;
+    await writer;
+    const stoppedAt = performance.now();
+    // Every write ends, acknowledged or refused; none waits for an answer that never comes.
+    await waitFor(() => settled === sent, `all ${sent} writes settled`, 30_000);
+    const settleMs = performance.now() - stoppedAt;
+    socket.close();
+    await srv.close();
+    srv = await startServer({}, dir);
+    const doc = await readDoc(srv.url, user.token, board.id, key);
+    const votes = doc.getMap('votes');
+    const lost = [...acked].filter((k) => !votes.has(k));
+    expect(lost, 'acknowledged but lost').toEqual([]);
+    console.info(`[S10] writer killed ${KILLS_OF_WRITER} times under load: ${sent} writes, ${acked.size} acknowledged, ${failed} refused, none lost; all settled ${settleMs.toFixed(0)} ms after the load stopped`);
+    await srv.close();
+  }, 120_000);
 
   it(`[S2] kill -9 at random moments under write load loses no acknowledged update (${KILLS} kills)`, async () => {
     const dir = tempDir();

@@ -49,7 +49,8 @@ describe('presence', () => {
       a.conn.awareness.setLocalState({ user: 'Alice' });
       const aId = a.conn.awareness.clientID;
       const observer = wsProvider(srv.url, owner.token, boardDocKey(boardId));
-      await waitFor(() => (observer.provider.awareness.getStates().get(aId) as any)?.user === 'Alice', 'observer sees Alice');
+      // The server stamps every state's user with the connection's own [W7].
+      await waitFor(() => (observer.provider.awareness.getStates().get(aId) as any)?.user?.id === alice.id, 'observer sees Alice');
       const clock = observer.provider.awareness.meta.get(aId)!.clock;
       const spoof = encodeAwareness([{ clientId: aId, clock: clock + 5, state: { user: 'Mallory as Alice' } }]);
       const r = await emitAck(socket, 'awareness:update', { boardId, update: spoof });
@@ -58,12 +59,38 @@ describe('presence', () => {
       const big = encodeAwareness([{ clientId: 424242, clock: 1, state: { blob: 'x'.repeat(20_000) } }]);
       expect(await emitAck(socket, 'awareness:update', { boardId, update: big })).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
       await new Promise((res) => setTimeout(res, 200));
-      expect((observer.provider.awareness.getStates().get(aId) as any)?.user).toBe('Alice');
+      expect((observer.provider.awareness.getStates().get(aId) as any)?.user).toEqual({ id: alice.id, name: 'Alice' });
       expect(observer.provider.awareness.getStates().has(424242)).toBe(false);
       observer.close();
     } finally {
       a.close();
       socket.close();
+    }
+  });
+
+  it('[W7] a member cannot appear as another user: the server stamps user { id, name } from the connection, on both transports', async () => {
+    const observer = wsProvider(srv.url, owner.token, boardDocKey(boardId));
+    const sio = socketClient(srv.url, mallory.token, boardId, [boardDocKey(boardId)]);
+    const ws = wsProvider(srv.url, mallory.token, boardDocKey(boardId));
+    try {
+      // What the client puts there (client/src/lib/state/board-state.svelte.ts), claiming Alice.
+      sio.conn.awareness.setLocalState({ user: { id: alice.id, name: 'Alice' }, claimId: 'c1', following: false });
+      ws.provider.awareness.setLocalState({ user: { id: alice.id, name: 'Alice', color: '#f00' }, claimId: 'c2' });
+      const seen = (id: number) => observer.provider.awareness.getStates().get(id) as { user?: unknown; claimId?: string } | undefined;
+      await waitFor(() => seen(sio.conn.awareness.clientID)?.claimId === 'c1' && seen(ws.provider.awareness.clientID)?.claimId === 'c2', 'observer sees both');
+      expect(seen(sio.conn.awareness.clientID)!.user).toEqual({ id: mallory.id, name: 'Mallory' });
+      // Other fields of the user object are kept.
+      expect(seen(ws.provider.awareness.clientID)!.user).toEqual({ id: mallory.id, name: 'Mallory', color: '#f00' });
+      // A state that is not an object is refused.
+      const { socket } = await rawSocket(srv.url, mallory.token);
+      await joinRaw(socket, boardId);
+      const r = await emitAck(socket, 'awareness:update', { boardId, update: encodeAwareness([{ clientId: 31337, clock: 1, state: 'Alice' }]) });
+      expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      socket.close();
+    } finally {
+      observer.close();
+      sio.close();
+      ws.close();
     }
   });
 

@@ -10,6 +10,7 @@ import { decodeSync, encodeSync, SyncType } from '../../shared/protocol/sync-cod
 import type { SqliteStore } from '../../server/persistence/sqlite-store.js';
 import { addMember, createBoard, createUser, startServer, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
 import { emitAck, joinRaw, rawSocket, rawWs, updateMessage } from '../helpers/raw.js';
+import { fastPathStats } from '../../server/realtime/ws-frames.js';
 
 let srv: TestServer;
 let owner: TestUser, a: TestUser, b: TestUser;
@@ -81,6 +82,41 @@ describe('regression guard', () => {
     expect(toRecv.frames).toBeGreaterThan(0);
     expect(toRecv.frames / UPDATES).toBeLessThanOrEqual(1);
     expect((ws.received.length - wsBefore) / UPDATES).toBe(1);
+    sender.socket.close();
+    recv.socket.close();
+    ws.close();
+  });
+
+  it('[T5] fan-out to idle recipients takes the prebuilt-frame fast path on both transports (fails if the pinned ws or engine.io internals change)', async () => {
+    const key = reviewerDocKey(boardId, a.id);
+    const sender = await rawSocket(srv.url, a.token);
+    const recv = await rawSocket(srv.url, b.token);
+    for (const s of [sender, recv]) {
+      await joinRaw(s.socket, boardId);
+      await emitAck(s.socket, 'sync:message', { docKey: key, message: encodeSync(SyncType.Step1, new Uint8Array([0])) });
+    }
+    const ws = await rawWs(srv.url, key, owner.token);
+    await waitFor(() => ws.received.length >= 2, 'ws opening');
+    let got = 0;
+    recv.socket.on('sync:updates', ({ updates }) => (got += updates.length));
+    const before = { ...fastPathStats };
+    const d = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    d.on('update', (u: Uint8Array) => updates.push(u));
+    const UPDATES = 5;
+    for (let i = 0; i < UPDATES; i++) {
+      d.getMap('votes').set(`fast${i}`, { rating: 2, confidence: 'low', at: i });
+      const wsBefore = ws.received.length;
+      expect((await emitAck(sender.socket, 'sync:message', { docKey: key, message: updateMessage(updates[i]!) })).ok).toBe(true);
+      // One at a time: each reaches both recipients before the next, so nothing is queued.
+      await waitFor(() => got >= i + 1 && ws.received.length > wsBefore, `update ${i} delivered`);
+    }
+    const engine = fastPathStats.takenEngine - before.takenEngine;
+    const plainWs = fastPathStats.taken - before.taken - engine;
+    expect(fastPathStats.unrecognised - before.unrecognised).toBe(0);
+    // Every write to an idle connection goes the fast way; a rare one may find a heartbeat queued.
+    expect(engine).toBeGreaterThanOrEqual(UPDATES - 1);
+    expect(plainWs).toBeGreaterThanOrEqual(UPDATES - 1);
     sender.socket.close();
     recv.socket.close();
     ws.close();

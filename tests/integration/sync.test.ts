@@ -72,7 +72,7 @@ describe('sync over both transports', () => {
 
   it('GET /health answers ok', async () => {
     const r = await api(srv.url, 'GET', '/health');
-    expect(r).toEqual({ status: 200, body: { ok: true } });
+    expect(r).toMatchObject({ status: 200, body: { ok: true, store: 'writable', quarantined: 0 } });
   });
 });
 

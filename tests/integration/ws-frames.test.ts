@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { binaryFrame, writePrebuilt } from '../../server/realtime/ws-frames.js';
+import { binaryFrame, fastPathStats, writePrebuilt, writePrebuiltEngine } from '../../server/realtime/ws-frames.js';
 
 let wss: WebSocketServer | null = null;
 afterEach(async () => {
@@ -64,6 +64,27 @@ describe('prebuilt websocket frames', () => {
     got.forEach((b, i) => expect(b.equals(payload(10 + i, i)), `message ${i}`).toBe(true));
     // The Blob sends kept ws's queue busy for a while: some prebuilt writes had to wait their turn.
     expect(declined).toBeGreaterThan(0);
+  });
+
+  it('[T5] internals it does not recognise are counted apart and declined, never guessed at', () => {
+    const before = { ...fastPathStats };
+    const frame = binaryFrame(payload(3, 0));
+    expect(writePrebuilt({ readyState: 1 } as unknown as WebSocket, frame)).toBe(false);
+    expect(writePrebuilt({ readyState: 1, _sender: { queue: [] }, _socket: {} } as unknown as WebSocket, frame)).toBe(false);
+    expect(writePrebuiltEngine({ readyState: 'open', upgrading: false }, frame)).toBe(false);
+    expect(fastPathStats.unrecognised - before.unrecognised).toBe(3);
+    expect(fastPathStats.taken).toBe(before.taken);
+  });
+
+  it('frames are what ws itself would send (Sender.frame), header and payload', () => {
+    for (const n of [0, 125, 126, 65535, 65536]) {
+      const f = binaryFrame(payload(n, 1));
+      const head = n < 126 ? 2 : n < 65536 ? 4 : 10;
+      expect(f[0]).toBe(0x82);
+      expect(f[1]).toBe(n < 126 ? n : n < 65536 ? 126 : 127);
+      expect(f.length).toBe(head + n);
+      expect(f.subarray(head).equals(payload(n, 1))).toBe(true);
+    }
   });
 
   it('declines a socket that is closing', async () => {

@@ -13,13 +13,14 @@ import type { Socket } from 'socket.io-client';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Ack, ErrorBody } from '../../../../shared/protocol/errors.js';
-import type {
-  BoardDocsPush,
-  ClientToServerEvents,
-  JoinResult,
-  ServerToClientEvents,
-  SyncOpenResult,
-  WireBytes,
+import {
+  MAX_OPEN_DOCS,
+  type BoardDocsPush,
+  type ClientToServerEvents,
+  type JoinResult,
+  type ServerToClientEvents,
+  type SyncOpenResult,
+  type WireBytes,
 } from '../../../../shared/protocol/events.js';
 import { decodeSync, encodeSync, SyncType } from '../../../../shared/protocol/sync-codec.js';
 import { PROTOCOL_VERSION } from '../../../../shared/protocol/version.js';
@@ -245,6 +246,11 @@ export class BoardConnection {
     const keys = [...this.#opening].filter((k) => this.#docs.has(k));
     this.#opening.clear();
     if (keys.length === 0 || !this.socket.connected) return;
+    // The server takes at most MAX_OPEN_DOCS per frame [T14].
+    for (let i = 0; i < keys.length; i += MAX_OPEN_DOCS) this.#openSome(keys.slice(i, i + MAX_OPEN_DOCS));
+  };
+
+  #openSome(keys: string[]): void {
     const docs = keys.map((docKey) => ({ docKey, stateVector: Y.encodeStateVector(this.#docs.get(docKey)!) }));
     this.socket.emit('sync:open', { docs }, (res: Ack<{ docs: SyncOpenResult[] }>) => {
       if (!res.ok) {
@@ -264,7 +270,7 @@ export class BoardConnection {
       }
       this.#status();
     });
-  };
+  }
 
   /** The server's state vector: send it what it lacks (our offline edits), then stream. */
   #answerServerState(docKey: string, doc: Y.Doc, stateVector: Uint8Array): void {
