@@ -1,8 +1,8 @@
 /**
  * Audit log per board [U1]: who joined, role changes and removals, invites created and
- * revoked, claims accepted or rejected, exports taken, stored updates of its documents
- * quarantined at load and the recovery of what they held back [R7]. Stored with the board
- * and shown to its owners (GET /api/boards/:id/audit).
+ * revoked, claims accepted or rejected, editors' verdicts set, changed or removed, exports
+ * taken, stored updates of its documents quarantined at load and the recovery of what they
+ * held back [R7]. Stored with the board and shown to its owners (GET /api/boards/:id/audit).
  */
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
@@ -26,7 +26,7 @@ export class AuditLog {
   }
 
   /**
-   * Watches claim status changes on every board doc the registry loads, and records the
+   * Watches claim status and verdict changes on every board doc the registry loads, and records the
    * quarantines of every document of a board (`doc.quarantined`, `doc.recovered`).
    */
   watch(registry: DocRegistry): void {
@@ -49,6 +49,7 @@ export class AuditLog {
         for (const ev of events) {
           if (ev.path.length !== 1) continue; // a claim's own map
           const claimId = String(ev.path[0]);
+          this.#recordVerdict(parsed.boardId, actor, claimId, ev as Y.YMapEvent<unknown>);
           const change = (ev as Y.YMapEvent<unknown>).keys.get('status');
           if (!change || change.action === 'delete') continue;
           const status = (ev.target as Y.Map<unknown>).get('status');
@@ -57,6 +58,25 @@ export class AuditLog {
           }
         }
       });
+    });
+  }
+
+  /**
+   * The editor's verdict, set, changed or removed, with the rating before and after: the
+   * server's record of who changed a (possibly published) verdict, whatever the document's
+   * own `by` field claims.
+   */
+  #recordVerdict(boardId: string, actor: string, claimId: string, ev: Y.YMapEvent<unknown>): void {
+    const change = ev.keys.get('verdict');
+    if (!change) return;
+    const rating = (v: unknown) => (v !== null && typeof v === 'object' ? ((v as { rating?: unknown }).rating ?? null) : null);
+    const url = (v: unknown) => (v !== null && typeof v === 'object' ? ((v as { url?: unknown }).url ?? null) : null);
+    const now = change.action === 'delete' ? undefined : ev.target.get('verdict');
+    this.record(boardId, actor, change.action === 'delete' ? 'claim.verdict_removed' : 'claim.verdict', {
+      claimId,
+      from: rating(change.oldValue),
+      to: rating(now),
+      url: url(now),
     });
   }
 }

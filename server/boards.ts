@@ -15,6 +15,7 @@ import {
   buildJsonExport,
   buildLiveSummary,
   snapshotFromDocs,
+  type CsvTable,
   type ExportInput,
   type LiveSummary,
 } from '../shared/export/index.js';
@@ -30,6 +31,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export interface ExportOptions {
   format: ExportFormat;
   pseudonymise?: boolean;
+  /** CSV only: which table (default `claims`). */
+  table?: CsvTable;
 }
 
 export interface ExportResult {
@@ -41,7 +44,8 @@ export interface ExportResult {
 export interface BoardServiceOptions {
   /** Public base URL of this server, for links inside exports (ClaimReview `url`). */
   publicUrl: string;
-  publisher: { name: string; url?: string };
+  /** The default ClaimReview author; a board's own publication settings win. */
+  publisher: { name: string; url?: string } | null;
   /** Parses the article and suggests its claims off the main thread, under a deadline. */
   importer: ImportRunner;
 }
@@ -93,22 +97,21 @@ export class BoardService {
   /** Builds an export from the board's documents as they are now. */
   async export(boardId: string, opts: ExportOptions): Promise<ExportResult> {
     return this.#withSnapshot(boardId, (input) => {
-      const analysis = { pseudonymise: opts.pseudonymise ?? false };
+      const analysis = { pseudonymise: opts.pseudonymise ?? false, publisher: this.options.publisher };
       switch (opts.format) {
         case 'json':
           return { body: buildJsonExport(input, analysis), contentType: 'application/json', filename: `${boardId}.json` };
         case 'claimreview':
           return {
-            body: buildClaimReview(input, {
-              ...analysis,
-              boardUrl: `${this.options.publicUrl}/board/${boardId}`,
-              publisher: this.options.publisher,
-            }),
+            body: buildClaimReview(input, analysis),
             contentType: 'application/ld+json',
             filename: `${boardId}.claimreview.jsonld`,
           };
-        case 'csv':
-          return { body: buildCsv(input, analysis), contentType: 'text/csv; charset=utf-8', filename: `${boardId}.csv` };
+        case 'csv': {
+          const table = opts.table ?? 'claims';
+          const name = table === 'claims' ? boardId : `${boardId}.${table}`;
+          return { body: buildCsv(input, { ...analysis, table }), contentType: 'text/csv; charset=utf-8', filename: `${name}.csv` };
+        }
         default:
           throw new AppError(ErrorCode.BadRequest, `unknown export format ${String(opts.format)}`);
       }

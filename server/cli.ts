@@ -2,7 +2,7 @@
  * The command line, against the embedded store under DATA_DIR (stop the server first, or
  * run it beside a server that is not writing the same board):
  *
- *   claimboard export <boardId> [--format json|claimreview|csv] [--pseudonymise] [--out FILE]
+ *   claimboard export <boardId> [--format json|claimreview|csv] [--table claims|votes|notes|all] [--pseudonymise] [--out FILE]
  *   claimboard import <file> [--title TITLE] [--format text|markdown|html] [--owner-token TOKEN]
  *
  * `export` writes the same bytes as GET /api/boards/:id/export for the same state.
@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { CSV_TABLES, type CsvTable } from '../shared/export/csv.js';
 import { parseArgs } from 'node:util';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -19,7 +20,7 @@ import { hashToken, newId, newToken } from './auth/tokens.js';
 import { AppError } from '../shared/protocol/errors.js';
 
 const USAGE = `usage:
-  claimboard export <boardId> [--format json|claimreview|csv] [--pseudonymise] [--out FILE]
+  claimboard export <boardId> [--format json|claimreview|csv] [--table claims|votes|notes|all] [--pseudonymise] [--out FILE]
   claimboard import <file> [--title TITLE] [--format text|markdown|html] [--owner-token TOKEN]`;
 
 function formatFromName(file: string): 'text' | 'markdown' | 'html' {
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       format: { type: 'string' },
+      table: { type: 'string' },
       out: { type: 'string' },
       title: { type: 'string' },
       'owner-token': { type: 'string' },
@@ -54,7 +56,9 @@ export async function main(argv: string[]): Promise<number> {
       const format = (values.format ?? 'json') as ExportFormat;
       if (!EXPORT_FORMATS.includes(format)) throw new AppError('BAD_REQUEST', `--format must be one of ${EXPORT_FORMATS.join(', ')}`);
       if (!(await app.store.getBoard(arg))) throw new AppError('NOT_FOUND', `no board ${arg} in ${config.dataDir}`);
-      const out = await app.boards.export(arg, { format, pseudonymise: values.pseudonymise });
+      const table = values.table as CsvTable | undefined;
+      if (table !== undefined && !CSV_TABLES.includes(table)) throw new AppError('BAD_REQUEST', `--table must be one of ${CSV_TABLES.join(', ')}`);
+      const out = await app.boards.export(arg, { format, pseudonymise: values.pseudonymise, ...(table ? { table } : {}) });
       if (values.out) fs.writeFileSync(values.out, out.body);
       else process.stdout.write(out.body);
       return 0;

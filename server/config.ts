@@ -49,9 +49,12 @@ const EnvSchema = z.object({
   TOKEN_TTL_HOURS: intFrom(24 * 90),
   /** Base URL people reach this server at; links in exports use it. */
   PUBLIC_URL: z.string().optional(),
-  /** The organisation named as author of ClaimReview exports. */
-  PUBLISHER_NAME: z.string().default('Claimboard'),
-  PUBLISHER_URL: z.string().optional(),
+  /**
+   * The organisation named as author of ClaimReview exports, unless a board sets its own.
+   * Unset (and no board setting): ClaimReview leaves every claim out ("no-publisher").
+   */
+  PUBLISHER_NAME: z.string().trim().max(200).optional(),
+  PUBLISHER_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
 });
 
 export interface Config {
@@ -85,7 +88,7 @@ export interface Config {
   /** Shutdown waits this long for running requests, then destroys the remaining sockets. */
   shutdownGraceMs: number;
   publicUrl: string;
-  publisher: { name: string; url?: string };
+  publisher: { name: string; url?: string } | null;
   limits: {
     framesPerSec: number;
     framesBurst: number;
@@ -142,7 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importTimeoutMs: e.IMPORT_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    publisher: { name: e.PUBLISHER_NAME, ...(e.PUBLISHER_URL ? { url: e.PUBLISHER_URL } : {}) },
+    publisher: e.PUBLISHER_NAME ? { name: e.PUBLISHER_NAME, ...(e.PUBLISHER_URL ? { url: e.PUBLISHER_URL } : {}) } : null,
     limits: {
       framesPerSec: e.RATE_FRAMES_PER_SEC,
       framesBurst: e.RATE_FRAMES_BURST,

@@ -27,6 +27,7 @@ import { EXPORT_FORMATS, type BoardService } from '../boards.js';
 import { z } from 'zod';
 import { parse } from './errors.js';
 import { AGENDA_BODY_BYTES, jsonBody, SMALL_BODY_BYTES } from './body.js';
+import { CSV_TABLES } from '../../shared/export/csv.js';
 
 export interface RouteDeps {
   store: Store;
@@ -343,7 +344,7 @@ export function apiRouter(d: RouteDeps): Router {
   r.get('/boards/:id/export', authed(async (req, res) => {
     const { boardId } = await roleOn(req);
     const q = parse(ExportQuerySchema, req.query);
-    const out = await d.boards.export(boardId, { format: q.format, pseudonymise: q.pseudonymise === 'true' });
+    const out = await d.boards.export(boardId, { format: q.format, pseudonymise: q.pseudonymise === 'true', ...(q.table ? { table: q.table } : {}) });
     d.audit.record(boardId, req.user.id, 'export.taken', { format: q.format, pseudonymised: q.pseudonymise === 'true' });
     res
       .status(200)
@@ -358,4 +359,6 @@ export function apiRouter(d: RouteDeps): Router {
 const ExportQuerySchema = z.object({
   format: z.enum(EXPORT_FORMATS).default('json'),
   pseudonymise: z.enum(['true', 'false']).optional(),
+  /** CSV only: `claims` (default), `votes`, `notes` or `all` (the three in one file). */
+  table: z.enum(CSV_TABLES).optional(),
 });

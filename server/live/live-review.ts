@@ -17,6 +17,7 @@ import {
   moveFocus,
   roundOf,
   readBoard,
+  isOpenClaim,
   readLive,
   readVotes,
   sealedClaims,
@@ -87,7 +88,7 @@ export class LiveReviewService {
     const ballots = await Promise.all(
       docKeys.filter((k) => parseDocKey(k)?.kind === 'reviewer').map((k) => this.registry.read(k, (d) => ({ votes: readVotes(d) }))),
     );
-    const claims = board.claims.filter((c) => c.status !== 'rejected');
+    const claims = board.claims.filter(isOpenClaim);
     const cons = boardConsensus(claims.map((c) => c.id), ballots, board.meta.settings);
     const rank = (id: string): [number, number] => {
       const c = cons.claims.get(id);

@@ -1,33 +1,37 @@
 /**
- * The `claimreview` export: schema.org ClaimReview JSON-LD, one object per claim that has a
- * verdict on the 1–5 scale. Claims that are insufficient, contested or unverifiable are
- * left out, because Google requires a reviewRating and those have no point on the scale
- * (publishing "contested" as a rating would misstate the board's finding). Rejected claims
- * (including the sources of merges and splits) are left out too: the editors decided they
- * are not part of the review.
+ * The `claimreview` export: schema.org ClaimReview JSON-LD, one object per claim that has an
+ * editor's verdict and can be published (`planPublication`: accepted, not merged or split,
+ * with a URL and a publishing organisation). The reviewers' consensus is never published
+ * as the rating: it measures the panel, the editor's verdict is the board's finding.
  *
- * Required by Google: claimReviewed, reviewRating (ratingValue, bestRating, worstRating,
- * alternateName), url. Recommended and included when known: author (the publisher as an
- * Organization), datePublished, itemReviewed (a Claim with author, datePublished and
- * appearance from the board's source).
+ * Google's required fields: `url` (the URL the editor gave, or the board's base URL +
+ * `#claim-<id>`), `claimReviewed` (the editor's summary, else the claim shortened at a
+ * clause boundary), `reviewRating` (`alternateName` always; `ratingValue`, `bestRating`,
+ * `worstRating` for ratings on the scale), `author` (the organisation from the board's or the
+ * server's settings) and `itemReviewed` (a Claim with its speaker as `author` and the source
+ * article as `appearance`).
+ *
+ * The bytes served escape `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`, so the output can
+ * be pasted into a `<script type="application/ld+json">` element as is.
  */
 import { SCALE } from '../consensus/index.js';
-import { analyse, type Analysis, type AnalysedClaim, type AnalysisOptions } from './analysis.js';
+import type { BoardMeta } from '../model/index.js';
+import { analyse, type AnalysisOptions } from './analysis.js';
+import { editorRatingLabel, planPublication, type PlannedReview, type PublicationOptions } from './publication-plan.js';
 import type { ExportInput } from './types.js';
 
-export interface ClaimReviewOptions extends AnalysisOptions {
-  /** Public URL of the page that shows this board's review; claims get #claim-<id>. */
-  boardUrl: string;
-  publisher: { name: string; url?: string; logo?: string };
+export interface ClaimReviewOptions extends AnalysisOptions, PublicationOptions {
   /**
-   * ISO date (or date-time) the review is published. Default: the date (UTC) of the last
-   * vote on each claim, the moment its verdict was last settled.
+   * ISO date (or date-time) the reviews are published. Default: the date (UTC) of each
+   * verdict's first published version.
    */
   datePublished?: string;
 }
 
 /** Google suggests keeping claimReviewed under 75 characters. */
 export const CLAIM_REVIEWED_MAX = 74;
+/** A default claimReviewed shorter than this is not worth cutting to: the claim stays whole. */
+const CLAUSE_MIN = 25;
 
 /** Words of the verdict labels: claimReviewed states the claim, never the verdict. */
 const VERDICT_WORDS = [...new Set(SCALE.flatMap((s) => s.label.toLowerCase().split(/\s+/)))];
@@ -35,86 +39,53 @@ const VERDICT_WORD_RE = new RegExp(`(?<![\\p{L}\\p{N}])(?:${VERDICT_WORDS.join('
 
 type JsonLd = Record<string, unknown>;
 
-export function buildClaimReviewDocument(input: ExportInput, options: ClaimReviewOptions): JsonLd[] {
+export function buildClaimReviewDocument(input: ExportInput, options: ClaimReviewOptions = {}): JsonLd[] {
   const analysis = analyse(input, options);
-  return analysis.claims.filter(isPublishable).map((c) => claimReview(analysis, c, options));
-}
-
-/**
- * The exact bytes to serve: a JSON array of ClaimReview objects, indented, final newline.
- * Meant to be pasted into a `<script type="application/ld+json">`, so `<`, `>` and `&` are
- * written as \u003c, \u003e and \u0026: no claim text can close the script element or
- * open markup, and the JSON still parses to the same value.
- */
-export function buildClaimReview(input: ExportInput, options: ClaimReviewOptions): string {
-  return `${scriptSafeJson(buildClaimReviewDocument(input, options))}\n`;
-}
-
-const SCRIPT_UNSAFE: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
-
-/** JSON.stringify (indented) with <, > and & escaped; they only occur inside strings. */
-export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[<>&]/g, (c) => SCRIPT_UNSAFE[c]!);
-}
-
-/** The URL if it is http(s); anything else (javascript:, data:) is never published. */
-function httpUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'http:' || protocol === 'https:' ? url : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function isPublishable(c: AnalysedClaim): boolean {
-  return c.consensus.verdictRating !== null && c.claim.status !== 'rejected';
-}
-
-function claimReview(analysis: Analysis, c: AnalysedClaim, options: ClaimReviewOptions): JsonLd {
   const { meta } = analysis.input.board;
+  return planPublication(analysis, options).included.map((p) => claimReview(meta, p, options));
+}
+
+/** The exact bytes to serve: a JSON array of ClaimReview objects, indented, final newline. */
+export function buildClaimReview(input: ExportInput, options: ClaimReviewOptions = {}): string {
+  return `${escapeForHtml(JSON.stringify(buildClaimReviewDocument(input, options), null, 2))}\n`;
+}
+
+/** JSON stays the same JSON; no `</script>` or `<!--` can appear in it. */
+export function escapeForHtml(json: string): string {
+  return json.replace(/[<>&]/g, (ch) => `\\u00${ch.charCodeAt(0).toString(16)}`);
+}
+
+function claimReview(meta: BoardMeta, p: PlannedReview, options: ClaimReviewOptions): JsonLd {
+  const { claim, position } = p.claim;
+  const { verdict } = p;
   const source = meta.source;
-  const datePublished = options.datePublished ?? (c.lastVoteAt !== null ? isoDate(c.lastVoteAt) : undefined);
-  const claimAuthor =
-    source.author !== undefined
-      ? { '@type': 'Person', name: source.author }
-      : source.publisher !== undefined
-        ? { '@type': 'Organization', name: source.publisher }
-        : undefined;
-  // Boards made before source URLs were checked may hold any scheme.
-  const sourceUrl = httpUrl(source.url);
-  const appearance = sourceUrl !== undefined
-    ? compact({
-        '@type': 'CreativeWork',
-        url: sourceUrl,
-        headline: meta.title,
-        datePublished: source.publishedAt,
-        publisher: source.publisher !== undefined ? { '@type': 'Organization', name: source.publisher } : undefined,
-      })
-    : undefined;
+  const firstAt = verdict.revisions?.[0]?.at ?? verdict.at;
+  const appearance =
+    source.url !== undefined
+      ? compact({
+          '@type': 'CreativeWork',
+          url: source.url,
+          headline: source.headline ?? meta.title,
+          datePublished: source.publishedAt,
+          author: source.author !== undefined ? { '@type': 'Person', name: source.author } : undefined,
+          publisher: source.publisher !== undefined ? { '@type': 'Organization', name: source.publisher } : undefined,
+        })
+      : undefined;
+  const rating = verdict.rating;
   return compact({
     '@context': 'https://schema.org',
     '@type': 'ClaimReview',
-    url: `${options.boardUrl}#claim-${encodeURIComponent(c.claim.id)}`,
-    claimReviewed: claimReviewedText(c.claim.text, c.position),
-    datePublished,
-    author: compact({
-      '@type': 'Organization',
-      name: options.publisher.name,
-      url: options.publisher.url,
-      logo: options.publisher.logo,
-    }),
-    reviewRating: {
-      '@type': 'Rating',
-      ratingValue: c.consensus.verdictRating,
-      bestRating: 5,
-      worstRating: 1,
-      alternateName: c.consensus.verdictLabel,
-    },
+    url: p.url,
+    claimReviewed: verdict.summary ?? claimReviewedText(claim.text, position),
+    datePublished: options.datePublished ?? isoDate(firstAt),
+    author: compact({ '@type': 'Organization', name: p.author.name, url: p.author.url, logo: p.author.logo }),
+    reviewRating:
+      typeof rating === 'number'
+        ? { '@type': 'Rating', ratingValue: rating, bestRating: 5, worstRating: 1, alternateName: editorRatingLabel(rating) }
+        : { '@type': 'Rating', alternateName: editorRatingLabel(rating) },
     itemReviewed: compact({
       '@type': 'Claim',
-      author: claimAuthor,
+      author: claim.speaker ? { '@type': 'Person', name: claim.speaker } : undefined,
       datePublished: source.publishedAt,
       appearance,
     }),
@@ -122,24 +93,30 @@ function claimReview(analysis: Analysis, c: AnalysedClaim, options: ClaimReviewO
 }
 
 /**
- * The claim as Google wants it in claimReviewed: without verdict words ("true", "false",
- * "mixed", "mostly"), on one line, and under 75 characters, cut at a word boundary with an
- * ellipsis. A claim that is nothing but verdict words becomes "Claim <position>".
+ * The default claimReviewed, when the editor wrote no summary: the claim without verdict
+ * words ("true", "false", "mixed", "mostly"), on one line. A claim of 75 characters or more
+ * is cut after its last whole clause (at . ! ? ; : , or a dash) that fits, with an ellipsis;
+ * never inside a clause. When no clause of at least 25 characters fits, the first clause is
+ * kept whole even though it is long (the preview asks the editor for a summary).
+ * A claim that is nothing but verdict words becomes "Claim <position>".
  */
 export function claimReviewedText(text: string, position: number): string {
   const clean = text.replace(VERDICT_WORD_RE, ' ').replace(/\s+/g, ' ').replace(/\s+([,.;:!?])/g, '$1').trim();
   const meaningful = clean.replace(/[^\p{L}\p{N}]/gu, '');
   if (meaningful.length === 0) return `Claim ${position}`;
   if (clean.length <= CLAIM_REVIEWED_MAX) return clean;
-  // Whole code points only, leaving room for the ellipsis.
-  let cut = '';
-  for (const ch of clean) {
-    if (cut.length + ch.length > CLAIM_REVIEWED_MAX - 1) break;
-    cut += ch;
-  }
-  const space = cut.lastIndexOf(' ');
-  if (space >= CLAIM_REVIEWED_MAX / 2) cut = cut.slice(0, space);
-  return `${cut.replace(/[\s,;:.\-–—]+$/u, '')}…`;
+  const ends = clauseEnds(clean);
+  const fitting = ends.filter((e) => e >= CLAUSE_MIN && e <= CLAIM_REVIEWED_MAX - 1);
+  const cut = fitting.length > 0 ? fitting[fitting.length - 1]! : ends.find((e) => e >= CLAUSE_MIN);
+  if (cut === undefined) return clean;
+  return `${clean.slice(0, cut).replace(/[\s,;:.!?\-–—]+$/u, '')}…`;
+}
+
+/** Offsets right after each clause: a . ! ? ; : , followed by a space, or before a spaced dash. */
+function clauseEnds(text: string): number[] {
+  const ends: number[] = [];
+  for (const m of text.matchAll(/[.!?;:,](?= )| (?=[–—-] )/gu)) ends.push(m.index + m[0].length);
+  return ends;
 }
 
 function isoDate(epochMs: number): string {

@@ -5,6 +5,7 @@ export * from './pseudonyms.js';
 export * from './analysis.js';
 export * from './live-summary.js';
 export * from './json-export.js';
+export * from './publication-plan.js';
 export * from './claim-review.js';
 export * from './csv.js';
 export * from './snapshot.js';

@@ -22,16 +22,18 @@ import {
   type ClaimStatus,
   type Confidence,
   type Stance,
+  type VerdictVersion,
 } from '../model/index.js';
 import { analyse, orderedNotes, orderedVotes, type Analysis, type AnalysisOptions } from './analysis.js';
 import { canonicalJson, sha256Hex, sha256HexOfParts } from './canonical-json.js';
 import { buildLiveSummary, type LiveVoteValue, type RevisitFlag } from './live-summary.js';
 import type { Directory } from './pseudonyms.js';
+import { editorRatingLabel, planPublication, type ExclusionReason, type PublicationOptions } from './publication-plan.js';
 import type { ExportInput } from './types.js';
 
 export const EXPORT_SCHEMA_ID = 'claimboard.export/v1';
 
-export interface JsonExportOptions extends AnalysisOptions {
+export interface JsonExportOptions extends AnalysisOptions, PublicationOptions {
   /** RFC 3339 date-time to write as `exportedAt`; omitted when absent. Not hashed. */
   exportedAt?: string;
 }
@@ -63,9 +65,38 @@ export interface ExportClaim {
   links: { mergedFrom: string[]; mergedInto: string | null; splitFrom: string | null; splitInto: string[] };
   order: number;
   position: number;
+  /** Who made the claim, when known. */
+  speaker: string | null;
   status: ClaimStatus;
   suggestion: { reasons: string[]; score: number } | null;
   text: string;
+  /** The board's verdict (the editor's), beside the reviewers' `consensus`. */
+  verdict: ExportEditorVerdict | null;
+}
+
+export interface ExportVerdictVersion {
+  at: number;
+  by: string | null;
+  explanation: string;
+  label: string;
+  rating: ScaleValue | 'needs-context' | 'unverifiable';
+  summary: string | null;
+  url: string | null;
+}
+
+export interface ExportEditorVerdict extends ExportVerdictVersion {
+  /** Earlier published versions, oldest first: a change after publication stays on record. */
+  revisions: ExportVerdictVersion[];
+}
+
+/** What the ClaimReview export holds, and every claim it leaves out with the reason. */
+export interface ExportPublication {
+  baseUrl: string | null;
+  claimReview: {
+    excluded: { claimId: string; detail: string; reason: ExclusionReason }[];
+    included: { claimId: string; url: string }[];
+  };
+  organisation: { logo: string | null; name: string; url: string | null } | null;
 }
 
 export interface ExportVote {
@@ -183,6 +214,7 @@ export interface ClaimboardExportV1 {
   exportedAt?: string;
   liveReview?: ExportLiveReview;
   notes: ExportNote[];
+  publication: ExportPublication;
   parameters: {
     agreementMeasure: 'krippendorff-alpha';
     agreementMetric: 'ordinal';
@@ -283,6 +315,15 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
   const settings = board.meta.settings;
   const who = (userId: string | null): string | null => (userId === null || userId === '' ? null : directory.person(userId).id);
 
+  const verdictVersion = (v: VerdictVersion): ExportVerdictVersion => ({
+    at: v.at,
+    by: who(v.by),
+    explanation: v.explanation,
+    label: editorRatingLabel(v.rating),
+    rating: v.rating,
+    summary: v.summary ?? null,
+    url: v.url ?? null,
+  });
   const claims: ExportClaim[] = analysis.claims.map(({ claim, position, consensus: c }) => ({
     anchor:
       claim.anchorStart !== undefined && claim.anchorEnd !== undefined
@@ -305,10 +346,26 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
     },
     order: claim.order,
     position,
+    speaker: claim.speaker ?? null,
     status: claim.status,
     suggestion: claim.score !== undefined ? { reasons: [...(claim.reasons ?? [])], score: claim.score } : null,
     text: claim.text,
+    verdict:
+      claim.verdict == null
+        ? null
+        : withRevisions(verdictVersion(claim.verdict), (claim.verdict.revisions ?? []).map(verdictVersion)),
   }));
+  const plan = planPublication(analysis, options);
+  const organisation = plan.author;
+  const publication: ExportPublication = {
+    baseUrl: board.meta.publication?.baseUrl ?? null,
+    claimReview: {
+      excluded: plan.excluded.map((e) => ({ claimId: e.claimId, detail: e.detail, reason: e.reason })),
+      included: plan.included.map((p) => ({ claimId: p.claim.claim.id, url: p.url })),
+    },
+    organisation:
+      organisation === null ? null : { logo: organisation.logo ?? null, name: organisation.name, url: organisation.url ?? null },
+  };
 
   const votes: ExportVote[] = orderedVotes(analysis, (v, userId) => ({
     at: v.at,
@@ -387,6 +444,7 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
       suggestionThreshold: settings.suggestionThreshold,
       threshold: settings.threshold,
     },
+    publication,
     reviewers: directory.reviewers.map((p) => ({ id: p.id, name: p.name, role: p.role })),
     schema: EXPORT_SCHEMA_ID,
     state: {
@@ -508,12 +566,17 @@ function exportLiveReview(input: ExportInput, directory: Directory): ExportLiveR
   };
 }
 
+/** Keys stay in sorted order (`revisions` sorts between `rating` and `summary`). */
+function withRevisions(v: ExportVerdictVersion, revisions: ExportVerdictVersion[]): ExportEditorVerdict {
+  return { at: v.at, by: v.by, explanation: v.explanation, label: v.label, rating: v.rating, revisions, summary: v.summary, url: v.url };
+}
+
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Source fields in sorted key order, absent ones left out. */
 function sortedSource(source: BoardSource): BoardSource {
   const out: BoardSource = {};
-  for (const key of ['author', 'publishedAt', 'publisher', 'url'] as const) {
+  for (const key of ['author', 'headline', 'publishedAt', 'publisher', 'url'] as const) {
     const value = source[key];
     if (value !== undefined) out[key] = value;
   }

@@ -7,6 +7,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { createAnchor, resolveAnchor, type EncodedAnchor } from './anchors.js';
+import { acceptedClaimId } from './derived-ids.js';
 import { boardTypes, claimMap, withoutUndefined, type BoardTypes } from './docs.js';
 import { compareByOrder, orderBetween, rebalancedOrders, type Ordered } from './order.js';
 import { readClaim, readClaimFields, type ClaimSnapshot } from './read-board.js';
@@ -221,132 +222,6 @@ export function moveClaim(doc: Y.Doc, id: string, after: string | null, origin: 
   return success({ order: readOrder(types, id) ?? 0 });
 }
 
-// ---- merge and split ----
-
-export const MergeClaimsSchema = z.object({
-  /** At least two distinct claims, none already merged or split. */
-  ids: z.array(EntityIdSchema).min(2).max(100),
-  /** Id of the new claim. */
-  into: EntityIdSchema,
-  /** Text of the new claim; defaults to the sources' texts joined in board order. */
-  text: ClaimTextSchema.optional(),
-  by: UserIdSchema,
-  at: EpochMsSchema,
-});
-export type MergeClaimsInput = z.input<typeof MergeClaimsSchema>;
-
-/**
- * Merges claims into a new one. The sources stay (their votes still point at them), marked
- * `rejected` with `mergedInto`; the new claim lists them in `mergedFrom`, takes the place of
- * the first source and spans from the earliest start to the latest end among them.
- */
-export function mergeClaims(doc: Y.Doc, input: MergeClaimsInput, origin: unknown): ModelResult<{ id: string }> {
-  const parsed = parseInput(MergeClaimsSchema, input, 'merge');
-  if (!parsed.ok) return parsed;
-  const { ids, into, by, at } = parsed.value;
-  if (new Set(ids).size !== ids.length) return failure('BAD_REQUEST', 'merge lists a claim twice');
-  const types = boardTypes(doc);
-  if (types.claims.has(into)) return failure('CONFLICT', `claim ${into} already exists`);
-  const sources: ClaimSnapshot[] = [];
-  for (const id of ids) {
-    const claim = readClaim(doc, id, types);
-    if (claim === null) return failure('NOT_FOUND', `claim ${id} not found`);
-    if (claim.mergedInto !== undefined || (claim.splitInto?.length ?? 0) > 0) {
-      return failure('CONFLICT', `claim ${id} was already merged or split`);
-    }
-    sources.push(claim);
-  }
-  sources.sort(compareByOrder);
-  const first = sources[0]!;
-  const text = parsed.value.text ?? sources.map((s) => s.text.trim()).join(' ');
-  const textCheck = parseInput(ClaimTextSchema, text, 'merged text');
-  if (!textCheck.ok) return textCheck;
-  const spanned = sources.filter((s) => s.span !== null);
-  const startSource = spanned.reduce<(typeof spanned)[number] | undefined>(
-    (best, s) => (best === undefined || s.span!.start < best.span!.start ? s : best),
-    undefined,
-  );
-  const endSource = spanned.reduce<(typeof spanned)[number] | undefined>(
-    (best, s) => (best === undefined || s.span!.end > best.span!.end ? s : best),
-    undefined,
-  );
-  doc.transact(() => {
-    writeClaim(types, into, {
-      text: textCheck.value,
-      status: sources.some((s) => s.status === 'accepted') ? 'accepted' : 'proposed',
-      order: first.order,
-      anchorStart: startSource?.anchorStart,
-      anchorEnd: endSource?.anchorEnd,
-      createdBy: by,
-      createdAt: at,
-      mergedFrom: sources.map((s) => s.id),
-    });
-    for (const source of sources) {
-      const map = claimMap(types, source.id)!;
-      map.set('status', 'rejected');
-      map.set('mergedInto', into);
-    }
-  }, origin);
-  return success({ id: into });
-}
-
-export const SplitClaimSchema = z.object({
-  id: EntityIdSchema,
-  parts: z
-    .array(z.object({ id: EntityIdSchema, text: ClaimTextSchema, span: SpanSchema.optional() }))
-    .min(2)
-    .max(100),
-  by: UserIdSchema,
-  at: EpochMsSchema,
-});
-export type SplitClaimInput = z.input<typeof SplitClaimSchema>;
-
-/**
- * Splits a claim into parts placed where it stood, in the order given. The source stays
- * with its votes, marked `rejected` with `splitInto`; each part has `splitFrom`.
- */
-export function splitClaim(doc: Y.Doc, input: SplitClaimInput, origin: unknown): ModelResult<{ ids: string[] }> {
-  const parsed = parseInput(SplitClaimSchema, input, 'split');
-  if (!parsed.ok) return parsed;
-  const { id, parts, by, at } = parsed.value;
-  const types = boardTypes(doc);
-  const source = readClaim(doc, id, types);
-  if (source === null) return failure('NOT_FOUND', `claim ${id} not found`);
-  if (source.mergedInto !== undefined || (source.splitInto?.length ?? 0) > 0) {
-    return failure('CONFLICT', `claim ${id} was already merged or split`);
-  }
-  const partIds = parts.map((p) => p.id);
-  if (new Set(partIds).size !== partIds.length) return failure('BAD_REQUEST', 'split lists a part id twice');
-  for (const partId of partIds) {
-    if (types.claims.has(partId)) return failure('CONFLICT', `claim ${partId} already exists`);
-  }
-  for (const part of parts) {
-    if (part.span !== undefined && part.span.end > types.article.length) {
-      return failure('BAD_REQUEST', 'span outside the article');
-    }
-  }
-  doc.transact(() => {
-    let after = id;
-    for (const part of parts) {
-      const order = orderAfter(types, after, part.id);
-      writeClaim(types, part.id, {
-        text: part.text,
-        status: source.status === 'rejected' ? 'proposed' : source.status,
-        order,
-        ...(part.span !== undefined ? createAnchor(types.article, part.span.start, part.span.end) : {}),
-        createdBy: by,
-        createdAt: at,
-        splitFrom: id,
-      });
-      after = part.id;
-    }
-    const map = claimMap(types, id)!;
-    map.set('status', 'rejected');
-    map.set('splitInto', partIds);
-  }, origin);
-  return success({ ids: partIds });
-}
-
 // ---- meta ----
 
 export function setBoardTitle(doc: Y.Doc, title: string, origin: unknown): ModelResult<null> {
@@ -383,7 +258,7 @@ export const DecideSuggestionSchema = z.object({
   /** The suggestion as read from the reviewer's document. */
   suggestion: SuggestionSchema,
   outcome: z.enum(['accepted', 'rejected']),
-  /** Id for the claim an accepted suggestion becomes. */
+  /** Id for the claim an accepted suggestion becomes; defaults to `acceptedClaimId`. */
   claimId: EntityIdSchema.optional(),
   by: UserIdSchema,
   at: EpochMsSchema,
@@ -403,15 +278,19 @@ export function decideSuggestion(
   const parsed = parseInput(DecideSuggestionSchema, input, 'decision');
   if (!parsed.ok) return parsed;
   const d = parsed.value;
-  if (d.outcome === 'accepted' && d.claimId === undefined) return failure('BAD_REQUEST', 'accepting needs a claimId');
   const types = boardTypes(doc);
+  // Derived from the suggestion: two editors accepting it at once write one claim.
+  const claimId = d.outcome === 'accepted' ? (d.claimId ?? acceptedClaimId(d.reviewerId, d.suggestionId)) : undefined;
   let result: ModelResult<{ claimId?: string }> = success({});
   doc.transact(() => {
-    if (d.outcome === 'accepted') {
+    if (claimId !== undefined && types.claims.has(claimId)) {
+      // Already accepted (by this editor before, or by another): nothing new to create.
+      result = success({ claimId });
+    } else if (claimId !== undefined) {
       const added = addClaim(
         doc,
         {
-          id: d.claimId!,
+          id: claimId,
           text: d.suggestion.text,
           status: 'accepted',
           anchor:
@@ -434,7 +313,7 @@ export function decideSuggestion(
       reviewerId: d.reviewerId,
       suggestionId: d.suggestionId,
       outcome: d.outcome,
-      claimId: d.claimId,
+      claimId,
       by: d.by,
       at: d.at,
     });
@@ -468,14 +347,15 @@ export function resolveThread(
 
 // ---- internals ----
 
-type ClaimWrite = Omit<ClaimFields, 'score' | 'reasons' | 'anchorStart' | 'anchorEnd'> & {
+export type ClaimWrite = Omit<ClaimFields, 'score' | 'reasons' | 'anchorStart' | 'anchorEnd'> & {
   score?: number | undefined;
   reasons?: string[] | undefined;
   anchorStart?: Uint8Array | undefined;
   anchorEnd?: Uint8Array | undefined;
 };
 
-function writeClaim(types: BoardTypes, id: string, fields: ClaimWrite): void {
+/** Writes a new claim Y.Map (for merge-split.ts too). Must run inside a transaction. */
+export function writeClaim(types: BoardTypes, id: string, fields: ClaimWrite): void {
   const map = new Y.Map<unknown>();
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) map.set(key, value);
   types.claims.set(id, map);
@@ -525,7 +405,7 @@ function placeByPosition(doc: Y.Doc, types: BoardTypes, start: number): string |
  * An order that puts `moving` right after `after` (null: first). Rebalances every claim's
  * order when doubles cannot split the gap; must run inside a transaction.
  */
-function orderAfter(types: BoardTypes, after: string | null, moving: string): number {
+export function orderAfter(types: BoardTypes, after: string | null, moving: string): number {
   const list = orderedIds(types, moving);
   const index = after === null ? -1 : list.findIndex((c) => c.id === after);
   const before = index >= 0 ? list[index]!.order : undefined;

@@ -7,6 +7,8 @@ import * as Y from 'yjs';
 import { resolveAnchor, type TextSpan } from './anchors.js';
 import { boardTypes, type BoardTypes } from './docs.js';
 import { compareByOrder } from './order.js';
+import { readEditorVerdict, readPublication, readSpeaker, type EditorVerdict, type Publication } from './publication.js';
+import { resolveReplacements, type Replacement } from './replacements.js';
 import {
   ArticleFormatSchema,
   BoardSettingsSchema,
@@ -33,12 +35,22 @@ export interface BoardMeta {
   createdAt: number | null;
   createdBy: string | null;
   settings: BoardSettings;
+  /** Publication settings; absent (as `{}`) on boards that never set them. */
+  publication?: Publication;
 }
 
 export interface ClaimSnapshot extends ClaimFields {
   id: string;
   /** Current offsets of the anchors in the article; null without (valid) anchors. */
   span: TextSpan | null;
+  /** The editor's verdict (publication.ts); absent or null when none. */
+  verdict?: EditorVerdict | null;
+  /** Who made the claim; absent or null when unknown. */
+  speaker?: string | null;
+  /** Set by `readClaims` when a merge or split replaced this claim (replacements.ts). */
+  replacedBy?: Replacement | null;
+  /** A merged claim: the current span of each part (its highlights); otherwise absent. */
+  partSpans?: TextSpan[];
 }
 
 export interface DecisionEntry {
@@ -71,12 +83,24 @@ export function readMeta(doc: Y.Doc): BoardMeta {
   const createdBy = meta.get('createdBy');
   return {
     title: BoardTitleSchema.safeParse(meta.get('title')).data ?? UNTITLED,
-    source: BoardSourceSchema.safeParse(meta.get('source')).data ?? {},
+    source: readSource(meta.get('source')),
     format: ArticleFormatSchema.safeParse(meta.get('format')).data ?? 'text',
     createdAt: EpochMsSchema.safeParse(meta.get('createdAt')).data ?? null,
     createdBy: typeof createdBy === 'string' ? createdBy : null,
     settings: settings as BoardSettings,
+    publication: readPublication(doc),
   };
+}
+
+/** The source field by field, so one bad field (an old non-web URL) hides only itself. */
+function readSource(raw: unknown): BoardSource {
+  const out: Record<string, unknown> = {};
+  if (raw === null || typeof raw !== 'object') return out;
+  for (const [key, schema] of Object.entries(BoardSourceSchema.shape)) {
+    const parsed = schema.safeParse((raw as Record<string, unknown>)[key]);
+    if (parsed.success && parsed.data !== undefined) out[key] = parsed.data;
+  }
+  return out as BoardSource;
 }
 
 /** The plain fields of one claim Y.Map, or null when they do not validate. */
@@ -100,18 +124,37 @@ export function readClaim(doc: Y.Doc, id: string, types: BoardTypes = boardTypes
     fields.anchorStart !== undefined && fields.anchorEnd !== undefined
       ? resolveAnchor(doc, types.article, fields.anchorStart, fields.anchorEnd)
       : null;
-  return { id, ...fields, span };
+  const partSpans = fields.partAnchors?.flatMap((p) => resolveAnchor(doc, types.article, p.anchorStart, p.anchorEnd) ?? []);
+  return {
+    id,
+    ...fields,
+    span,
+    verdict: readEditorVerdict(map),
+    speaker: readSpeaker(map),
+    ...(partSpans !== undefined ? { partSpans } : {}),
+  };
 }
 
-/** Every valid claim, in display order. */
+/**
+ * Every valid claim, in display order, with `replacedBy` set; results of a merge or split
+ * that lost to a concurrent one are left out (replacements.ts).
+ */
 export function readClaims(doc: Y.Doc, types: BoardTypes = boardTypes(doc)): ClaimSnapshot[] {
   const claims: ClaimSnapshot[] = [];
   for (const id of types.claims.keys()) {
     const claim = readClaim(doc, id, types);
     if (claim !== null) claims.push(claim);
   }
-  return claims.sort(compareByOrder);
+  const { superseded, replacedBy } = resolveReplacements(claims);
+  return claims
+    .filter((c) => !superseded.has(c.id))
+    .map((c) => ({ ...c, replacedBy: replacedBy.get(c.id) ?? null }))
+    .sort(compareByOrder);
 }
+
+/** A claim still open for review: not rejected, not replaced by a merge or split. */
+export const isOpenClaim = (c: Pick<ClaimSnapshot, 'status' | 'replacedBy'>): boolean =>
+  c.status !== 'rejected' && (c.replacedBy ?? null) === null;
 
 export function readDecisions(doc: Y.Doc, types: BoardTypes = boardTypes(doc)): DecisionEntry[] {
   const out: DecisionEntry[] = [];

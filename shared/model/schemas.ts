@@ -95,11 +95,17 @@ export type Suggestion = z.infer<typeof SuggestionSchema>;
 export const ArticleFormatSchema = z.enum(['text', 'markdown', 'html']);
 export type ArticleFormat = z.infer<typeof ArticleFormatSchema>;
 
-/** Where the article came from; every field optional (pasted text has none). */
+/**
+ * Where the article came from; every field optional (pasted text has none). The URL must be
+ * a web link (it is published as ClaimReview `appearance.url`); `headline` is the article's
+ * own title, which may differ from the board's.
+ */
 export const BoardSourceSchema = z.object({
-  url: z.string().max(2_000).optional(),
+  url: EvidenceUrlSchema.optional(),
+  headline: z.string().max(300).optional(),
   publisher: z.string().max(200).optional(),
   author: z.string().max(200).optional(),
+  /** An ISO 8601 date (or date-time) as the publisher gives it. */
   publishedAt: z.string().max(40).optional(),
 });
 export type BoardSource = z.infer<typeof BoardSourceSchema>;
@@ -154,6 +160,11 @@ export const ClaimFieldsSchema = z.object({
   mergedFrom: z.array(EntityIdSchema).max(1_000).optional(),
   splitFrom: EntityIdSchema.optional(),
   splitInto: z.array(EntityIdSchema).max(1_000).optional(),
+  /** A merged claim: the anchors of its parts, in article order (one highlight each). */
+  partAnchors: z
+    .array(z.object({ anchorStart: z.instanceof(Uint8Array), anchorEnd: z.instanceof(Uint8Array) }))
+    .max(1_000)
+    .optional(),
 });
 export type ClaimFields = z.infer<typeof ClaimFieldsSchema>;
 

@@ -66,6 +66,7 @@ export const SourceSchema = z
   .object({
     /** http(s) only: the URL is published in exports (ClaimReview `appearance.url`). */
     url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2000).optional(),
+    headline: z.string().max(300).optional(),
     publisher: z.string().max(200).optional(),
     author: z.string().max(200).optional(),
     publishedAt: z.string().max(40).optional(),

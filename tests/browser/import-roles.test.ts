@@ -133,11 +133,15 @@ describe('import, curation and roles', () => {
     await v.page.waitForTimeout(200);
     expect(await v.page.locator('[data-testid="chart"] tr[data-key="3"]').getAttribute('data-count')).toBe('0');
 
-    // Merge the accepted claim with the next open one, then split the result back apart.
+    // Merge the accepted claim with the next open one (issue 16: picked in the merge form,
+    // which replaced "Merge with next"), then split the result back apart.
     await e.page.locator(`#claim-item-${ids[0]}`).click();
     const nextText = (await e.page.locator('[data-testid="claim-list"] .claim-item .claim-text').nth(1).textContent())!;
-    await e.page.getByRole('button', { name: 'Merge with next' }).click();
-    await e.page.getByText('Merged from 2 claims.').waitFor();
+    const nextId = (await e.page.locator('[data-testid="claim-list"] .claim-item').nth(1).getAttribute('data-claim'))!;
+    await e.page.getByRole('button', { name: 'Merge…' }).click();
+    await e.page.locator(`[data-testid="merge-form"] input[data-claim="${nextId}"]`).check();
+    await e.page.getByRole('button', { name: 'Merge claims' }).click();
+    await e.page.getByText('Merged from:').waitFor();
     const merged = (await e.page.getByTestId('claim-detail').getAttribute('data-claim'))!;
     expect(await e.page.locator('.claim-quote').textContent()).toContain(nextText.trim());
     await e.page.locator(`#claim-item-${ids[0]}`).waitFor({ state: 'detached' });

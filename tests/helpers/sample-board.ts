@@ -3,7 +3,7 @@
  * three reviewers, a merged claim, a rejected claim, notes with evidence, a decision.
  */
 import * as Y from 'yjs';
-import { addClaim, addNote, castVote, initBoardDoc, mergeClaims, resolveThread, setClaimStatus } from '../../shared/model/index.js';
+import { addClaim, addNote, castVote, initBoardDoc, mergeClaims, resolveThread, setClaimSpeaker, setClaimStatus, setEditorVerdict, setPublication } from '../../shared/model/index.js';
 import type { ExportMember } from '../../shared/export/index.js';
 
 export const SAMPLE_ARTICLE = [
@@ -73,4 +73,27 @@ export function sampleDocs(): { board: Y.Doc; reviewers: Map<string, Y.Doc> } {
 export function mergeSample(board: Y.Doc): void {
   const result = mergeClaims(board, { ids: ['s2', 'bridge'], into: 'm1', by: 'u-carol', at: 1_709_400_000_000 }, 'local');
   if (!result.ok) throw new Error(result.error.message);
+}
+
+export const SAMPLE_PUBLICATION = {
+  organisation: { name: 'Example Desk', url: 'https://desk.example' },
+  baseUrl: 'https://desk.example/checks/jobs',
+};
+
+/**
+ * The editors' side of the sample: publication settings, speakers and verdicts.
+ * s1 accepted with its own published URL; s2 has a verdict but was never accepted; bridge
+ * accepted without a verdict; extra accepted with "needs context" and no URL of its own.
+ */
+export function publishSample(board: Y.Doc): void {
+  const check = (r: { ok: boolean; error?: { message: string } }) => {
+    if (!r.ok) throw new Error(r.error!.message);
+  };
+  check(setPublication(board, SAMPLE_PUBLICATION, 'local'));
+  check(setClaimSpeaker(board, 's1', 'Labor Department', 'local'));
+  check(setEditorVerdict(board, 's1', { rating: 4, summary: 'Unemployment fell to 3.9% in 2023', explanation: 'BLS table A-1.', url: 'https://desk.example/checks/unemployment', by: 'u-carol', at: 1_709_500_000_000 }, 'local'));
+  check(setEditorVerdict(board, 's2', { rating: 5, explanation: 'Budget line 12.', by: 'u-carol', at: 1_709_500_100_000 }, 'local'));
+  check(setClaimStatus(board, 'bridge', 'accepted', 'local'));
+  check(setClaimStatus(board, 'extra', 'accepted', 'local'));
+  check(setEditorVerdict(board, 'extra', { rating: 'needs-context', explanation: 'Quotes out of context.', by: 'u-owner', at: 1_709_500_200_000 }, 'local'));
 }

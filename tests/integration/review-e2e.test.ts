@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { exportErrors, validateExport } from '../helpers/export-schema.js';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
-import { castVote, readBoard } from '../../shared/model/index.js';
+import { castVote, readBoard, setClaimStatus, setEditorVerdict, setPublication } from '../../shared/model/index.js';
 import { addMember, api, createUser, socketClient, startServer, waitFor, wsProvider, type TestServer, type TestUser } from '../helpers/server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -86,6 +86,7 @@ describe('review end to end', () => {
     const ann = socketClient(srv.url, reviewers[0]!.token, boardId, [bKey, reviewerDocKey(boardId, reviewers[0]!.id)]);
     const ben = socketClient(srv.url, reviewers[1]!.token, boardId, [bKey, reviewerDocKey(boardId, reviewers[1]!.id)]);
     const cleo = wsProvider(srv.url, reviewers[2]!.token, reviewerDocKey(boardId, reviewers[2]!.id));
+    const editor = socketClient(srv.url, owner.token, boardId, [bKey]);
     try {
       await waitFor(() => ann.conn.synced && ben.conn.synced && cleo.provider.synced, 'sync');
       const claims = readBoard(ann.docs.get(bKey)!).claims;
@@ -101,6 +102,14 @@ describe('review end to end', () => {
       vote(ann.docs.get(reviewerDocKey(boardId, reviewers[0]!.id))!, c2, 1, 1003);
       vote(ben.docs.get(reviewerDocKey(boardId, reviewers[1]!.id))!, c2, 5, 1004);
       vote(cleo.doc, c2, 3, 1005);
+      // The owner accepts c1 and gives the board's verdict (issue 16: ClaimReview publishes
+      // editors' verdicts, not the consensus).
+      await waitFor(() => editor.conn.synced, 'editor sync');
+      const board = editor.docs.get(bKey)!;
+      expect(setPublication(board, { organisation: { name: 'The Desk' }, baseUrl: 'https://desk.example/budget' }, null).ok).toBe(true);
+      expect(setClaimStatus(board, c1, 'accepted', null).ok).toBe(true);
+      expect(setEditorVerdict(board, c1, { rating: 5, explanation: 'Matches the minutes.', by: owner.id, at: 1006 }, null).ok).toBe(true);
+      await editor.conn.whenSaved();
       await ann.conn.whenSaved();
       await ben.conn.whenSaved();
       await waitFor(async () => {
@@ -111,6 +120,7 @@ describe('review end to end', () => {
       ann.close();
       ben.close();
       cleo.close();
+      editor.close();
     }
     const rest = await fetch(`${srv.url}/api/boards/${boardId}/export?format=json`, { headers: { authorization: `Bearer ${owner.token}` } });
     expect(rest.status).toBe(200);
@@ -126,16 +136,28 @@ describe('review end to end', () => {
     expect(first[1].consensus).toMatchObject({ n: 3, verdict: 'contested' });
     expect(exp.agreement).toMatchObject({ metric: 'ordinal', units: 2 });
     expect(typeof exp.agreement.alpha).toBe('number');
-    const restCsv = await (await fetch(`${srv.url}/api/boards/${boardId}/export?format=csv`, { headers: { authorization: `Bearer ${owner.token}` } })).text();
+    // Bytes, not fetch's text(): that one strips the byte-order mark the CSV starts with.
+    const restCsv = Buffer.from(await (await fetch(`${srv.url}/api/boards/${boardId}/export?format=csv`, { headers: { authorization: `Bearer ${owner.token}` } })).arrayBuffer()).toString('utf8');
+    expect(restCsv.startsWith('\uFEFFposition,')).toBe(true);
     const restCr = await (await fetch(`${srv.url}/api/boards/${boardId}/export?format=claimreview`, { headers: { authorization: `Bearer ${owner.token}` } })).text();
-    expect(JSON.parse(restCr)[0]).toMatchObject({ '@type': 'ClaimReview', reviewRating: { ratingValue: 5, alternateName: 'True' } });
+    expect(JSON.parse(restCr)).toHaveLength(1);
+    expect(JSON.parse(restCr)[0]).toMatchObject({
+      '@type': 'ClaimReview',
+      url: `https://desk.example/budget#claim-${first[0].id}`,
+      author: { '@type': 'Organization', name: 'The Desk' },
+      reviewRating: { ratingValue: 5, alternateName: 'True' },
+      itemReviewed: { appearance: { url: 'https://example.com/budget', publisher: { name: 'The Daily Example' }, datePublished: '2024-03-01' } },
+    });
+    expect(exp.publication.claimReview.excluded).toContainEqual(expect.objectContaining({ claimId: first[1].id, reason: 'not-accepted' }));
+    const restVotes = Buffer.from(await (await fetch(`${srv.url}/api/boards/${boardId}/export?format=csv&table=votes`, { headers: { authorization: `Bearer ${owner.token}` } })).arrayBuffer()).toString('utf8');
     // The CLI against the same data directory, with the server stopped.
     await srv.close();
-    const cli = async (format: string) =>
-      (await run(process.execPath, ['bin/claimboard.js', 'export', boardId, '--format', format], { cwd: ROOT, env: { ...process.env, DATA_DIR: srv.dataDir, PUBLIC_URL: srv.app.config.publicUrl } })).stdout;
+    const cli = async (format: string, ...extra: string[]) =>
+      (await run(process.execPath, ['bin/claimboard.js', 'export', boardId, '--format', format, ...extra], { cwd: ROOT, env: { ...process.env, DATA_DIR: srv.dataDir, PUBLIC_URL: srv.app.config.publicUrl } })).stdout;
     expect(await cli('json')).toBe(restJson);
     expect(await cli('csv')).toBe(restCsv);
     expect(await cli('claimreview')).toBe(restCr);
+    expect(await cli('csv', '--table', 'votes')).toBe(restVotes);
     srv = await startServer({}, srv.dataDir); // for afterAll
   }, 60_000);
 

@@ -15,7 +15,7 @@ import {
   computeContentHash,
   type ExportInput,
 } from '../../shared/export/index.js';
-import { DEFAULT_SETTINGS, type ClaimSnapshot, type LiveRound, type LiveState, type Rating, type Vote } from '../../shared/model/index.js';
+import { DEFAULT_SETTINGS, type ClaimSnapshot, type EditorRating, type EditorVerdict, type VerdictVersion, type LiveRound, type LiveState, type Rating, type Vote } from '../../shared/model/index.js';
 import { assertProperty } from '../helpers/fast-check-seed.js';
 import { exportErrors, validateExport } from '../helpers/export-schema.js';
 import { checkClaimReview } from './claim-review-checks.js';
@@ -28,6 +28,18 @@ const claimText = fc.oneof(
   fc.constantFrom('True.', 'It is mostly false that 3 > 2', '=HYPERLINK("x")', '😀'.repeat(60), 'a,"b"\r\nc'),
 );
 
+const verdictVersionArb = fc.record({
+  rating: fc.constantFrom<EditorRating[]>(1, 2, 3, 4, 5, 'unverifiable', 'needs-context'),
+  summary: fc.option(unicode(100).map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => t.length > 0), { nil: undefined }),
+  explanation: unicode(80),
+  url: fc.option(fc.webUrl({ withFragments: true }), { nil: undefined }),
+  by: fc.constantFrom('owner', 'u0', 'stranger'),
+  at: epoch,
+}).map((v) => JSON.parse(JSON.stringify(v)) as VerdictVersion);
+const verdictArb: fc.Arbitrary<EditorVerdict> = fc
+  .tuple(verdictVersionArb, fc.array(verdictVersionArb, { maxLength: 2 }))
+  .map(([v, revisions]) => (revisions.length > 0 ? { ...v, revisions } : v));
+
 const claimsArb = fc.uniqueArray(id, { minLength: 0, maxLength: 8 }).chain((ids) =>
   fc.tuple(
     ...ids.map((claimId, i) =>
@@ -39,6 +51,8 @@ const claimsArb = fc.uniqueArray(id, { minLength: 0, maxLength: 8 }).chain((ids)
         reasons: fc.array(unicode(30), { maxLength: 3 }),
         createdBy: fc.constantFrom('', 'owner', 'u1', 'stranger'),
         createdAt: epoch,
+        speaker: fc.option(unicode(30).map((t) => t.replace(/\s+/g, ' ').trim()).filter((t) => t.length > 0), { nil: null }),
+        verdict: fc.option(verdictArb, { nil: null }),
       }).map((c): ClaimSnapshot => ({
         id: claimId,
         text: c.text,
@@ -47,6 +61,8 @@ const claimsArb = fc.uniqueArray(id, { minLength: 0, maxLength: 8 }).chain((ids)
         createdBy: c.createdBy,
         createdAt: c.createdAt,
         span: null,
+        speaker: c.speaker,
+        verdict: c.verdict,
         ...(c.score !== undefined ? { score: c.score, reasons: c.reasons } : {}),
       })),
     ),
@@ -96,7 +112,11 @@ const inputArb: fc.Arbitrary<ExportInput> = fc
     threshold: fc.double({ min: 0, max: 1, noNaN: true }),
     reviewerCount: fc.nat({ max: 6 }),
     source: fc.record(
-      { url: fc.webUrl(), publisher: unicode(20), author: unicode(20), publishedAt: fc.constantFrom('2024-01-02', '2024-01-02T03:04:05Z') },
+      { url: fc.webUrl(), headline: unicode(30), publisher: unicode(20), author: unicode(20), publishedAt: fc.constantFrom('2024-01-02', '2024-01-02T03:04:05Z') },
+      { requiredKeys: [] },
+    ),
+    publication: fc.record(
+      { organisation: fc.record({ name: fc.constantFrom('Desk', 'Ünïcode News'), url: fc.webUrl() }, { requiredKeys: ['name'] }), baseUrl: fc.webUrl() },
       { requiredKeys: [] },
     ),
   })
@@ -152,6 +172,7 @@ const inputArb: fc.Arbitrary<ExportInput> = fc
               createdAt: 1,
               createdBy: 'owner',
               settings: { ...DEFAULT_SETTINGS, quorum: base.quorum, threshold: base.threshold },
+              publication: base.publication,
             },
             article: base.article,
             claims: [...base.claims].sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1)),
@@ -201,18 +222,36 @@ describe('export schema and ClaimReview properties', () => {
     );
   });
 
-  it('(c) every ClaimReview has the required fields and a short, verdict-free claimReviewed', () => {
+  it('(c) [issue 16] every ClaimReview has Google\'s required fields and the URL the editor gave; only accepted claims with a verdict, the rest listed with a reason', () => {
     let reviews = 0;
     assertProperty(
       'claim review fields',
-      fc.property(inputArb, (input) => {
-        const published = buildClaimReviewDocument(input, { boardUrl: 'https://claimboard.example/b/b1', publisher: { name: 'Desk' } });
-        for (const review of published) checkClaimReview(review);
+      fc.property(inputArb, fc.option(fc.constant({ name: 'Server Desk' }), { nil: null }), (input, publisher) => {
+        const published = buildClaimReviewDocument(input, { publisher });
+        const plan = buildExportDocument(input, { publisher }).publication.claimReview;
+        const byId = new Map(input.board.claims.map((c) => [c.id, c]));
+        const baseUrl = input.board.meta.publication?.baseUrl;
+        expect(published.map((r) => r.url)).toEqual(plan.included.map((p) => p.url));
+        plan.included.forEach((p, i) => {
+          const claim = byId.get(p.claimId)!;
+          checkClaimReview(published[i]!);
+          expect(claim.status).toBe('accepted');
+          expect(claim.verdict).not.toBeNull();
+          expect(p.url).toBe(claim.verdict!.url ?? `${baseUrl!.replace(/#.*$/, '')}#claim-${encodeURIComponent(claim.id)}`);
+          if (claim.verdict!.summary !== undefined) expect(published[i]!.claimReviewed).toBe(claim.verdict!.summary);
+        });
+        // every claim is either published or listed with a reason
+        expect([...plan.included.map((p) => p.claimId), ...plan.excluded.map((e) => e.claimId)].sort()).toEqual([...byId.keys()].sort());
+        for (const e of plan.excluded) {
+          const claim = byId.get(e.claimId)!;
+          if (claim.status !== 'accepted') expect(e.reason).toBe('not-accepted');
+          else if (claim.verdict == null) expect(e.reason).toBe('no-editor-verdict');
+        }
         reviews += published.length;
       }),
       { numRuns: 100 },
     );
-    // the generator is biased toward agreement, so the property is not vacuous
+    // the generator publishes some, so the property is not vacuous
     expect(reviews).toBeGreaterThan(10);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { buildClaimReview, buildClaimReviewDocument, buildCsv, csvCell, snapshotFromDocs, type ExportMember } from '../../shared/export/index.js';
-import { castVote, initBoardDoc } from '../../shared/model/index.js';
+import { castVote, initBoardDoc, setClaimStatus, setEditorVerdict } from '../../shared/model/index.js';
 
 const HOSTILE = '</script><img src=x onerror=alert(1)> & <!--';
 const MEMBERS: ExportMember[] = [
@@ -14,7 +14,11 @@ const MEMBERS: ExportMember[] = [
   { userId: 'u3', name: 'Cy', role: 'reviewer' },
 ];
 
-/** A board whose title, source and claim carry markup, with a verdict on the claim. */
+/**
+ * A board whose title, source and claim carry markup, with an accepted claim and an editor's
+ * verdict (what ClaimReview publishes). `sourceUrl` is written into the doc as an older board
+ * may hold it: today's import refuses a non-web URL, so it is set after the import.
+ */
 function hostileInput(sourceUrl: string) {
   const claim = `Spending rose 40%; ${HOSTILE}`;
   const board = new Y.Doc();
@@ -25,7 +29,7 @@ function hostileInput(sourceUrl: string) {
       title: `Title ${HOSTILE}`,
       format: 'text',
       article: claim,
-      source: { url: sourceUrl, publisher: `Pub ${HOSTILE}`, author: `Au & ${HOSTILE}`, publishedAt: '2024-03-01' },
+      source: { url: 'https://news.example/placeholder', publisher: `Pub ${HOSTILE}`, author: `Au & ${HOSTILE}`, publishedAt: '2024-03-01' },
       claims: [{ text: claim, start: 0, end: claim.length, score: 0.9, reasons: ['percentage (“40%”)', 'attribution'] }],
       createdBy: 'u1',
       createdAt: 1_709_280_000_000,
@@ -33,7 +37,15 @@ function hostileInput(sourceUrl: string) {
     'server',
   );
   if (!init.ok) throw new Error(init.error.message);
+  const meta = board.getMap('meta');
+  meta.set('source', { ...(meta.get('source') as object), url: sourceUrl });
   const claimId = [...board.getMap('claims').keys()][0]!;
+  for (const r of [
+    setClaimStatus(board, claimId, 'accepted', 'server'),
+    setEditorVerdict(board, claimId, { rating: 4, explanation: `Checked ${HOSTILE}`, url: 'https://desk.example/fact-check/1', by: 'u1', at: 1_709_310_000_000 }, 'server'),
+  ]) {
+    if (!r.ok) throw new Error(r.error.message);
+  }
   const reviewers = new Map<string, Y.Doc>();
   MEMBERS.forEach((m, i) => {
     const doc = new Y.Doc();
@@ -45,7 +57,7 @@ function hostileInput(sourceUrl: string) {
   return snapshotFromDocs('b1', board, reviewers, MEMBERS);
 }
 
-const OPTIONS = { boardUrl: 'https://claims.example/board/b1', publisher: { name: `Desk ${HOSTILE}` } };
+const OPTIONS = { publisher: { name: `Desk ${HOSTILE}` } };
 
 describe('ClaimReview JSON-LD', () => {
   it('[H8] escapes <, > and & so the output cannot break out of a script element, and parses to the same value', () => {

@@ -16,6 +16,8 @@ import {
   setClaimStatus,
   splitClaim,
   updateClaimText,
+  isOpenClaim,
+  mergedClaimId,
   DEFAULT_SETTINGS,
   UNTITLED,
   type BoardInit,
@@ -60,6 +62,7 @@ describe('initBoardDoc', () => {
       createdAt: 1_000,
       createdBy: 'owner',
       settings: DEFAULT_SETTINGS,
+      publication: {},
     });
     expect(board.article).toBe(ARTICLE);
     expect(board.claims.map((c) => [c.id, c.text, c.status, c.span])).toEqual([
@@ -200,7 +203,7 @@ describe('addClaim and ordering', () => {
 });
 
 describe('merge and split', () => {
-  it('merges claims into a new one that links back, spanning both', () => {
+  it('[issue 16] merges any claims into one that links back: least-advanced status, a highlight per part, originals not rejected', () => {
     const doc = newBoard();
     setClaimStatus(doc, 's1', 'accepted', 'test');
     const merged = mergeClaims(doc, { ids: ['s1', 's2'], into: 'm', by: 'ed', at: 5 }, 'test');
@@ -208,10 +211,22 @@ describe('merge and split', () => {
     const board = readBoard(doc);
     expect(board.claims.map((c) => c.id)).toEqual(['m', 's2', 's1']);
     const m = board.claims[0]!;
-    expect(m).toMatchObject({ text: 'Alpha rose 5%. Gamma doubled in 2020.', status: 'accepted', mergedFrom: ['s2', 's1'] });
+    // s2 was only proposed, so the merged claim is proposed (it used to become accepted)
+    expect(m).toMatchObject({ text: 'Alpha rose 5%. Gamma doubled in 2020.', status: 'proposed', mergedFrom: ['s2', 's1'], replacedBy: null });
     expect(board.article.slice(m.span!.start, m.span!.end)).toBe(ARTICLE);
-    expect(readClaim(doc, 's1')).toMatchObject({ status: 'rejected', mergedInto: 'm' });
-    expect(readClaim(doc, 's2')).toMatchObject({ status: 'rejected', mergedInto: 'm' });
+    // one highlight per part, not across "Beta fell."
+    expect(m.partSpans).toEqual([span('Alpha rose 5%.'), span('Gamma doubled in 2020.')]);
+    // the originals keep their status and say what replaced them (they used to become rejected)
+    expect(board.claims.find((c) => c.id === 's1')).toMatchObject({ status: 'accepted', mergedInto: 'm', replacedBy: { kind: 'merged', ids: ['m'] } });
+    expect(board.claims.find((c) => c.id === 's2')).toMatchObject({ status: 'proposed', mergedInto: 'm', replacedBy: { kind: 'merged', ids: ['m'] } });
+    expect(board.claims.filter(isOpenClaim).map((c) => c.id)).toEqual(['m']);
+    // all parts accepted: accepted
+    const other = newBoard();
+    setClaimStatus(other, 's1', 'accepted', 'test');
+    setClaimStatus(other, 's2', 'accepted', 'test');
+    const id = mergeClaims(other, { ids: ['s2', 's1'], text: 'Alpha and Gamma grew.', by: 'ed', at: 5 }, 'test');
+    expect(id).toEqual({ ok: true, value: { id: mergedClaimId(['s1', 's2']) } });
+    expect(readClaim(other, mergedClaimId(['s1', 's2']))).toMatchObject({ status: 'accepted', text: 'Alpha and Gamma grew.' });
   });
 
   it('refuses merging a claim twice, unknown claims and too few claims', () => {
@@ -241,7 +256,9 @@ describe('merge and split', () => {
     expect(split).toEqual({ ok: true, value: { ids: ['p1', 'p2'] } });
     const board = readBoard(doc);
     expect(board.claims.map((c) => c.id)).toEqual(['s2', 's1', 'p1', 'p2']);
-    expect(readClaim(doc, 's1')).toMatchObject({ status: 'rejected', splitInto: ['p1', 'p2'] });
+    // the original keeps its status and is replaced, not rejected (issue 16)
+    expect(readClaim(doc, 's1')).toMatchObject({ status: 'proposed', splitInto: ['p1', 'p2'] });
+    expect(board.claims.find((c) => c.id === 's1')!.replacedBy).toEqual({ kind: 'split', ids: ['p1', 'p2'] });
     expect(readClaim(doc, 'p2')).toMatchObject({ splitFrom: 's1', status: 'proposed', span: span('in 2020') });
     expect(splitClaim(doc, { id: 's1', parts: [{ id: 'q1', text: 'a' }, { id: 'q2', text: 'b' }], by: 'ed', at: 7 }, 'test')).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(splitClaim(doc, { id: 's2', parts: [{ id: 'p1', text: 'a' }, { id: 'q2', text: 'b' }], by: 'ed', at: 7 }, 'test')).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });

@@ -90,16 +90,28 @@ export const api = {
   me: () => request<{ user: User }>('GET', '/api/me'),
   boards: () => request<{ boards: BoardListItem[] }>('GET', '/api/boards'),
   board: (id: string) => request<{ board: BoardInfo }>('GET', `/api/boards/${encodeURIComponent(id)}`),
-  createBoard: (body: { title: string; text: string; format: 'text' | 'markdown' | 'html' }) =>
+  createBoard: (body: { title: string; text: string; format: 'text' | 'markdown' | 'html'; source?: NewBoardSource }) =>
     request<{ board: BoardInfo }>('POST', '/api/boards', body),
   acceptInvite: (token: string) =>
     request<{ boardId: string; role: Role }>('POST', `/api/invites/${encodeURIComponent(token)}/accept`),
 };
 
+/** The source article's details, as the new-board form sends them (empty fields left out). */
+export interface NewBoardSource {
+  url?: string;
+  headline?: string;
+  publisher?: string;
+  author?: string;
+  publishedAt?: string;
+}
+
+export type CsvTable = 'claims' | 'votes' | 'notes' | 'all';
+
 /** Fetches an export as bytes with the bearer token (a plain link cannot carry it). */
-export async function fetchExport(boardId: string, format: 'json' | 'claimreview' | 'csv'): Promise<Blob> {
+export async function fetchExport(boardId: string, format: 'json' | 'claimreview' | 'csv', table?: CsvTable): Promise<Blob> {
   const token = storedToken();
-  const res = await fetch(`/api/boards/${encodeURIComponent(boardId)}/export?format=${format}`, {
+  const query = table !== undefined ? `format=${format}&table=${table}` : `format=${format}`;
+  const res = await fetch(`/api/boards/${encodeURIComponent(boardId)}/export?${query}`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
   if (!res.ok) throw new ApiError(res.status, 'EXPORT_FAILED', `export failed (${res.status})`);

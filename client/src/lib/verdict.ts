@@ -21,6 +21,9 @@ export const RATING_LABELS: Record<string, string> = {
   unverifiable: 'Unverifiable',
 };
 
+/** Labels of the editor's verdict: the scale's, plus "needs context". */
+export const EDITOR_RATING_LABELS: Record<string, string> = { ...RATING_LABELS, 'needs-context': 'Needs context' };
+
 export function formatCns(c: number | null): string {
   return c === null ? '—' : c.toFixed(2);
 }

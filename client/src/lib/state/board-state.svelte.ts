@@ -26,6 +26,7 @@ import {
   proposeClaim,
   randomId,
   readBoard,
+  isOpenClaim,
   readReviewer,
   readVotes,
   resolveThread,
@@ -101,7 +102,7 @@ export interface PendingSuggestion extends SuggestionEntry {
 
 type SubscriberKind = 'board' | 'reviewers' | 'live' | 'review';
 
-export type ClaimFilter = 'all' | 'todo' | 'contested' | 'noquorum' | 'accepted' | 'proposed' | 'rejected';
+export type ClaimFilter = 'all' | 'todo' | 'contested' | 'noquorum' | 'accepted' | 'proposed' | 'rejected' | 'replaced';
 
 const lastVisitKey = (userId: string, boardId: string) => `claimboard.lastVisit.${userId}.${boardId}`;
 const namesKey = (boardId: string) => `claimboard.names.${boardId}`;
@@ -738,15 +739,17 @@ export class BoardState {
       const cons = this.#consensus.claims.get(c.id);
       switch (filter) {
         case 'all':
-          return c.status !== 'rejected';
+          return isOpenClaim(c);
         case 'todo':
-          return c.status !== 'rejected' && this.myVote(c.id) === undefined;
+          return isOpenClaim(c) && this.myVote(c.id) === undefined;
         case 'contested':
-          return c.status !== 'rejected' && cons?.verdict === 'contested';
+          return isOpenClaim(c) && cons?.verdict === 'contested';
         case 'noquorum':
-          return c.status !== 'rejected' && cons?.verdict === 'insufficient';
+          return isOpenClaim(c) && cons?.verdict === 'insufficient';
+        case 'replaced':
+          return (c.replacedBy ?? null) !== null;
         default:
-          return c.status === filter;
+          return c.status === filter && (c.replacedBy ?? null) === null;
       }
     });
   }
@@ -878,7 +881,6 @@ export class BoardState {
           suggestionId: id,
           suggestion,
           outcome,
-          claimId: outcome === 'accepted' ? randomId() : undefined,
           by: this.user.id,
           at: Date.now(),
         },
@@ -887,14 +889,14 @@ export class BoardState {
     );
   }
 
-  /** Merges claims into a new one; returns its id. */
-  merge(ids: string[]): ModelResult<{ id: string }> {
-    return this.#report(mergeClaims(this.boardDoc, { ids, into: randomId(), by: this.user.id, at: Date.now() }, LOCAL));
+  /** Merges any claims into a new one (id derived from them; `text` edited or joined); returns its id. */
+  merge(ids: string[], text?: string): ModelResult<{ id: string }> {
+    return this.#report(mergeClaims(this.boardDoc, { ids, ...(text ? { text } : {}), by: this.user.id, at: Date.now() }, LOCAL));
   }
 
   /** The next open claim after this one in board order (a merge partner). */
   nextOpen(claimId: string): ClaimSnapshot | undefined {
-    const open = this.#board.claims.filter((c) => c.status !== 'rejected');
+    const open = this.#board.claims.filter(isOpenClaim);
     const i = open.findIndex((c) => c.id === claimId);
     return i >= 0 ? open[i + 1] : undefined;
   }
@@ -912,9 +914,9 @@ export class BoardState {
     const limit = claim.span?.end ?? 0;
     const withSpans = texts.map((text) => {
       const at = claim.span ? this.article.indexOf(text, from) : -1;
-      if (at < 0 || at + text.length > limit) return { id: randomId(), text };
+      if (at < 0 || at + text.length > limit) return { text };
       from = at + text.length;
-      return { id: randomId(), text, span: { start: at, end: at + text.length } };
+      return { text, span: { start: at, end: at + text.length } };
     });
     return this.#report(splitClaim(this.boardDoc, { id: claimId, parts: withSpans, by: this.user.id, at: Date.now() }, LOCAL));
   }
@@ -949,7 +951,7 @@ export class BoardState {
       return [2, 0];
     };
     return this.#board.claims
-      .filter((c) => c.status !== 'rejected')
+      .filter(isOpenClaim)
       .map((c, i) => ({ id: c.id, i, r: rank(c.id) }))
       .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
       .map((x) => x.id);
