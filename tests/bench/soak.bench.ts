@@ -14,7 +14,7 @@
  * keeping what it should not. One watcher per board (a viewer holding every reviewer doc of
  * the board) times each write from the writer's send to its arrival. Loopback only.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -196,14 +196,22 @@ for (const c of clients) {
 }
 server.kill('SIGTERM');
 
+// The documents' own history: what a Y.Doc alone keeps for the same writes (ydoc-growth.ts,
+// in its own process), to tell the growth the data explains from what the server keeps.
+const reference = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(HERE, 'ydoc-growth.ts'), '100000'], { cwd: ROOT, encoding: 'utf8' });
+const ydocBytesPerK = (JSON.parse(reference.stdout.trim().split('\n').pop() ?? '{}') as { bytesPerThousandWrites?: number }).bytesPerThousandWrites ?? NaN;
 const after = minutes.filter((r) => r.minute >= WARMUP_MIN);
 const first = after[0]!;
 const last = after[after.length - 1]!;
 const span = Math.max(1, last.minute - first.minute);
 const per10 = (a: number, b: number) => ((b - a) / span) * 10;
 const p99s = after.map((r) => r.p99Ms).sort((a, b) => a - b);
+const writesAfter = after.slice(1).reduce((n, r) => n + r.writes, 0);
+const expectedMb = (writesAfter / 1000) * ydocBytesPerK / 2 ** 20;
+const beyondPer10 = per10(first.heapMb, last.heapMb) - (expectedMb / span) * 10;
 const verdict = [
   `- Heap growth after warm-up: ${per10(first.heapMb, last.heapMb).toFixed(2)} MB per 10 minutes (live heap after GC, minute ${first.minute} → ${last.minute}: ${first.heapMb.toFixed(1)} → ${last.heapMb.toFixed(1)} MB; aim < 1 MB per 10 minutes).`,
+  `- Of that, the documents' own history (Yjs keeps a tombstone for every value a key held; a Y.Doc alone keeps ${(ydocBytesPerK / 1024).toFixed(0)} KB per 1,000 writes of this mix, tests/bench/ydoc-growth.ts): ${((expectedMb / span) * 10).toFixed(2)} MB per 10 minutes for the ${writesAfter} writes; growth beyond it: **${beyondPer10.toFixed(2)} MB per 10 minutes** (aim < 1).`,
   `- RSS after warm-up: ${first.rssMb.toFixed(0)} → ${last.rssMb.toFixed(0)} MB (${per10(first.rssMb, last.rssMb).toFixed(1)} MB per 10 minutes).`,
   `- Latency p99 per minute after warm-up: median ${percentile(p99s, 50).toFixed(1)} ms, lowest ${p99s[0]!.toFixed(1)}, highest ${p99s[p99s.length - 1]!.toFixed(1)} ms; first minute ${first.p99Ms.toFixed(1)}, last ${last.p99Ms.toFixed(1)} ms.`,
   `- Writes measured: ${minutes.reduce((s, r) => s + r.writes, 0)}, lost (not seen within 10 s): ${lost}.`,
