@@ -33,6 +33,7 @@ import readline from 'node:readline';
 import zlib from 'node:zlib';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../browser/helpers.js';
+import { writeResultsSection } from './perf-common.js';
 import { fillClaimboard, type ClaimboardFixture } from './board-fixture.js';
 import type { BenchUser } from './claimboard-api.js';
 
@@ -620,9 +621,6 @@ const section = [
 
 console.log('\n' + bundleTable + '\n\n' + loadTable + '\n\n' + hintLines.join('\n') + '\n' + notes.join('\n'));
 
-const resultsFile = path.join(HERE, 'RESULTS.md');
-const old = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '# Benchmark results\n';
-const re = /## Client\n[\s\S]*?(?=\n## |$)/;
-fs.writeFileSync(resultsFile, re.test(old) ? old.replace(re, () => section) : `${old.trimEnd()}\n\n${section}`);
-console.log(`\nwrote the "## Client" section of ${path.relative(ROOT, resultsFile)} (${elapsed()} s)`);
+writeResultsSection('Client', section);
+console.log(`\nwrote the "## Client" section of tests/bench/RESULTS.md (${elapsed()} s)`);
 process.exit(0);

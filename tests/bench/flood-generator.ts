@@ -91,6 +91,17 @@ async function rawEngine(): Promise<WebSocket> {
   return ws;
 }
 
+/** rawEngine, or null after counting a refusal and pausing (the server's connection limit). */
+async function rawEngineOrPause(): Promise<WebSocket | null> {
+  try {
+    return await rawEngine();
+  } catch {
+    count('connect refused');
+    await pause(200);
+    return null;
+  }
+}
+
 async function post(route: string, body: string, token?: string): Promise<void> {
   summary.sent++;
   try {
@@ -198,14 +209,8 @@ const floods: Record<Flood, () => Promise<void>> = {
     const frames = pinningAttachments({ attachments: 64, frames: 63, frameBytes: 1024 * 1024 });
     const open: WebSocket[] = [];
     while (Date.now() < endAt && open.length < 3) {
-      let ws: WebSocket;
-      try {
-        ws = await rawEngine();
-      } catch {
-        count('connect refused');
-        await pause(200);
-        continue;
-      }
+      const ws = await rawEngineOrPause();
+      if (!ws) continue;
       open.push(ws);
       summary.sent++;
       for (const f of frames) if (ws.readyState === ws.OPEN) ws.send(f);
@@ -217,14 +222,8 @@ const floods: Record<Flood, () => Promise<void>> = {
   async 'deep-msgpack'() {
     const frame = deepPacket(1024 * 1024);
     while (Date.now() < endAt) {
-      let ws: WebSocket;
-      try {
-        ws = await rawEngine();
-      } catch {
-        count('connect refused');
-        await pause(200);
-        continue;
-      }
+      const ws = await rawEngineOrPause();
+      if (!ws) continue;
       summary.sent++;
       ws.send(frame);
       await new Promise<void>((res) => {

@@ -21,7 +21,8 @@ import { BoardConnection, type ClientSocket } from '../../client/src/lib/sync/bo
 import { reviewerDocKey } from '../../shared/protocol/doc-keys.js';
 import { wireParser } from '../../shared/protocol/wire.js';
 import { FLOODS, type Flood, type FloodArgs, type FloodSummary } from './flood-kinds.js';
-import { percentile, type FromLauncher } from './perf-common.js';
+import { api } from './claimboard-api.js';
+import { percentile, writeResultsSection, type FromLauncher } from './perf-common.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.resolve(HERE, '../..');
@@ -63,15 +64,7 @@ async function startServer(): Promise<Server> {
   return { proc, url: `http://127.0.0.1:${port}`, probe };
 }
 
-async function post(url: string, route: string, body: unknown, token?: string) {
-  const r = await fetch(url + route, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`${route}: ${r.status} ${await r.text()}`);
-  return (await r.json()) as any;
-}
+const post = (url: string, route: string, body: unknown, token?: string) => api<any>(url, 'POST', route, { body, token });
 
 let userSeq = 0;
 const signUp = (url: string, name: string) =>
@@ -215,8 +208,5 @@ const section = [
   '',
 ].join('\n');
 console.log(section);
-const resultsFile = path.join(HERE, 'RESULTS.md');
-const old = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '# Benchmark results\n';
-const re = /## Floods\n[\s\S]*?(?=\n## |$)/;
-fs.writeFileSync(resultsFile, re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}`);
+writeResultsSection('Floods', section);
 process.exit(0);

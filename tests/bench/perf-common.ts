@@ -4,6 +4,7 @@
  * the IPC message shapes, percentiles, and the launchers' probe (event-loop delay, CPU).
  * Nothing here imports server, client or Yjs code: the launchers load it too.
  */
+import fs from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 /** Send lateness or event-loop delay (p99, ms) of a load generator past which its cell counts as overloaded. */
@@ -346,3 +347,17 @@ export type FromGenerator =
   | ColdResult
   | { type: 'reset-done' }
   | { type: 'fatal'; message: string };
+
+// ---------------------------------------------------------------------------------------
+// Reports
+
+/**
+ * Replaces the section headed `## <title>` of tests/bench/RESULTS.md with `section` (which
+ * starts with that heading), or appends it when the file has none yet.
+ */
+export function writeResultsSection(title: string, section: string): void {
+  const file = new URL('./RESULTS.md', import.meta.url);
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';
+  const re = new RegExp(`## ${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n[\\s\\S]*?(?=\\n## |$)`);
+  fs.writeFileSync(file, re.test(old) ? old.replace(re, () => section) : `${old.trimEnd()}\n\n${section}`);
+}

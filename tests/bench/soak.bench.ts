@@ -24,7 +24,8 @@ import * as Y from 'yjs';
 import { BoardConnection, type ClientSocket } from '../../client/src/lib/sync/board-connection.js';
 import { reviewerDocKey } from '../../shared/protocol/doc-keys.js';
 import { wireParser } from '../../shared/protocol/wire.js';
-import { percentile, type FromLauncher } from './perf-common.js';
+import { api } from './claimboard-api.js';
+import { percentile, writeResultsSection, type FromLauncher } from './perf-common.js';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.resolve(HERE, '../..');
@@ -64,15 +65,7 @@ function probe(): Promise<FromLauncher> {
   });
 }
 
-async function post(route: string, body: unknown, token?: string) {
-  const r = await fetch(url + route, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`${route}: ${r.status} ${await r.text()}`);
-  return (await r.json()) as any;
-}
+const post = (route: string, body: unknown, token?: string) => api<any>(url, 'POST', route, { body, token });
 
 // Accounts: the signup route takes `name` today and `email` + `password` with accounts; both work.
 let userSeq = 0;
@@ -235,9 +228,6 @@ const section = [
   '',
 ].join('\n');
 console.log(section);
-const resultsFile = path.join(HERE, 'RESULTS.md');
-const old = fs.readFileSync(resultsFile, 'utf8');
-const re = /## Soak\n[\s\S]*?(?=\n## |$)/;
-fs.writeFileSync(resultsFile, re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}`);
+writeResultsSection('Soak', section);
 fs.rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);
