@@ -29,7 +29,7 @@ import { WriteProbe } from './persistence/write-probe.js';
 import type { Store } from './persistence/store.js';
 import { Hub } from './realtime/hub.js';
 import { AuditLog } from './audit.js';
-import { KeyedBuckets } from './limits.js';
+import { FloodCooldown, KeyedBuckets } from './limits.js';
 import { attachSocketIo } from './realtime/socketio.js';
 import { attachYWebsocket } from './realtime/ywebsocket.js';
 
@@ -173,6 +173,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     limits: config.limits,
     realtime: config.realtime,
     connectionBuckets: new KeyedBuckets(config.limits.connectionsPerIpPerSec, config.limits.connectionsPerIpBurst, now),
+    floodCooldown: new FloodCooldown(config.limits.floodCooldownMs, now),
   };
   const io = attachSocketIo(server, realtime);
   const wss = attachYWebsocket(server, realtime);

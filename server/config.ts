@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   /** Websocket connection attempts per IP address per second (sustained, and in a burst). */
   CONNECTIONS_PER_IP_PER_SEC: intFrom(5),
   CONNECTIONS_PER_IP_BURST: intFrom(120),
+  /** A user whose connection was closed for flooding may not connect again for this long. */
+  FLOOD_COOLDOWN_MS: intFrom(10_000),
   /** REST requests per IP address per second (sustained, and in a burst). */
   REST_PER_IP_PER_SEC: intFrom(20),
   REST_PER_IP_BURST: intFrom(300),
@@ -94,6 +96,7 @@ export interface Config {
     framesBurst: number;
     connectionsPerIpPerSec: number;
     connectionsPerIpBurst: number;
+    floodCooldownMs: number;
     restPerIpPerSec: number;
     restPerIpBurst: number;
   };
@@ -151,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       framesBurst: e.RATE_FRAMES_BURST,
       connectionsPerIpPerSec: e.CONNECTIONS_PER_IP_PER_SEC,
       connectionsPerIpBurst: e.CONNECTIONS_PER_IP_BURST,
+      floodCooldownMs: e.FLOOD_COOLDOWN_MS,
       restPerIpPerSec: e.REST_PER_IP_PER_SEC,
       restPerIpBurst: e.REST_PER_IP_BURST,
     },

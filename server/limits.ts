@@ -1,5 +1,5 @@
 /**
- * Token buckets for rate limits [L1–L4]. A bucket holds up to `burst` tokens and refills at
+ * Token buckets for rate limits [P6, T14, T16, W6]. A bucket holds up to `burst` tokens and refills at
  * `perSecond`; taking from an empty bucket fails. Kept synchronous and allocation-free
  * because it sits on the path of every frame.
  */
@@ -80,5 +80,38 @@ export class FrameLimiter {
       this.#refusedInWindow = 0;
     }
     return ++this.#refusedInWindow > 2 * this.perSecond ? 'abusive' : 'limited';
+  }
+}
+
+/**
+ * Users whose connection was closed for flooding, refused new connections for a while [L5]:
+ * without it a flooder reconnects at once and floods again, up to the connection-attempt
+ * limit. Keyed by user, not address: behind one proxy or office NAT, one user's flood must
+ * not lock out their colleagues.
+ */
+export class FloodCooldown {
+  readonly #until = new Map<string, number>();
+
+  constructor(
+    private readonly ms: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  start(userId: string): void {
+    if (this.ms <= 0) return;
+    const t = this.now();
+    // Forget expired entries now and then, so the map stays as small as the current floods.
+    if (this.#until.size > 1024) for (const [k, until] of this.#until) if (until <= t) this.#until.delete(k);
+    this.#until.set(userId, t + this.ms);
+  }
+
+  /** Milliseconds the user must still wait (0: they may connect). */
+  remaining(userId: string): number {
+    const until = this.#until.get(userId);
+    if (until === undefined) return 0;
+    const left = until - this.now();
+    if (left > 0) return left;
+    this.#until.delete(userId);
+    return 0;
   }
 }

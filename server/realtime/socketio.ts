@@ -36,7 +36,7 @@ import { binaryFrame, writePrebuiltEngine } from './ws-frames.js';
 import { originAllowed } from './origin-check.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import type { Config, RealtimeLimits } from '../config.js';
-import { FrameLimiter, type KeyedBuckets } from '../limits.js';
+import { FrameLimiter, type FloodCooldown, type KeyedBuckets } from '../limits.js';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -50,6 +50,8 @@ export interface SocketIoOptions {
   limits: Config['limits'];
   /** Connection attempts per IP, shared with the y-websocket transport. */
   connectionBuckets: KeyedBuckets;
+  /** Users closed for flooding, refused for a while (shared with y-websocket) [P6]. */
+  floodCooldown: FloodCooldown;
   realtime: RealtimeLimits;
 }
 
@@ -160,6 +162,8 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
     o.auth.authn.authenticate(token).then(
       (user) => {
         if (!user) return refuse(next, ErrorCode.Unauthorized, 'a valid token is required');
+        const wait = o.floodCooldown.remaining(user.id);
+        if (wait > 0) return refuse(next, ErrorCode.RateLimited, `closed for flooding: connect again in ${Math.ceil(wait / 1000)} s`);
         socket.data.userId = user.id;
         socket.data.userName = user.name;
         if (user.tokenExpiresAt !== undefined) socket.data.tokenExpiresAt = user.tokenExpiresAt;
@@ -198,6 +202,7 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
       const verdict = frames.take();
       if (verdict === 'abusive') {
         log.warn('frame flood: disconnecting');
+        o.floodCooldown.start(socket.data.userId);
         socket.disconnect(true);
       }
       return verdict === 'ok';

@@ -29,7 +29,7 @@ import { originAllowed } from './origin-check.js';
 import { parseUpgradeUrl, refuseUpgrade as refuse } from './upgrade.js';
 import { binaryFrame, writePrebuilt } from './ws-frames.js';
 import type { Config } from '../config.js';
-import { FrameLimiter, type KeyedBuckets } from '../limits.js';
+import { FrameLimiter, type FloodCooldown, type KeyedBuckets } from '../limits.js';
 
 export const YJS_PATH_PREFIX = '/yjs/';
 const SOCKET_IO_PATH = '/socket.io/';
@@ -42,6 +42,8 @@ export interface YWebsocketOptions {
   maxUpdateBytes: number;
   limits: Config['limits'];
   connectionBuckets: KeyedBuckets;
+  /** Users closed for flooding, refused for a while (shared with Socket.IO) [P6]. */
+  floodCooldown: FloodCooldown;
 }
 
 /**
@@ -132,6 +134,7 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
     void (async () => {
       const user = await o.auth.authn.authenticate(url.query.get('token'));
       if (!user) return refuse(socket, 401, 'Unauthorized');
+      if (o.floodCooldown.remaining(user.id) > 0) return refuse(socket, 429, 'Too Many Requests');
       const allowed = await o.auth.docs.check(docKey, user.id, 'read');
       if (!allowed.ok) return refuse(socket, 404, 'Not Found');
       if (socket.destroyed) return;
@@ -173,7 +176,10 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       const rate = frames.take();
       if (rate !== 'ok') {
-        if (rate === 'abusive') ws.close(1008, 'frame flood');
+        if (rate === 'abusive') {
+          o.floodCooldown.start(conn.userId);
+          ws.close(1008, 'frame flood');
+        }
         else conn.deny(`RATE_LIMITED: more than ${o.limits.framesPerSec} frames per second`);
         return;
       }

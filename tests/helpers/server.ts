@@ -35,7 +35,7 @@ export async function startServer(overrides: Partial<Config> = {}, dataDir = tem
     dataDir,
     logLevel: 'silent',
     // Suites open many connections from one address; the limits have their own suite.
-    limits: { framesPerSec: 100_000, framesBurst: 100_000, connectionsPerIpPerSec: 10_000, connectionsPerIpBurst: 10_000, restPerIpPerSec: 10_000, restPerIpBurst: 10_000 },
+    limits: { framesPerSec: 100_000, framesBurst: 100_000, connectionsPerIpPerSec: 10_000, connectionsPerIpBurst: 10_000, floodCooldownMs: 0, restPerIpPerSec: 10_000, restPerIpBurst: 10_000 },
     ...overrides,
   };
   const app = createApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
