@@ -84,7 +84,7 @@ export class FrameLimiter {
 }
 
 /**
- * Users whose connection was closed for flooding, refused new connections for a while [L5]:
+ * Users whose connection was closed for flooding, refused new connections for a while [P6]:
  * without it a flooder reconnects at once and floods again, up to the connection-attempt
  * limit. Keyed by user, not address: behind one proxy or office NAT, one user's flood must
  * not lock out their colleagues.
