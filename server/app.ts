@@ -19,7 +19,7 @@ import { createAuth, type Auth } from './auth/index.js';
 import { BoardService } from './boards.js';
 import { DocRegistry } from './docs/registry.js';
 import { LiveReviewService } from './live/live-review.js';
-import { UpdateValidator } from './docs/validator.js';
+import { LanedValidator, type Validator } from './docs/validator-lanes.js';
 import { ImportRunner } from './import/import-runner.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { AppError, ErrorCode } from '../shared/protocol/errors.js';
@@ -48,7 +48,7 @@ export interface App {
   readonly wss: WebSocketServer;
   readonly store: Store;
   readonly registry: DocRegistry;
-  readonly validator: UpdateValidator;
+  readonly validator: Validator;
   readonly importer: ImportRunner;
   readonly hub: Hub;
   readonly auth: Auth;
@@ -75,7 +75,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       },
     },
   });
-  const validator = new UpdateValidator(config.validateTimeoutMs, logger);
+  const validator = new LanedValidator(config.validateTimeoutMs, logger);
   const registry = new DocRegistry({
     store,
     validator,

@@ -17,7 +17,8 @@ import { persists, type TxOrigin } from './origins.js';
 import { hasPending, pendingGrew, restorePending, snapshotPending, waitingFor } from './pending.js';
 import { applyStoredRows, type QuarantinedRow } from './stored-rows.js';
 import { changesNothing, missingDependencies } from './update-effects.js';
-import type { UpdateSummary, UpdateValidator } from './validator.js';
+import type { UpdateSummary } from './validator.js';
+import type { Validator } from './validator-lanes.js';
 
 export interface CommittedUpdate {
   docKey: string;
@@ -27,7 +28,7 @@ export interface CommittedUpdate {
 
 export interface RegistryOptions {
   store: Store;
-  validator: UpdateValidator;
+  validator: Validator;
   logger: Logger;
   idleEvictMs: number;
   compactEvery: number;

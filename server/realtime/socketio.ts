@@ -147,6 +147,8 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
       o.logger.info({ bytes, ip: eng.remoteAddress }, 'closing a connection that sent too much before authenticating');
       eng.off('data', onData);
       eng.close();
+      // And stop reading now: a graceful close would still take in whatever it sent after.
+      eng.request?.socket?.destroy();
     };
     eng.on('data', onData);
   });
