@@ -45,8 +45,8 @@ const EnvSchema = z.object({
   MAX_DOCS_PER_CONNECTION: intFrom(1024),
   DOC_OPENS_PER_SEC: intFrom(256),
   DOC_OPENS_BURST: intFrom(1024),
-  UPDATE_BYTES_PER_SEC: intFrom(512 * 1024),
-  UPDATE_BYTES_BURST: intFrom(4 * 1024 * 1024),
+  UPDATE_BYTES_PER_SEC: intFrom(256 * 1024),
+  UPDATE_BYTES_BURST: intFrom(1024 * 1024 + 1024),
   /** Lifetime of a token from POST /api/users or POST /api/me/tokens. */
   TOKEN_TTL_HOURS: intFrom(24 * 90),
   /** Base URL people reach this server at; links in exports use it. */

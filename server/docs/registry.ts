@@ -149,6 +149,11 @@ export class DocRegistry {
     return update;
   }
 
+  /** The largest client update accepted (V4). */
+  get maxUpdateBytes(): number {
+    return this.#opts.maxUpdateBytes;
+  }
+
   /** Number of documents in memory (loaded or loading). */
   get size(): number {
     return this.#entries.size;

@@ -230,7 +230,8 @@ export class Hub {
       if (readable.ok && (await this.registry.wouldChangeNothing(docKey, msg.payload))) return done(ok({}));
       return done(fail(ErrorCode.ReadOnly, `you may not write ${docKey}`));
     }
-    if (!this.#writeBudget.take(conn.userId, msg.payload.length)) {
+    // An update over the size cap is refused by the registry (V4) and costs no budget.
+    if (msg.payload.length <= this.registry.maxUpdateBytes && !this.#writeBudget.take(conn.userId, msg.payload.length)) {
       return done(fail(ErrorCode.RateLimited, `more than ${this.limits?.updateBytesPerSec} bytes of updates per second: send it again shortly`));
     }
     const pending = this.registry.applyUpdate(docKey, msg.payload, {
