@@ -93,6 +93,24 @@ export type CreateInviteBody = z.infer<typeof CreateInviteSchema>;
 
 export const PatchMemberSchema = z.object({ role: RoleSchema });
 
+/** The longest span "why was this not suggested?" takes: a few sentences, never a whole article. */
+export const MAX_EXPLAIN_SPAN_CHARS = 2_000;
+
+/**
+ * `POST /api/boards/:id/suggestions/explain` [SUG-EXPLAIN]: character offsets (UTF-16 code
+ * units, as JavaScript counts) into the board's article; the route checks them against its
+ * length.
+ */
+export const ExplainSuggestionSchema = z
+  .object({ start: z.number().int().min(0), end: z.number().int().min(1) })
+  .strict()
+  .refine((v) => v.end > v.start, { message: 'end must be after start', path: ['end'] })
+  .refine((v) => v.end - v.start <= MAX_EXPLAIN_SPAN_CHARS, {
+    message: `a span of at most ${MAX_EXPLAIN_SPAN_CHARS} characters is explained; select one sentence`,
+    path: ['end'],
+  });
+export type ExplainSuggestionBody = z.infer<typeof ExplainSuggestionSchema>;
+
 // ---- live review ----
 
 const ClaimIdSchema = IdSchema;
