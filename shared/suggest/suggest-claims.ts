@@ -109,6 +109,8 @@ export interface SentenceExplanation {
   start: number;
   end: number;
   suggested: boolean;
+  /** The kind of page furniture the sentence or its paragraph is ("navigation"), or null. */
+  furniture: string | null;
   /** 0 for page furniture, which is never scored. */
   score: number;
   /** Cues that pushed the score up, strongest first. */
@@ -134,13 +136,13 @@ export function explainSentence(
   if (!s) return null;
   const at = { start: s.start, end: s.end };
   if (s.boilerplate !== null) {
-    return { ...at, suggested: false, score: 0, reasons: [], against: [`page furniture: ${s.boilerplate}`], summary: `not suggested: page furniture (${s.boilerplate})` };
+    return { ...at, furniture: s.boilerplate, suggested: false, score: 0, reasons: [], against: [`page furniture: ${s.boilerplate}`], summary: `not suggested: page furniture (${s.boilerplate})` };
   }
   const suggested = s.score >= threshold;
   const summary = suggested
     ? `suggested: score ${s.score.toFixed(2)} is at or above the board's threshold ${threshold.toFixed(2)}`
     : `not suggested: score ${s.score.toFixed(2)} is below the board's threshold ${threshold.toFixed(2)}`;
-  return { ...at, suggested, score: s.score, reasons: s.reasons, against: s.against, summary };
+  return { ...at, furniture: null, suggested, score: s.score, reasons: s.reasons, against: s.against, summary };
 }
 
 /**

@@ -64,7 +64,7 @@ describe('why a sentence was or was not suggested', () => {
     const r = await explain(owner, spanOf(NOT_SUGGESTED));
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const e = r.body.explanation;
-    expect(e).toMatchObject({ suggested: false, threshold: 0.5, ...spanOf(NOT_SUGGESTED) });
+    expect(e).toMatchObject({ suggested: false, furniture: null, threshold: 0.5, ...spanOf(NOT_SUGGESTED) });
     expect(e.score).toBeLessThan(0.5);
     expect(e.against).toContain('points to a link');
     expect(e.summary).toMatch(/^not suggested: score 0\.\d\d is below the board's threshold 0\.50$/);
@@ -85,7 +85,7 @@ describe('why a sentence was or was not suggested', () => {
   it('[SUG-EXPLAIN] page furniture says which kind', async () => {
     const r = await explain(owner, spanOf(FURNITURE));
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body.explanation).toMatchObject({ suggested: false, score: 0, against: ['page furniture: newsletter plug'] });
+    expect(r.body.explanation).toMatchObject({ suggested: false, furniture: 'newsletter plug', score: 0, against: ['page furniture: newsletter plug'] });
   });
 
   it("[SUG-EXPLAIN] the board's own suggestion threshold applies", async () => {

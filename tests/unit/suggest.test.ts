@@ -182,6 +182,7 @@ describe('explainSentence (why a sentence was or was not suggested)', () => {
       const mid = s.start + Math.floor((s.end - s.start) / 2);
       const why = explainSentence(article, mid, mid + 1)!;
       expect({ start: why.start, end: why.end }, s.text).toEqual({ start: s.start, end: s.end });
+      expect(why.furniture, s.text).toBe(s.boilerplate);
       expect(why.score, s.text).toBe(s.boilerplate === null ? s.score : 0);
       expect(why.against, s.text).toEqual(s.boilerplate === null ? s.against : [`page furniture: ${s.boilerplate}`]);
       expect(why.reasons, s.text).toEqual(s.reasons);

@@ -189,6 +189,28 @@ export interface InviteOptions {
 
 const boardPath = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}`;
 
+/** Why a sentence was or was not suggested (README, `POST …/suggestions/explain`). */
+export interface SuggestionExplanation {
+  /** The sentence explained: the first one overlapping the span asked about. */
+  start: number;
+  end: number;
+  suggested: boolean;
+  /** The kind of page furniture ("navigation"), never suggested; null for article text. */
+  furniture: string | null;
+  score: number;
+  /** The board's suggestion threshold the score was held against. */
+  threshold: number;
+  /** Cues that pushed the score up, strongest first. */
+  reasons: string[];
+  /** Cues that pulled it down, strongest first. */
+  against: string[];
+  summary: string;
+}
+
+/** Owners and editors only; others get a 403. */
+export const explainSuggestion = (boardId: string, start: number, end: number) =>
+  request<{ explanation: SuggestionExplanation }>('POST', `${boardPath(boardId)}/suggestions/explain`, { start, end });
+
 export const members = (boardId: string) => request<{ members: Member[] }>('GET', `${boardPath(boardId)}/members`);
 
 /** Owner and editor administration of a board's members, invites and audit log. */
