@@ -113,7 +113,7 @@ describe('who may ask', () => {
   it('[SUG-EXPLAIN] a non-member gets the same 404 as an unknown board', async () => {
     const r = await explain(stranger, spanOf(NOT_SUGGESTED));
     const unknown = await explain(owner, spanOf(NOT_SUGGESTED), 'b_doesnotexist');
-    expect(r).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect(r).toEqual({ status: 404, body: { error: { code: 'NOT_FOUND', message: 'no such board' } } });
     expect(unknown).toEqual(r);
   });
 
