@@ -7,9 +7,8 @@
 import type * as Y from 'yjs';
 import { boardDocKey, liveDocKey, parseDocKey, reviewerDocKey } from '../shared/protocol/doc-keys.js';
 import { AppError, ErrorCode } from '../shared/protocol/errors.js';
-import type { CreateBoardBody, ExplainSuggestionBody } from '../shared/protocol/schemas.js';
+import type { CreateBoardBody, ExplainSuggestionBody, SuggestionExplanation } from '../shared/protocol/schemas.js';
 import { boardTypes, initBoardDoc, readMeta } from '../shared/model/index.js';
-import type { SentenceExplanation } from '../shared/suggest/index.js';
 import {
   buildClaimReview,
   buildCsv,
@@ -137,7 +136,7 @@ export class BoardService {
    * IMPORT_FAILED past it). Offsets past the article, or a span with no sentence in it
    * (only blank lines), are a 400.
    */
-  async explainSuggestion(boardId: string, span: ExplainSuggestionBody): Promise<SentenceExplanation & { threshold: number }> {
+  async explainSuggestion(boardId: string, span: ExplainSuggestionBody): Promise<SuggestionExplanation> {
     const { text, threshold } = await this.registry.read(boardDocKey(boardId), (doc) => ({
       text: boardTypes(doc).article.toString(),
       threshold: readMeta(doc).settings.suggestionThreshold,

@@ -111,6 +111,26 @@ export const ExplainSuggestionSchema = z
   });
 export type ExplainSuggestionBody = z.infer<typeof ExplainSuggestionSchema>;
 
+/** Its answer, `{ explanation }` (made by shared/suggest's explainSentence on the server). */
+export interface SuggestionExplanation {
+  /** The sentence explained: the first one that overlaps the span asked about. */
+  start: number;
+  end: number;
+  suggested: boolean;
+  /** The kind of page furniture the sentence or its paragraph is ("navigation"), or null. */
+  furniture: string | null;
+  /** 0 for page furniture, which is never scored. */
+  score: number;
+  /** The board's suggestion threshold the score was held against. */
+  threshold: number;
+  /** Cues that pushed the score up, strongest first. */
+  reasons: string[];
+  /** Cues that pulled it down, strongest first, or "page furniture: …". */
+  against: string[];
+  /** One line in words: suggested or not, and the score against the threshold. */
+  summary: string;
+}
+
 // ---- live review ----
 
 const ClaimIdSchema = IdSchema;

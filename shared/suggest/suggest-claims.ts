@@ -4,6 +4,7 @@
  * the threshold. Offsets index the same text the board stores, so the result can go straight
  * into `initBoardDoc`. Server-side only (the model and the NLP pipeline are megabytes).
  */
+import type { SuggestionExplanation } from '../protocol/schemas.js';
 import { classifyBlocks, type Block } from './blocks.js';
 import { boilerplateKind } from './boilerplate.js';
 import { claimModel, DECISION_SCORE, scoreWithModel, type Model } from './model.js';
@@ -103,23 +104,8 @@ export function analyseSentences(text: string, options: AnalyseOptions = {}): Se
   return out;
 }
 
-/** Why one sentence was or was not suggested; `start`/`end` locate the sentence explained. */
-export interface SentenceExplanation {
-  /** The first sentence that overlaps the asked span (a span may cover several). */
-  start: number;
-  end: number;
-  suggested: boolean;
-  /** The kind of page furniture the sentence or its paragraph is ("navigation"), or null. */
-  furniture: string | null;
-  /** 0 for page furniture, which is never scored. */
-  score: number;
-  /** Cues that pushed the score up, strongest first. */
-  reasons: string[];
-  /** Cues that pulled it down, strongest first, or the kind of page furniture. */
-  against: string[];
-  /** One line in words: suggested or not, and the score against the threshold. */
-  summary: string;
-}
+/** Why one sentence was or was not suggested (the REST answer without the board's threshold). */
+export type SentenceExplanation = Omit<SuggestionExplanation, 'threshold'>;
 
 /**
  * Why a sentence of the article was or was not suggested at `threshold`, in words an editor

@@ -4,6 +4,9 @@
  */
 import type { LiveState } from '../../../shared/model/live.js';
 import type { Role } from '../../../shared/protocol/roles.js';
+import type { SuggestionExplanation } from '../../../shared/protocol/schemas.js';
+
+export type { SuggestionExplanation };
 
 const TOKEN_KEY = 'claimboard.token';
 const USER_KEY = 'claimboard.user';
@@ -189,25 +192,7 @@ export interface InviteOptions {
 
 const boardPath = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}`;
 
-/** Why a sentence was or was not suggested (README, `POST …/suggestions/explain`). */
-export interface SuggestionExplanation {
-  /** The sentence explained: the first one overlapping the span asked about. */
-  start: number;
-  end: number;
-  suggested: boolean;
-  /** The kind of page furniture ("navigation"), never suggested; null for article text. */
-  furniture: string | null;
-  score: number;
-  /** The board's suggestion threshold the score was held against. */
-  threshold: number;
-  /** Cues that pushed the score up, strongest first. */
-  reasons: string[];
-  /** Cues that pulled it down, strongest first. */
-  against: string[];
-  summary: string;
-}
-
-/** Owners and editors only; others get a 403. */
+/** Why a sentence was or was not suggested [SUG-EXPLAIN]; owners and editors only (others 403). */
 export const explainSuggestion = (boardId: string, start: number, end: number) =>
   request<{ explanation: SuggestionExplanation }>('POST', `${boardPath(boardId)}/suggestions/explain`, { start, end });
 
