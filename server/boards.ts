@@ -7,8 +7,8 @@
 import type * as Y from 'yjs';
 import { boardDocKey, liveDocKey, parseDocKey, reviewerDocKey } from '../shared/protocol/doc-keys.js';
 import { AppError, ErrorCode } from '../shared/protocol/errors.js';
-import type { CreateBoardBody } from '../shared/protocol/schemas.js';
-import { initBoardDoc } from '../shared/model/index.js';
+import type { CreateBoardBody, ExplainSuggestionBody, SuggestionExplanation } from '../shared/protocol/schemas.js';
+import { boardTypes, initBoardDoc, readMeta } from '../shared/model/index.js';
 import {
   buildClaimReview,
   buildCsv,
@@ -127,6 +127,27 @@ export class BoardService {
       const now = this.now();
       return { summary: buildLiveSummary(input, { now }), now };
     });
+  }
+
+  /**
+   * Why the sentence of the board's article at [start, end) was or was not suggested, at the
+   * board's own suggestion threshold [SUG-EXPLAIN]. The article as it is now (edits since the
+   * import included); the analysis runs in the import worker under its deadline (422
+   * IMPORT_FAILED past it). Offsets past the article, or a span with no sentence in it
+   * (only blank lines), are a 400.
+   */
+  async explainSuggestion(boardId: string, span: ExplainSuggestionBody): Promise<SuggestionExplanation> {
+    const { text, threshold } = await this.registry.read(boardDocKey(boardId), (doc) => ({
+      text: boardTypes(doc).article.toString(),
+      threshold: readMeta(doc).settings.suggestionThreshold,
+    }));
+    if (span.end > text.length) {
+      throw new AppError(ErrorCode.BadRequest, `end: the article has ${text.length} characters; ${span.end} is past its end`);
+    }
+    const r = await this.options.importer.explain(text, span.start, span.end, threshold);
+    if (!r.ok) throw new AppError(r.error.code, r.error.message);
+    if (!r.explanation) throw new AppError(ErrorCode.BadRequest, 'no sentence of the article lies in this span; select some of its text');
+    return { ...r.explanation, threshold };
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   CreateBoardSchema,
   CreateInviteSchema,
   CreateUserSchema,
+  ExplainSuggestionSchema,
   IdSchema,
   LivePatchSchema,
   LiveRoundSchema,
@@ -339,6 +340,14 @@ export function apiRouter(d: RouteDeps): Router {
     const { boardId } = await roleOn(req);
     const { summary, now } = await d.boards.liveSummary(boardId);
     res.set('Cache-Control', 'no-store').json({ summary, now });
+  }));
+
+  /** Why a sentence was or was not suggested [SUG-EXPLAIN]: for those who curate claims. */
+  r.post('/boards/:id/suggestions/explain', small, authed(async (req, res) => {
+    const { boardId, role } = await roleOn(req);
+    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors ask why a sentence was not suggested');
+    const body = parse(ExplainSuggestionSchema, req.body);
+    res.set('Cache-Control', 'no-store').json({ explanation: await d.boards.explainSuggestion(boardId, body) });
   }));
 
   r.get('/boards/:id/export', authed(async (req, res) => {

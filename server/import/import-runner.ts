@@ -7,33 +7,51 @@
  * moment the worker starts it. Past that the worker is terminated and replaced, and the
  * import refused with IMPORT_FAILED; a worker that crashes (out of memory) is replaced the
  * same way. At most `maxQueued` imports wait; more are refused with RATE_LIMITED.
+ *
+ * The same worker explains suggestions (`explain`, [SUG-EXPLAIN]): why one sentence of a
+ * board's article was or was not suggested. That loads the NLP model (0.6 s) and parses a
+ * paragraph, so it shares the imports' queue, bound and deadline, and fails the same way.
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { ErrorCode, type ErrorBody } from '../../shared/protocol/errors.js';
 import type { ImportedArticle, ImportFormat } from '../../shared/import/index.js';
-import type { SuggestedClaim } from '../../shared/suggest/index.js';
+import type { SentenceExplanation, SuggestedClaim } from '../../shared/suggest/index.js';
 
 export type ImportOutcome =
   | { ok: true; article: ImportedArticle; claims: SuggestedClaim[] }
   | { ok: false; error: ErrorBody };
+
+/** `explanation` is null when no sentence of the text overlaps the span. */
+export type ExplainOutcome =
+  | { ok: true; explanation: SentenceExplanation | null }
+  | { ok: false; error: ErrorBody };
+
+type Failure = { ok: false; error: ErrorBody };
 
 /** Imports that may wait for the worker; a burst past this is told to retry. */
 export const IMPORT_QUEUE_MAX = 16;
 /** Heap of one import worker: a 2M-character page parses in far less; a runaway one dies alone. */
 const WORKER_HEAP_MB = 1024;
 
+/** What the worker is sent: an import, or an explanation of one span of a text. */
+type JobRequest =
+  | { kind: 'import'; text: string; format: ImportFormat }
+  | { kind: 'explain'; text: string; start: number; end: number; threshold: number };
+
 interface Job {
   id: number;
-  text: string;
-  format: ImportFormat;
-  resolve: (outcome: ImportOutcome) => void;
+  request: JobRequest;
+  /** Gets the worker's answer (without its id), or a failure made here. */
+  settle: (answer: WorkerResult | Failure) => void;
 }
 
-type WorkerAnswer =
-  | { ready: true }
-  | { id: number; ok: true; article: ImportedArticle; claims: SuggestedClaim[] }
-  | { id: number; ok: false; code: ErrorBody['code']; message: string };
+type WorkerResult =
+  | { ok: true; article: ImportedArticle; claims: SuggestedClaim[] }
+  | { ok: true; explanation: SentenceExplanation | null }
+  | { ok: false; code: ErrorBody['code']; message: string };
+
+type WorkerAnswer = { ready: true } | ({ id: number } & WorkerResult);
 
 export class ImportRunner {
   #worker: Worker | null = null;
@@ -68,12 +86,25 @@ export class ImportRunner {
   }
 
   run(text: string, format: ImportFormat): Promise<ImportOutcome> {
+    return this.#enqueue({ kind: 'import', text, format }, (a): ImportOutcome =>
+      !a.ok ? asFailure(a) : 'article' in a ? { ok: true, article: a.article, claims: a.claims } : unexpected(),
+    );
+  }
+
+  /** Why the sentence of `text` at [start, end) was or was not suggested at `threshold`. */
+  explain(text: string, start: number, end: number, threshold: number): Promise<ExplainOutcome> {
+    return this.#enqueue({ kind: 'explain', text, start, end, threshold }, (a): ExplainOutcome =>
+      !a.ok ? asFailure(a) : 'explanation' in a ? { ok: true, explanation: a.explanation } : unexpected(),
+    );
+  }
+
+  #enqueue<T>(request: JobRequest, toOutcome: (answer: WorkerResult | Failure) => T | Failure): Promise<T | Failure> {
     if (this.#closed) return Promise.resolve(failure(ErrorCode.Internal, 'server is shutting down'));
     if (this.#queue.length >= this.maxQueued) {
       return Promise.resolve(failure(ErrorCode.RateLimited, 'too many imports at once; retry in a moment'));
     }
     return new Promise((resolve) => {
-      this.#queue.push({ id: this.#nextId++, text, format, resolve });
+      this.#queue.push({ id: this.#nextId++, request, settle: (answer) => resolve(toOutcome(answer)) });
       this.#pump();
     });
   }
@@ -95,7 +126,8 @@ export class ImportRunner {
       }
       const job = this.#running;
       if (!job || job.id !== m.id) return;
-      this.#finish(m.ok ? { ok: true, article: m.article, claims: m.claims } : failure(m.code, m.message));
+      const { id: _id, ...answer } = m;
+      this.#finish(answer);
     });
     w.on('error', (err) => {
       if (this.#worker !== w) return;
@@ -121,25 +153,28 @@ export class ImportRunner {
     if (!this.#online) return; // the worker's ready message pumps again
     const job = this.#queue.shift()!;
     this.#running = job;
-    w.postMessage({ id: job.id, text: job.text, format: job.format });
+    w.postMessage({ id: job.id, ...job.request });
     this.#timer = setTimeout(() => {
       this.timeouts++;
-      this.logger.warn({ chars: job.text.length, format: job.format }, 'import exceeded its deadline; worker terminated');
-      this.#replace(failure(ErrorCode.ImportFailed, `the article took longer than ${this.timeoutMs} ms to import; simplify it or send it as plain text`));
+      const { kind, text } = job.request;
+      this.logger.warn({ kind, chars: text.length, ...(kind === 'import' ? { format: job.request.format } : {}) }, `${kind} exceeded its deadline; worker terminated`);
+      this.#replace(failure(ErrorCode.ImportFailed, kind === 'import'
+        ? `the article took longer than ${this.timeoutMs} ms to import; simplify it or send it as plain text`
+        : `explaining the sentence took longer than ${this.timeoutMs} ms; retry in a moment`));
     }, this.timeoutMs);
   }
 
-  #finish(outcome: ImportOutcome): void {
+  #finish(outcome: WorkerResult | Failure): void {
     const job = this.#running;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     this.#running = null;
-    job?.resolve(outcome);
+    job?.settle(outcome);
     this.#pump();
   }
 
   /** Fails the running import, terminates the worker and boots a fresh one for the queue. */
-  #replace(outcome: ImportOutcome): void {
+  #replace(outcome: Failure): void {
     const w = this.#worker;
     this.#worker = null;
     this.#online = false;
@@ -158,7 +193,7 @@ export class ImportRunner {
     void w?.terminate();
     const waiting = this.#queue;
     this.#queue = [];
-    for (const job of waiting) job.resolve(failure(ErrorCode.Internal, 'the importer is unavailable'));
+    for (const job of waiting) job.settle(failure(ErrorCode.Internal, 'the importer is unavailable'));
   }
 
   async close(): Promise<void> {
@@ -168,13 +203,23 @@ export class ImportRunner {
     const pending = [...(this.#running ? [this.#running] : []), ...this.#queue];
     this.#running = null;
     this.#queue = [];
-    for (const job of pending) job.resolve(failure(ErrorCode.Internal, 'server is shutting down'));
+    for (const job of pending) job.settle(failure(ErrorCode.Internal, 'server is shutting down'));
     const w = this.#worker;
     this.#worker = null;
     await w?.terminate();
   }
 }
 
-function failure(code: ErrorBody['code'], message: string): ImportOutcome {
+function failure(code: ErrorBody['code'], message: string): Failure {
   return { ok: false, error: { code, message } };
+}
+
+/** A failure from the worker (code and message) or one made here (already an ErrorBody). */
+function asFailure(a: Failure | { ok: false; code: ErrorBody['code']; message: string }): Failure {
+  return 'error' in a ? a : failure(a.code, a.message);
+}
+
+/** The worker answered a job with the other kind's result: a bug, never the input's fault. */
+function unexpected(): Failure {
+  return failure(ErrorCode.Internal, 'the importer answered with the wrong kind of result');
 }

@@ -1,4 +1,5 @@
-// Imports an article (text, Markdown, HTML) and suggests its claims, off the main thread.
+// Imports an article (text, Markdown, HTML) and suggests its claims, off the main thread;
+// also explains why one sentence of a board's article was or was not suggested (`explain`).
 // The parent terminates this worker when one import takes longer than its deadline, so
 // nothing here guards against slow input itself; a parser that throws (a stack overflow
 // in the Markdown parser on deep nesting) is answered as a failure of that one import.
@@ -8,7 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
 
 const { importArticle, ImportError } = await tsImport('../../shared/import/index.ts', import.meta.url);
-const { suggestClaims, DEFAULT_SUGGESTION_THRESHOLD } = await tsImport('../../shared/suggest/index.ts', import.meta.url);
+const { suggestClaims, explainSentence, DEFAULT_SUGGESTION_THRESHOLD } = await tsImport('../../shared/suggest/index.ts', import.meta.url);
 
 const FORMAT_NAMES = { text: 'text', markdown: 'Markdown', html: 'HTML' };
 
@@ -27,13 +28,19 @@ function run({ text, format }) {
   return { ok: true, article, claims };
 }
 
+/** The runner has checked the span against the text; null when no sentence overlaps it. */
+function explain({ text, start, end, threshold }) {
+  return { ok: true, explanation: explainSentence(text, start, end, threshold) };
+}
+
 parentPort.on('message', (msg) => {
   if (typeof msg?.id !== 'number') return; // only the runner talks to this worker
   let answer;
   try {
-    answer = run(msg);
+    answer = msg.kind === 'explain' ? explain(msg) : run(msg);
   } catch (err) {
-    answer = { ok: false, code: 'IMPORT_FAILED', message: `claim suggestion failed: ${String(err?.message ?? err).split('\n')[0]}` };
+    const what = msg.kind === 'explain' ? 'explaining the sentence' : 'claim suggestion';
+    answer = { ok: false, code: 'IMPORT_FAILED', message: `${what} failed: ${String(err?.message ?? err).split('\n')[0]}` };
   }
   parentPort.postMessage({ id: msg.id, ...answer });
 });

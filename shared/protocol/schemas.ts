@@ -93,6 +93,44 @@ export type CreateInviteBody = z.infer<typeof CreateInviteSchema>;
 
 export const PatchMemberSchema = z.object({ role: RoleSchema });
 
+/** The longest span "why was this not suggested?" takes: a few sentences, never a whole article. */
+export const MAX_EXPLAIN_SPAN_CHARS = 2_000;
+
+/**
+ * `POST /api/boards/:id/suggestions/explain` [SUG-EXPLAIN]: character offsets (UTF-16 code
+ * units, as JavaScript counts) into the board's article; the route checks them against its
+ * length.
+ */
+export const ExplainSuggestionSchema = z
+  .object({ start: z.number().int().min(0), end: z.number().int().min(1) })
+  .strict()
+  .refine((v) => v.end > v.start, { message: 'end must be after start', path: ['end'] })
+  .refine((v) => v.end - v.start <= MAX_EXPLAIN_SPAN_CHARS, {
+    message: `a span of at most ${MAX_EXPLAIN_SPAN_CHARS} characters is explained; select one sentence`,
+    path: ['end'],
+  });
+export type ExplainSuggestionBody = z.infer<typeof ExplainSuggestionSchema>;
+
+/** Its answer, `{ explanation }` (made by shared/suggest's explainSentence on the server). */
+export interface SuggestionExplanation {
+  /** The sentence explained: the first one that overlaps the span asked about. */
+  start: number;
+  end: number;
+  suggested: boolean;
+  /** The kind of page furniture the sentence or its paragraph is ("navigation"), or null. */
+  furniture: string | null;
+  /** 0 for page furniture, which is never scored. */
+  score: number;
+  /** The board's suggestion threshold the score was held against. */
+  threshold: number;
+  /** Cues that pushed the score up, strongest first. */
+  reasons: string[];
+  /** Cues that pulled it down, strongest first, or "page furniture: …". */
+  against: string[];
+  /** One line in words: suggested or not, and the score against the threshold. */
+  summary: string;
+}
+
 // ---- live review ----
 
 const ClaimIdSchema = IdSchema;

@@ -4,6 +4,7 @@
  * the threshold. Offsets index the same text the board stores, so the result can go straight
  * into `initBoardDoc`. Server-side only (the model and the NLP pipeline are megabytes).
  */
+import type { SuggestionExplanation } from '../protocol/schemas.js';
 import { classifyBlocks, type Block } from './blocks.js';
 import { boilerplateKind } from './boilerplate.js';
 import { claimModel, DECISION_SCORE, scoreWithModel, type Model } from './model.js';
@@ -55,10 +56,18 @@ export interface SentenceAnalysis {
 export interface AnalyseOptions {
   /** The model to score with; the committed one by default (evaluation passes others). */
   model?: Model;
+  /**
+   * Only the paragraphs (blocks) that overlap this span are analysed and returned; their
+   * sentences come out exactly as in a full analysis (a paragraph is parsed whole either
+   * way). explainSentence uses it: one sentence of a 2M-character article costs one
+   * paragraph's parse, not the article's (~0.8 s per 145,000 characters).
+   */
+  within?: { start: number; end: number };
 }
 
 export function analyseSentences(text: string, options: AnalyseOptions = {}): SentenceAnalysis[] {
   const model = options.model ?? claimModel();
+  const within = options.within;
   const blocks = classifyBlocks(text);
   const out: SentenceAnalysis[] = [];
   // Candidates of the current paragraph, parsed together when the paragraph ends.
@@ -81,6 +90,8 @@ export function analyseSentences(text: string, options: AnalyseOptions = {}): Se
     const block = blocks[b] !== undefined && blocks[b]!.start <= s.start ? blocks[b] : undefined;
     if (block !== pendingBlock) flush();
     pendingBlock = block;
+    const unit = block ?? s;
+    if (within !== undefined && !(unit.start < within.end && unit.end > within.start)) continue;
     const boilerplate = block?.kind ?? boilerplateKind(s.text) ?? (s.text.length > MAX_SENTENCE_CHARS ? 'too long' : null);
     const analysis: SentenceAnalysis = { ...s, boilerplate, score: 0, reasons: [], against: [] };
     out.push(analysis);
@@ -93,6 +104,9 @@ export function analyseSentences(text: string, options: AnalyseOptions = {}): Se
   return out;
 }
 
+/** Why one sentence was or was not suggested (the REST answer without the board's threshold). */
+export type SentenceExplanation = Omit<SuggestionExplanation, 'threshold'>;
+
 /**
  * Why a sentence of the article was or was not suggested at `threshold`, in words an editor
  * reads ("page furniture: newsletter plug", "score 0.31 is below the board's threshold 0.50",
@@ -103,17 +117,18 @@ export function explainSentence(
   start: number,
   end: number,
   threshold = DEFAULT_SUGGESTION_THRESHOLD,
-): { suggested: boolean; score: number; reasons: string[]; against: string[]; summary: string } | null {
-  const s = analyseSentences(text).find((a) => a.start < end && a.end > start);
+): SentenceExplanation | null {
+  const s = analyseSentences(text, { within: { start, end } }).find((a) => a.start < end && a.end > start);
   if (!s) return null;
+  const at = { start: s.start, end: s.end };
   if (s.boilerplate !== null) {
-    return { suggested: false, score: 0, reasons: [], against: [`page furniture: ${s.boilerplate}`], summary: `not suggested: page furniture (${s.boilerplate})` };
+    return { ...at, furniture: s.boilerplate, suggested: false, score: 0, reasons: [], against: [`page furniture: ${s.boilerplate}`], summary: `not suggested: page furniture (${s.boilerplate})` };
   }
   const suggested = s.score >= threshold;
   const summary = suggested
     ? `suggested: score ${s.score.toFixed(2)} is at or above the board's threshold ${threshold.toFixed(2)}`
     : `not suggested: score ${s.score.toFixed(2)} is below the board's threshold ${threshold.toFixed(2)}`;
-  return { suggested, score: s.score, reasons: s.reasons, against: s.against, summary };
+  return { ...at, furniture: null, suggested, score: s.score, reasons: s.reasons, against: s.against, summary };
 }
 
 /**

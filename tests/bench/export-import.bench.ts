@@ -6,7 +6,9 @@
  * Export: a board with 500 claims, 50 reviewers, 25,000 votes (every reviewer on every
  * claim) and 25,000 notes, taken from live Y.Docs through snapshotFromDocs, then
  * buildJsonExport + buildClaimReview + buildCsv. Import: a 20,000-word article as HTML,
- * Markdown and plain text through importArticle + suggestClaims. Prints the median and
+ * Markdown and plain text through importArticle + suggestClaims. Explain: why the last
+ * sentence of a 2,000,000-character article (the largest import) was not suggested, next
+ * to the full analysis it no longer needs [SUG-EXPLAIN]. Prints the median and
  * range of several runs after warm-up, and heap / RSS. Results go in tests/bench/RESULTS.md.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -14,7 +16,7 @@ import * as Y from 'yjs';
 import { buildClaimReview, buildCsv, buildJsonExport, snapshotFromDocs, type ExportMember } from '../../shared/export/index.js';
 import { importArticle, type ImportFormat } from '../../shared/import/index.js';
 import { initBoardDoc, reviewerTypes, type Note, type Vote } from '../../shared/model/index.js';
-import { suggestClaims } from '../../shared/suggest/index.js';
+import { analyseSentences, explainSentence, suggestClaims } from '../../shared/suggest/index.js';
 import { ImportRunner } from '../../server/import/import-runner.js';
 import { createLogger } from '../../server/logger.js';
 
@@ -173,6 +175,10 @@ const imports = articles.map(({ format, body }) =>
 const importOnly = measure('importArticle only (html)', () => void importArticle(articles[0]!.body, 'html'));
 const textOfHtml = importArticle(articles[0]!.body, 'html').text;
 const suggestOnly = measure('suggestClaims only', () => void suggestClaims(textOfHtml));
+// "Why not suggested?" on the largest article a board holds: only its paragraph is parsed.
+const hugeText = Array.from({ length: Math.ceil(2_000_000 / (SENTENCES.join(' ').length + 1)) }, () => SENTENCES.join(' ')).join('\n');
+const explainHuge = measure(`explainSentence (last sentence of ${(hugeText.length / 1e6).toFixed(1)}M characters)`, () => void explainSentence(hugeText, hugeText.length - 5, hugeText.length - 1));
+const analyseHuge = measure(`analyseSentences (the whole ${(hugeText.length / 1e6).toFixed(1)}M characters)`, () => void analyseSentences(hugeText));
 // What board creation does: the same work in the import worker, plus the round trip.
 // process.cpuUsage() counts every thread, so its column here is not the main thread's share.
 const runner = new ImportRunner(60_000, createLogger('silent'));
@@ -192,7 +198,7 @@ console.log(`Article: ${WORDS} words; ${suggested} claims suggested`);
 console.log(`Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 console.log('| step | median ms | min ms | max ms | median CPU ms |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const r of [snapshot, json, claimReview, csv, total, ...imports, importOnly, suggestOnly, viaWorker]) {
+for (const r of [snapshot, json, claimReview, csv, total, ...imports, importOnly, suggestOnly, explainHuge, analyseHuge, viaWorker]) {
   console.log(`| ${r.label} | ${r.median.toFixed(1)} | ${r.min.toFixed(1)} | ${r.max.toFixed(1)} | ${r.cpu.toFixed(1)} |`);
 }
 console.log(`\nheapUsed ${mb(memory.heapUsed)}, heapTotal ${mb(memory.heapTotal)}, rss ${mb(memory.rss)}, max rss ${mb(process.resourceUsage().maxRSS * 1024)}`);

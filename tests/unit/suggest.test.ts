@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boilerplateKind, classifyBlocks, explainSentence, scoreWithModel, suggestClaims } from '../../shared/suggest/index.js';
+import { analyseSentences, boilerplateKind, classifyBlocks, explainSentence, scoreWithModel, suggestClaims } from '../../shared/suggest/index.js';
 
 describe('boilerplateKind', () => {
   it.each([
@@ -164,5 +164,32 @@ describe('explainSentence (why a sentence was or was not suggested)', () => {
   it('names the furniture a dropped paragraph is', () => {
     expect(explainSentence(text, 0, 3)!.against).toEqual(['page furniture: newsletter plug']);
     expect(explainSentence(text, text.length + 5, text.length + 6)).toBeNull();
+  });
+
+  it('[SUG-EXPLAIN] analyses only the paragraph asked about, with the same result as the whole article', () => {
+    const article = [
+      'Home | World | Politics | Business',
+      'Council approves $12 million library after heated debate',
+      'By Jane Doe',
+      'The city council voted 7-2 on Monday to spend $12 million on a new central library. Critics said the plan ignores repairs.',
+      '"We cannot keep patching a building from 1962," the mayor said. She may run again, aides suggested.',
+      'Sign up for our newsletter',
+      'Unemployment fell to 3.9% in March, according to the state labour office.',
+    ].join('\n');
+    const full = analyseSentences(article);
+    expect(full.length).toBeGreaterThan(6);
+    for (const s of full) {
+      const mid = s.start + Math.floor((s.end - s.start) / 2);
+      const why = explainSentence(article, mid, mid + 1)!;
+      expect({ start: why.start, end: why.end }, s.text).toEqual({ start: s.start, end: s.end });
+      expect(why.furniture, s.text).toBe(s.boilerplate);
+      expect(why.score, s.text).toBe(s.boilerplate === null ? s.score : 0);
+      expect(why.against, s.text).toEqual(s.boilerplate === null ? s.against : [`page furniture: ${s.boilerplate}`]);
+      expect(why.reasons, s.text).toEqual(s.reasons);
+      // The restricted analysis leaves out the other paragraphs.
+      const part = analyseSentences(article, { within: { start: mid, end: mid + 1 } });
+      expect(part.length).toBeLessThan(full.length);
+      expect(part.find((p) => p.start === s.start)).toEqual(s);
+    }
   });
 });

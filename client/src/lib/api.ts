@@ -4,6 +4,9 @@
  */
 import type { LiveState } from '../../../shared/model/live.js';
 import type { Role } from '../../../shared/protocol/roles.js';
+import type { SuggestionExplanation } from '../../../shared/protocol/schemas.js';
+
+export type { SuggestionExplanation };
 
 const TOKEN_KEY = 'claimboard.token';
 const USER_KEY = 'claimboard.user';
@@ -188,6 +191,10 @@ export interface InviteOptions {
 }
 
 const boardPath = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}`;
+
+/** Why a sentence was or was not suggested [SUG-EXPLAIN]; owners and editors only (others 403). */
+export const explainSuggestion = (boardId: string, start: number, end: number) =>
+  request<{ explanation: SuggestionExplanation }>('POST', `${boardPath(boardId)}/suggestions/explain`, { start, end });
 
 export const members = (boardId: string) => request<{ members: Member[] }>('GET', `${boardPath(boardId)}/members`);
 
