@@ -22,7 +22,7 @@ const EnvSchema = z.object({
   MAX_AWARENESS_BYTES: intFrom(16 * 1024),
   MAX_BODY_BYTES: intFrom(4 * 1024 * 1024),
   /** Deadline for importing one article and suggesting its claims (in a worker). */
-  IMPORT_TIMEOUT_MS: intFrom(5000),
+  IMPORT_TIMEOUT_MS: intFrom(15_000),
   /** On shutdown, requests still running get this long before their sockets are destroyed. */
   SHUTDOWN_GRACE_MS: intFrom(5000),
   /** Frames one connection may send per second (sustained, and in a burst). */
