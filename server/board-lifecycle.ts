@@ -83,10 +83,12 @@ export class BoardLifecycle {
     const copyTitle = title ?? `${original.title} (copy)`.slice(0, 200);
     await this.store.createBoard({ id: copyId, title: copyTitle, createdBy: user.id, createdAt });
     this.auth.members.changed(copyId, user.id, 'owner');
+    // Two transactions: applying an update marks its transaction remote, and a write of the
+    // doc's own client id inside a remote transaction makes Yjs pick a new client id.
+    await this.registry.transact(boardDocKey(copyId), (doc) => Y.applyUpdate(doc, state), 'board:duplicate');
     await this.registry.transact(
       boardDocKey(copyId),
       (doc) => {
-        Y.applyUpdate(doc, state);
         // The copy's own title, time and creator; everything else of meta (source, format,
         // settings, publication) comes from the original.
         const meta = boardTypes(doc).meta;
