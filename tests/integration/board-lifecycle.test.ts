@@ -205,6 +205,57 @@ describe('[B3] delete', () => {
     rev.socket.close();
   });
 
+  it('[B3] writes racing the deletion on both transports leave no row behind', async () => {
+    const id = await boardWithMembers();
+    const ws = await rawWs(srv.url, reviewerDocKey(id, reviewer.id), reviewer.token);
+    const wsClosed = new Promise<number>((r) => ws.ws.once('close', (code) => r(code)));
+    const ed = await rawSocket(srv.url, editor.token);
+    await joinRaw(ed.socket, id);
+    // A stream of writes from both transports, still arriving while the deletion runs.
+    // REST too: a role read from the store mid-deletion must not be cached past it.
+    let n = 0;
+    const acks: Array<Promise<unknown>> = [];
+    const restStatuses: number[] = [];
+    const pump = setInterval(() => {
+      n++;
+      ws.sendUpdate(mapSetUpdate('votes', `c${n}`, { rating: 3, confidence: 'low', at: n }));
+      acks.push(emitAck(ed.socket, 'sync:message', { docKey: boardDocKey(id), message: updateMessage(mapSetUpdate('claims', `k${n}`, n)) }).catch(() => null));
+      acks.push(api(srv.url, 'POST', `/api/boards/${id}/invites`, { token: editor.token, body: { role: 'viewer' } }).then((r) => restStatuses.push(r.status)));
+    }, 2);
+    await waitFor(async () => (await srv.app.store.docKeysWithPrefix(`board/${id}/reviewer/`)).length > 0 && n > 20, 'writes landing');
+    const del = await api(srv.url, 'DELETE', `/api/boards/${id}`, { token: owner.token });
+    await wsClosed;
+    const sent = n;
+    clearInterval(pump);
+    await Promise.all(acks);
+    await srv.app.store.flush();
+    console.log(`[B3] ${sent} writes per transport sent around the deletion; invite answers ${JSON.stringify(restStatuses)}`);
+    expect(del.status).toBe(204);
+    // Each racing invite was made before the deletion (201) or refused like an unknown board.
+    expect(restStatuses.filter((st) => st !== 201 && st !== 404)).toEqual([]);
+    const db = new Database(path.join(srv.dataDir, 'claimboard.sqlite'), { readonly: true });
+    try {
+      const rows = db.prepare("SELECT COUNT(*) AS n FROM updates WHERE doc_key = ? OR (doc_key >= ? AND doc_key < ?)").get(`board/${id}`, `board/${id}/`, `board/${id}0`) as { n: number };
+      const owners = db.prepare("SELECT COUNT(*) AS n FROM doc_clients WHERE doc_key = ? OR (doc_key >= ? AND doc_key < ?)").get(`board/${id}`, `board/${id}/`, `board/${id}0`) as { n: number };
+      const members = db.prepare('SELECT COUNT(*) AS n FROM members WHERE board_id = ?').get(id) as { n: number };
+      expect({ rows: rows.n, owners: owners.n, members: members.n }).toEqual({ rows: 0, owners: 0, members: 0 });
+    } finally {
+      db.close();
+    }
+    expect(srv.app.registry.isLoaded(boardDocKey(id))).toBe(false);
+    for (const who of [editor, owner]) {
+      expect((await api(srv.url, 'POST', `/api/boards/${id}/invites`, { token: who.token, body: { role: 'viewer' } })).status).toBe(404);
+    }
+    await srv.app.store.flush();
+    const db2 = new Database(path.join(srv.dataDir, 'claimboard.sqlite'), { readonly: true });
+    try {
+      expect((db2.prepare('SELECT COUNT(*) AS n FROM invites WHERE board_id = ?').get(id) as { n: number }).n).toBe(0);
+    } finally {
+      db2.close();
+    }
+    ed.socket.close();
+  });
+
   it('[B3][A5] afterwards REST, Socket.IO join and sync, and the y-websocket upgrade answer like an unknown board', async () => {
     const id = await boardWithMembers();
     const rev = await rawSocket(srv.url, reviewer.token);
