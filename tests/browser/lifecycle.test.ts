@@ -56,7 +56,7 @@ describe('board lifecycle', () => {
     // The default list hides it; the toggle shows it, marked archived.
     const list = await openAs(browser, server, olga, '/');
     // Olga's only board is archived: the default list is empty.
-    await list.page.getByText('No active boards').waitFor();
+    await list.page.getByText('No boards yet').waitFor();
     await list.page.getByTestId('show-archived').check();
     await list.page.getByTestId('board-list').getByText('(owner, archived)').waitFor();
     await list.context.close();
@@ -94,7 +94,7 @@ describe('board lifecycle', () => {
     await o.page.waitForURL(`${server.url}/`);
     await o.page.getByTestId('show-archived').check();
     // Not even among the archived ones: Olga has no board left.
-    await o.page.getByText('No boards yet').waitFor();
+    await o.page.getByText('No boards yet. Create one below.', { exact: true }).waitFor();
     expect((await api(server.url, 'GET', `/api/boards/${boardId}`, { token: olga.token })).status).toBe(404);
     expect(o.errors).toEqual([]);
     expect(r.errors).toEqual([]);
