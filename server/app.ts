@@ -17,6 +17,7 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createAuth, type Auth } from './auth/index.js';
 import { BoardService } from './boards.js';
+import { BoardLifecycle } from './board-lifecycle.js';
 import { DocRegistry } from './docs/registry.js';
 import { LiveReviewService } from './live/live-review.js';
 import { LanedValidator, type Validator } from './docs/validator-lanes.js';
@@ -95,6 +96,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const audit = new AuditLog(store, logger, now);
   audit.watch(registry);
   const live = new LiveReviewService(store, registry, auth, logger, now);
+  const lifecycle = new BoardLifecycle(store, registry, auth, audit, logger, now);
 
   const app = express();
   app.disable('x-powered-by');
@@ -136,7 +138,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
   });
   // Bodies are parsed per route, each with its own size limit (server/http/body.ts).
-  app.use('/api', apiRouter({ store, auth, boards, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl }));
+  app.use('/api', apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl }));
   app.use('/api', notFound);
   const clientDist = deps.clientDist ?? CLIENT_DIST;
   if (fs.existsSync(clientDist)) {

@@ -14,9 +14,12 @@
  */
 import { parseDocKey, type ParsedDocKey } from '../../shared/protocol/doc-keys.js';
 import { canWriteBoard, isVoting, type Role } from '../../shared/protocol/roles.js';
+import type { BoardStates } from './board-states.js';
 import type { Memberships } from './memberships.js';
 
-export type AccessDecision = { ok: true; boardId: string; role: Role } | { ok: false; reason: 'not_found' | 'forbidden' };
+/** Why access was refused: unknown (A5), not allowed by role (A3), or the board is archived (B1). */
+export type Refusal = { ok: false; reason: 'not_found' | 'forbidden' | 'archived' };
+export type AccessDecision = { ok: true; boardId: string; role: Role } | Refusal;
 
 interface Request {
   doc: ParsedDocKey;
@@ -25,12 +28,12 @@ interface Request {
   role: Role;
 }
 
-type Refusal = { ok: false; reason: 'not_found' | 'forbidden' };
 /** One link: a refusal stops the chain; undefined passes the request on. */
-type Check = (r: Request, members: Memberships) => Refusal | undefined | Promise<Refusal | undefined>;
+type Check = (r: Request, members: Memberships, boards: BoardStates) => Refusal | undefined | Promise<Refusal | undefined>;
 
 const notFound: Refusal = { ok: false, reason: 'not_found' };
 const forbidden: Refusal = { ok: false, reason: 'forbidden' };
+const archived: Refusal = { ok: false, reason: 'archived' };
 
 /**
  * After the doc key parses and the caller is a member (both before the chain: they give it
@@ -47,13 +50,18 @@ const CHAIN: ReadonlyArray<readonly [name: string, check: Check]> = [
     const may = r.doc.kind === 'board' ? canWriteBoard(r.role) : r.doc.kind === 'live' ? false : r.doc.userId === r.userId && isVoting(r.role);
     return may ? undefined : forbidden;
   }],
+  // An archived board is read-only for everyone, owners included (B1); after the write
+  // table, so a viewer still hears READ_ONLY.
+  ['board not archived', async (r, _m, b) => (r.mode === 'write' && (await b.isArchived(r.doc.boardId)) ? archived : undefined)],
 ];
 
 export class DocAccess {
   readonly #members: Memberships;
+  readonly #boards: BoardStates;
 
-  constructor(members: Memberships) {
+  constructor(members: Memberships, boards: BoardStates) {
     this.#members = members;
+    this.#boards = boards;
   }
 
   /** Decides access to one doc key for a user, against their role as it is now (A6). */
@@ -65,7 +73,7 @@ export class DocAccess {
     const req: Request = { doc, userId, mode, role };
     for (const [, check] of CHAIN) {
       // Most links answer synchronously: only wait for the ones that look something up.
-      const answer = check(req, this.#members);
+      const answer = check(req, this.#members, this.#boards);
       const refused = answer instanceof Promise ? await answer : answer;
       if (refused) return refused;
     }

@@ -6,6 +6,7 @@
  */
 import type { Role } from '../../shared/protocol/roles.js';
 import type { Store } from '../persistence/store.js';
+import type { BoardStates } from './board-states.js';
 
 export type RoleChange = { boardId: string; userId: string; role: Role | null };
 
@@ -15,26 +16,33 @@ const memberKey = (boardId: string, userId: string): string => `${boardId}\u0000
 export class Memberships {
   readonly #store: Store;
   readonly #now: () => number;
+  readonly #states: BoardStates;
   readonly #roles = new Map<string, Role>();
   /** Live board connections per (board, user): see `arrived`. */
   readonly #here = new Map<string, number>();
   readonly #listeners: Array<(c: RoleChange) => void> = [];
 
-  constructor(store: Store, now: () => number = Date.now) {
+  constructor(store: Store, states: BoardStates, now: () => number = Date.now) {
     this.#store = store;
+    this.#states = states;
     this.#now = now;
   }
 
-  /** The user's role on the board now, or null for a non-member (and for no such board). */
+  /**
+   * The user's role on the board now, or null for a non-member (and for no such board, or
+   * one being deleted [B3]: every route, doc key and transport asks here, so they all answer
+   * like an unknown board from the moment deletion starts).
+   */
   async roleOf(boardId: string, userId: string): Promise<Role | null> {
+    if (this.#states.isDeleted(boardId)) return null;
     const k = memberKey(boardId, userId);
     const cached = this.#roles.get(k);
     if (cached) return cached;
     const role = await this.#store.getRole(boardId, userId);
     // Only memberships are cached: caching misses would let anyone grow the map without
     // bound by probing board ids.
-    if (role) this.#roles.set(k, role);
-    return role;
+    if (role && !this.#states.isDeleted(boardId)) this.#roles.set(k, role);
+    return this.#states.isDeleted(boardId) ? null : role;
   }
 
   onRoleChange(l: (c: RoleChange) => void): void {

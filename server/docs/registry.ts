@@ -11,7 +11,8 @@
  */
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import { fail, ok, ErrorCode, type Ack } from '../../shared/protocol/errors.js';
+import { AppError, fail, ok, ErrorCode, type Ack } from '../../shared/protocol/errors.js';
+import { parseDocKey } from '../../shared/protocol/doc-keys.js';
 import type { Store } from '../persistence/store.js';
 import { persists, type TxOrigin } from './origins.js';
 import { hasPending, pendingGrew, restorePending, snapshotPending, waitingFor } from './pending.js';
@@ -96,6 +97,8 @@ export class DocRegistry {
    */
   readonly #wholeStates = new Map<string, { doc: Y.Doc; update: Uint8Array }>();
   #closed = false;
+  /** Boards deleted in this process: their docs are never loaded again [B3]. */
+  readonly #droppedBoards = new Set<string>();
 
   constructor(opts: RegistryOptions) {
     this.#opts = opts;
@@ -372,6 +375,10 @@ export class DocRegistry {
   async #use<T>(docKey: string, fn: (e: Entry) => T | Promise<T>): Promise<T> {
     for (;;) {
       if (this.#closed) throw new Error('registry closed');
+      // Checked on every turn: a caller that waited for an eviction must not reload the doc.
+      if (this.#droppedBoards.size > 0 && this.#droppedBoards.has(parseDocKey(docKey)?.boardId ?? '')) {
+        throw new AppError(ErrorCode.NotFound, 'no such document');
+      }
       const evicting = this.#evicting.get(docKey);
       if (evicting) {
         await evicting;
@@ -471,6 +478,25 @@ export class DocRegistry {
     e.eviction = run;
     this.#evicting.set(e.docKey, run);
     return run;
+  }
+
+  /**
+   * Drops every loaded doc of a board that is being deleted [B3], whoever holds it, without
+   * compacting (its rows are about to go), and refuses to load any of its docs again
+   * (`NOT_FOUND`). Resolves once writes already under way have committed and the docs are
+   * out of memory, so the store's deletion that follows leaves no row behind.
+   */
+  async dropBoard(boardId: string): Promise<void> {
+    this.#droppedBoards.add(boardId);
+    const mine = [...this.#entries].filter(([k]) => parseDocKey(k)?.boardId === boardId).map(([, p]) => p.catch(() => null));
+    const entries = await Promise.all(mine);
+    await Promise.all(
+      entries.filter((e): e is Entry => e !== null).map((e) => {
+        if (e.evictTimer) clearTimeout(e.evictTimer);
+        return e.eviction ?? this.#evict(e, false);
+      }),
+    );
+    await this.#opts.store.flush();
   }
 
   /** Evicts every idle document now (tests and shutdown). */

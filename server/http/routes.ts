@@ -10,12 +10,14 @@ import {
   CreateBoardSchema,
   CreateInviteSchema,
   CreateUserSchema,
+  DuplicateBoardSchema,
   ExplainSuggestionSchema,
   IdSchema,
   LivePatchSchema,
   LiveRoundSchema,
   LiveStartSchema,
   LiveTimerSchema,
+  PatchBoardSchema,
   PatchMemberSchema,
 } from '../../shared/protocol/schemas.js';
 import type { LiveReviewService } from '../live/live-review.js';
@@ -25,6 +27,7 @@ import type { AuditLog } from '../audit.js';
 import { hashToken, newId, newToken } from '../auth/tokens.js';
 import type { Store, UserRecord } from '../persistence/store.js';
 import { EXPORT_FORMATS, type BoardService } from '../boards.js';
+import type { BoardLifecycle } from '../board-lifecycle.js';
 import { z } from 'zod';
 import { parse } from './errors.js';
 import { AGENDA_BODY_BYTES, jsonBody, SMALL_BODY_BYTES } from './body.js';
@@ -34,6 +37,7 @@ export interface RouteDeps {
   store: Store;
   auth: Auth;
   boards: BoardService;
+  lifecycle: BoardLifecycle;
   audit: AuditLog;
   live: LiveReviewService;
   now: () => number;
@@ -85,6 +89,8 @@ export function apiRouter(d: RouteDeps): Router {
       title: b.title,
       role,
       createdAt: b.createdAt,
+      archived: b.archivedAt !== null,
+      archivedAt: b.archivedAt,
       docs: await d.auth.catalogue.docsFor(boardId, userId, role),
       writable: d.auth.catalogue.writableDocs(boardId, userId, role),
     };
@@ -129,9 +135,13 @@ export function apiRouter(d: RouteDeps): Router {
     res.status(201).json({ board: await boardJson(boardId, req.user.id, 'owner') });
   }));
 
+  /** The caller's boards; archived ones only with `?archived=true` [B2]. */
   r.get('/boards', authed(async (req, res) => {
-    const boards = await d.store.boardsOf(req.user.id);
-    res.json({ boards: boards.map((b) => ({ id: b.id, title: b.title, role: b.role, createdAt: b.createdAt })) });
+    const q = parse(BoardListQuerySchema, req.query);
+    const boards = (await d.store.boardsOf(req.user.id)).filter((b) => q.archived === 'true' || b.archivedAt === null);
+    res.json({
+      boards: boards.map((b) => ({ id: b.id, title: b.title, role: b.role, createdAt: b.createdAt, archived: b.archivedAt !== null, archivedAt: b.archivedAt })),
+    });
   }));
 
   r.get('/boards/:id', authed(async (req, res) => {
@@ -139,10 +149,34 @@ export function apiRouter(d: RouteDeps): Router {
     res.json({ board: await boardJson(boardId, req.user.id, role) });
   }));
 
+  /** Rename (owners, editors) and archive or unarchive (owners) [B1, B4]. */
+  r.patch('/boards/:id', small, authed(async (req, res) => {
+    const { boardId, role } = await roleOn(req);
+    const body = parse(PatchBoardSchema, req.body);
+    await d.lifecycle.patch(boardId, req.user.id, role, body);
+    res.json({ board: await boardJson(boardId, req.user.id, role) });
+  }));
+
+  /** Owners only; afterwards the board answers like one that never existed [B3]. */
+  r.delete('/boards/:id', authed(async (req, res) => {
+    const { boardId, role } = await roleOn(req);
+    await d.lifecycle.delete(boardId, req.user.id, role);
+    res.status(204).end();
+  }));
+
+  /** Any member: a new board of the caller's with the board doc's content [B5]. */
+  r.post('/boards/:id/duplicate', small, authed(async (req, res) => {
+    const { boardId } = await roleOn(req);
+    const body = parse(DuplicateBoardSchema, req.body ?? {});
+    const copyId = await d.lifecycle.duplicate(boardId, req.user, body.title);
+    res.status(201).json({ board: await boardJson(copyId, req.user.id, 'owner') });
+  }));
+
   r.post('/boards/:id/invites', small, authed(async (req, res) => {
     const { boardId, role } = await roleOn(req);
     const body = parse(CreateInviteSchema, req.body);
     if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors invite');
+    await d.auth.boards.requireActive(boardId);
     if (ROLE_RANK[body.role] > ROLE_RANK[role]) {
       throw new AppError(ErrorCode.Forbidden, `an ${role} cannot invite an ${body.role}`);
     }
@@ -176,6 +210,7 @@ export function apiRouter(d: RouteDeps): Router {
   r.delete('/boards/:id/invites/:inviteId', authed(async (req, res) => {
     const { boardId, role } = await roleOn(req);
     if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors revoke invites');
+    await d.auth.boards.requireActive(boardId);
     const inviteId = String(req.params.inviteId);
     if (!(await d.store.revokeInvite(boardId, inviteId, d.now()))) {
       throw new AppError(ErrorCode.NotFound, 'no such invite');
@@ -364,6 +399,11 @@ export function apiRouter(d: RouteDeps): Router {
 
   return r;
 }
+
+const BoardListQuerySchema = z.object({
+  /** `true` lists archived boards too (each says `archived`). */
+  archived: z.enum(['true', 'false']).optional(),
+});
 
 const ExportQuerySchema = z.object({
   format: z.enum(EXPORT_FORMATS).default('json'),

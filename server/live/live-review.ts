@@ -263,7 +263,9 @@ export class LiveReviewService {
 
   // ---- helpers ----
 
+  /** Every server write of a live review passes here (the reveal's copies follow one): none to an archived board [B1]. */
   async #write(boardId: string, reason: string, fn: (doc: Y.Doc, live: LiveState) => void): Promise<void> {
+    await this.auth.boards.requireActive(boardId);
     let thrown: unknown = null;
     await this.registry.transact(
       liveDocKey(boardId),

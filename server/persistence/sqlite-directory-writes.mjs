@@ -28,6 +28,18 @@ export function directoryWrites(db) {
     inviteByHash: db.prepare('SELECT id, board_id, role, expires_at, max_uses, uses, revoked_at FROM invites WHERE token_hash = ?'),
     useInvite: db.prepare('UPDATE invites SET uses = uses + 1 WHERE id = ?'),
     addAudit: db.prepare('INSERT INTO audit (board_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)'),
+    renameBoard: db.prepare('UPDATE boards SET title = ? WHERE id = ?'),
+    archiveBoard: db.prepare('UPDATE boards SET archived_at = ? WHERE id = ?'),
+    boardExists: db.prepare('SELECT 1 FROM boards WHERE id = ?'),
+    // A board's doc keys are `board/<id>` and `board/<id>/…`: the second as a key range
+    // ('0' follows '/'), so an id is never read as a LIKE pattern and the primary key serves.
+    deleteUpdates: db.prepare("DELETE FROM updates WHERE doc_key = ? OR (doc_key >= ? AND doc_key < ?)"),
+    deleteQuarantine: db.prepare("DELETE FROM quarantine WHERE doc_key = ? OR (doc_key >= ? AND doc_key < ?)"),
+    deleteClients: db.prepare("DELETE FROM doc_clients WHERE doc_key = ? OR (doc_key >= ? AND doc_key < ?)"),
+    deleteInvites: db.prepare('DELETE FROM invites WHERE board_id = ?'),
+    deleteMembers: db.prepare('DELETE FROM members WHERE board_id = ?'),
+    deleteAudit: db.prepare('DELETE FROM audit WHERE board_id = ?'),
+    deleteBoard: db.prepare('DELETE FROM boards WHERE id = ?'),
     probe: db.prepare('INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
   };
   const tx = (fn) => {
@@ -48,6 +60,23 @@ export function directoryWrites(db) {
     createBoard: tx((board) => {
       s.insertBoard.run(board.id, board.title, board.createdBy, board.createdAt);
       s.upsertMember.run(board.id, board.createdBy, 'owner', board.createdAt);
+    }),
+    updateBoard: tx((boardId, patch) => {
+      if (!s.boardExists.get(boardId)) return false;
+      if (patch.title !== undefined) s.renameBoard.run(patch.title, boardId);
+      if (patch.archivedAt !== undefined) s.archiveBoard.run(patch.archivedAt, boardId);
+      return true;
+    }),
+    // Everything of one board in one transaction [B3]: a crash leaves all of it or none.
+    deleteBoard: tx((boardId) => {
+      const keys = [`board/${boardId}`, `board/${boardId}/`, `board/${boardId}0`];
+      s.deleteUpdates.run(...keys);
+      s.deleteQuarantine.run(...keys);
+      s.deleteClients.run(...keys);
+      s.deleteInvites.run(boardId);
+      s.deleteMembers.run(boardId);
+      s.deleteAudit.run(boardId);
+      s.deleteBoard.run(boardId);
     }),
     setMember: tx((boardId, userId, role, now) => {
       s.upsertMember.run(boardId, userId, role, now);

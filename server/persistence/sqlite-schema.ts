@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS boards (
   id TEXT PRIMARY KEY,
   title TEXT NOT NULL,
   created_by TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  archived_at INTEGER
 );
 CREATE TABLE IF NOT EXISTS members (
   board_id TEXT NOT NULL REFERENCES boards(id),

@@ -104,6 +104,9 @@ export class SqliteStore implements Store {
     // Files from before rows kept a checksum: add the column (their rows stay NULL).
     const columns = this.#db.pragma('table_info(updates)') as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'crc')) this.#db.exec('ALTER TABLE updates ADD COLUMN crc INTEGER');
+    // Files from before boards could be archived [B1]: every board is active.
+    const boardColumns = this.#db.pragma('table_info(boards)') as Array<{ name: string }>;
+    if (!boardColumns.some((c) => c.name === 'archived_at')) this.#db.exec('ALTER TABLE boards ADD COLUMN archived_at INTEGER');
     this.#writer = new WriterThread(file, {
       ...DEFAULT_WRITER_SUPERVISION,
       onRestart: () => undefined,
@@ -125,9 +128,9 @@ export class SqliteStore implements Store {
         `SELECT u.id, u.name, u.created_at, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id
          WHERE t.hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`,
       ),
-      getBoard: db.prepare('SELECT id, title, created_by, created_at FROM boards WHERE id = ?'),
+      getBoard: db.prepare('SELECT id, title, created_by, created_at, archived_at FROM boards WHERE id = ?'),
       boardsOf: db.prepare(
-        `SELECT b.id, b.title, b.created_by, b.created_at, m.role FROM members m
+        `SELECT b.id, b.title, b.created_by, b.created_at, b.archived_at, m.role FROM members m
          JOIN boards b ON b.id = m.board_id WHERE m.user_id = ? ORDER BY b.created_at DESC, b.id`,
       ),
       getRole: db.prepare('SELECT role FROM members WHERE board_id = ? AND user_id = ?'),
@@ -310,7 +313,7 @@ export class SqliteStore implements Store {
     return this.#dir('revokeTokensOf', userId, now);
   }
 
-  createBoard(board: BoardRecord): Promise<void> {
+  createBoard(board: Omit<BoardRecord, 'archivedAt'>): Promise<void> {
     return this.#dir('createBoard', board);
   }
 
@@ -324,6 +327,14 @@ export class SqliteStore implements Store {
       ...toBoard(r),
       role: r.role as Role,
     }));
+  }
+
+  updateBoard(boardId: string, patch: { title?: string; archivedAt?: number | null }): Promise<boolean> {
+    return this.#dir('updateBoard', boardId, patch);
+  }
+
+  deleteBoard(boardId: string): Promise<void> {
+    return this.#dir('deleteBoard', boardId);
   }
 
   async getRole(boardId: string, userId: string): Promise<Role | null> {
@@ -397,4 +408,5 @@ const toBoard = (r: Row): BoardRecord => ({
   title: r.title as string,
   createdBy: r.created_by as string,
   createdAt: r.created_at as number,
+  archivedAt: (r.archived_at as number | null) ?? null,
 });

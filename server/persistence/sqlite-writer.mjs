@@ -74,7 +74,13 @@ parentPort.on('message', (m) => {
     if (m.type === 'dir') {
       const fn = directory[m.op];
       if (!fn) throw new Error(`unknown directory write ${m.op}`);
-      parentPort.postMessage({ id: m.id, ok: true, value: fn(...m.args) });
+      const value = fn(...m.args);
+      if (m.op === 'deleteBoard') {
+        // The cached last seq of the board's docs goes with their rows.
+        const key = `board/${m.args[0]}`;
+        for (const k of [...lastSeq.keys()]) if (k === key || k.startsWith(`${key}/`)) lastSeq.delete(k);
+      }
+      parentPort.postMessage({ id: m.id, ok: true, value });
     } else if (m.type === 'append') {
       const { seqs, next } = appendBatch.immediate(m.items, m.side);
       for (const [k, v] of next) lastSeq.set(k, v);

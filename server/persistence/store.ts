@@ -32,6 +32,8 @@ export interface BoardRecord {
   title: string;
   createdBy: string;
   createdAt: number;
+  /** When the board was archived (read-only, hidden from the default list), or null [B1]. */
+  archivedAt: number | null;
 }
 
 export interface MemberRecord {
@@ -99,9 +101,17 @@ export interface Store {
   revokeTokensOf(userId: string, now: number): Promise<void>;
 
   // ---- boards and membership ----
-  createBoard(board: BoardRecord): Promise<void>;
+  createBoard(board: Omit<BoardRecord, 'archivedAt'>): Promise<void>;
   getBoard(boardId: string): Promise<BoardRecord | null>;
   boardsOf(userId: string): Promise<Array<BoardRecord & { role: Role }>>;
+  /** Renames and/or archives (a time) or unarchives (null) a board; false when there is no such board. */
+  updateBoard(boardId: string, patch: { title?: string; archivedAt?: number | null }): Promise<boolean>;
+  /**
+   * Removes the board and everything stored under it in one transaction [B3]: the rows
+   * (and quarantined rows) of every doc key `board/<id>` and `board/<id>/…`, their client
+   * owners, members, invites and audit entries.
+   */
+  deleteBoard(boardId: string): Promise<void>;
   getRole(boardId: string, userId: string): Promise<Role | null>;
   listMembers(boardId: string): Promise<MemberRecord[]>;
   setMember(boardId: string, userId: string, role: Role, now: number): Promise<void>;

@@ -10,7 +10,7 @@ import { decodeSync, encodeSync, SyncType } from '../../shared/protocol/sync-cod
 import { ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
 import { parseDocKey } from '../../shared/protocol/doc-keys.js';
 import type { Role } from '../../shared/protocol/roles.js';
-import type { BoardDocsPush, SyncOpenResult } from '../../shared/protocol/events.js';
+import type { BoardDocsPush, BoardStatePush, SyncOpenResult } from '../../shared/protocol/events.js';
 import type { Auth, RoleChange } from '../auth/index.js';
 import type { DocRegistry } from '../docs/registry.js';
 import { BoardPresence } from './presence.js';
@@ -37,6 +37,8 @@ export interface Conn {
   accessChanged(boardId: string, role: Role | null): void;
   /** The board's document list changed [T8b]: a membership change, or docs that got content. */
   docsChanged(push: BoardDocsPush): void;
+  /** The board was archived, unarchived or renamed [B1, B4]. */
+  boardStateChanged(push: BoardStatePush): void;
   /** Ends the connection (the user was signed out everywhere, or the token expired). */
   close(code: ErrorCode, reason: string): void;
 }
@@ -98,6 +100,9 @@ export class Hub {
       this.#fanout.add(u);
     });
     auth.members.onRoleChange((c) => this.#roleChanged(c));
+    auth.boards.onChange((c) => {
+      for (const st of this.#connsOn(c.boardId)) st.conn.boardStateChanged(c);
+    });
     auth.authn.onUserRevoked((userId) => {
       for (const st of [...this.#conns.values()]) {
         if (st.conn.userId !== userId) continue;
@@ -228,6 +233,7 @@ export class Hub {
       if (allowed.reason === 'not_found') return done(fail(ErrorCode.NotFound, 'no such document'));
       const readable = await this.auth.docs.check(docKey, conn.userId, 'read');
       if (readable.ok && (await this.registry.wouldChangeNothing(docKey, msg.payload))) return done(ok({}));
+      if (allowed.reason === 'archived') return done(fail(ErrorCode.Archived, `the board of ${docKey} is archived`));
       return done(fail(ErrorCode.ReadOnly, `you may not write ${docKey}`));
     }
     // An update over the size cap is refused by the registry (V4) and costs no budget.

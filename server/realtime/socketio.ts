@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import {
   CLIENT_EVENTS,
   type BoardDocsPush,
+  type BoardStatePush,
   type ClientToServerEvents,
   type InterServerEvents,
   type ServerToClientEvents,
@@ -99,6 +100,9 @@ class SocketIoConn implements Conn {
   }
   docsChanged(push: BoardDocsPush): void {
     this.socket.emit('board:docs', push);
+  }
+  boardStateChanged(push: BoardStatePush): void {
+    this.socket.emit('board:state', push);
   }
   close(code: ErrorCode, reason: string): void {
     this.socket.emit('protocol:error', { code, message: reason });
@@ -269,6 +273,7 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
         role,
         docs: await o.auth.catalogue.docsFor(p.boardId, conn.userId, role),
         writable: o.auth.catalogue.writableDocs(p.boardId, conn.userId, role),
+        archived: await o.auth.boards.isArchived(p.boardId),
         protocolVersion: PROTOCOL_VERSION,
       });
     });

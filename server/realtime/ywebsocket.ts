@@ -97,6 +97,9 @@ class WsConn implements Conn {
   docsChanged(): void {
     // The y-websocket protocol has no message for it; stock clients connect per document.
   }
+  boardStateChanged(): void {
+    // No message for it either: writes to an archived board are denied frame by frame (Y3).
+  }
   close(code: ErrorCode, reason: string): void {
     this.ws.close(4401, `${code}: ${reason}`);
   }

@@ -34,6 +34,8 @@ export const ErrorCode = {
   TokenExpired: 'TOKEN_EXPIRED',
   /** A public vote on a claim whose round is sealed (vote in the sealed doc instead). */
   Sealed: 'SEALED',
+  /** A write to an archived board (any of its docs, and its REST writes) [B1]. */
+  Archived: 'ARCHIVED',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -87,6 +89,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UPDATE_TIMEOUT: 400,
   ORIGIN_FORBIDDEN: 403,
   SEALED: 409,
+  ARCHIVED: 409,
   TOO_MANY_DOCS: 413,
   AWARENESS_CLIENT_LIMIT: 429,
   AWARENESS_RATE_LIMITED: 429,

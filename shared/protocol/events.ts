@@ -26,6 +26,7 @@ export const Events = {
   BoardLeave: 'board:leave',
   BoardAccess: 'board:access',
   BoardDocs: 'board:docs',
+  BoardState: 'board:state',
   SyncMessage: 'sync:message',
   SyncOpen: 'sync:open',
   SyncUpdates: 'sync:updates',
@@ -43,8 +44,10 @@ export interface JoinResult {
    * unlisted, empty reviewer docs of other members.
    */
   docs: string[];
-  /** The subset the caller may write. */
+  /** The subset the caller's role may write; while `archived` they write nothing [B1]. */
   writable: string[];
+  /** The board is archived: read-only for everyone until an owner unarchives it [B1]. */
+  archived: boolean;
   protocolVersion: number;
 }
 
@@ -89,6 +92,8 @@ export interface ServerToClientEvents {
   'board:access': (payload: { boardId: string; role: Role | null }) => void;
   /** The board's list of documents changed [T8b]. */
   'board:docs': (payload: BoardDocsPush) => void;
+  /** The board was archived, unarchived or renamed [B1, B4]. */
+  'board:state': (payload: BoardStatePush) => void;
   /** A frame that could not be answered through an ack (no ack, unknown event). */
   'protocol:error': (payload: ErrorBody & { event?: string }) => void;
 }
@@ -99,6 +104,14 @@ export interface ServerToClientEvents {
  * reviewer docs that just got their first content (`added`).
  */
 export type BoardDocsPush = { boardId: string; docs: string[]; added?: undefined } | { boardId: string; added: string[]; docs?: undefined };
+
+/** A board's lifecycle state as pushed to its connections [B1, B4]. */
+export interface BoardStatePush {
+  boardId: string;
+  archived: boolean;
+  /** Present when the board was renamed. */
+  title?: string;
+}
 
 export interface InterServerEvents {
   ping: () => void;

@@ -82,6 +82,20 @@ export const CreateBoardSchema = z.object({
 });
 export type CreateBoardBody = z.infer<typeof CreateBoardSchema>;
 
+/** `PATCH /api/boards/:id` [B1, B4]: rename, archive or unarchive (at least one of them). */
+export const PatchBoardSchema = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200).optional(),
+    archived: z.boolean().optional(),
+  })
+  .refine((b) => b.title !== undefined || b.archived !== undefined, { message: 'give a title, archived, or both' });
+export type PatchBoardBody = z.infer<typeof PatchBoardSchema>;
+
+/** `POST /api/boards/:id/duplicate` [B5]: the copy's title (default: "<title> (copy)"). */
+export const DuplicateBoardSchema = z.strictObject({
+  title: z.string().trim().min(1).max(200).optional(),
+});
+
 export const RoleSchema = z.enum(ROLES);
 
 export const CreateInviteSchema = z.object({

@@ -86,7 +86,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
       await store.createBoard({ id: 'b1', title: 'T', createdBy: 'u1', createdAt: now });
       expect(await store.getRole('b1', 'u1')).toBe('owner');
-      expect(await store.getBoard('b1')).toEqual({ id: 'b1', title: 'T', createdBy: 'u1', createdAt: now });
+      expect(await store.getBoard('b1')).toEqual({ id: 'b1', title: 'T', createdBy: 'u1', createdAt: now, archivedAt: null });
       expect(await store.getBoard('b2')).toBeNull();
       await store.setMember('b1', 'u2', 'viewer', now);
       await store.setMember('b1', 'u2', 'reviewer', now + 5);
@@ -160,6 +160,70 @@ export function storeContract(name: string, factory: StoreFactory): void {
       for (let i = 1; i <= 3; i++) await store.appendUpdate('board/i', bytes(i, i));
       await store.compact('board/i', bytes(50, 60, 70), 2);
       expect((await store.loadUpdates('board/i')).map((r) => [r.seq, r.intact])).toEqual([[2, true], [3, true]]);
+      await store.close();
+    });
+
+    it('[B1][B4] updateBoard renames and archives; false for no such board', async () => {
+      const { store, reopen } = await factory.make();
+      const now = 1_700_000_000_000;
+      await store.createUser({ id: 'u1', name: 'Ann', createdAt: now }, 'h1', null);
+      await store.createBoard({ id: 'b1', title: 'T', createdBy: 'u1', createdAt: now });
+      expect(await store.updateBoard('b1', { title: 'New' })).toBe(true);
+      expect(await store.updateBoard('b1', { archivedAt: now + 5 })).toBe(true);
+      expect(await store.getBoard('b1')).toMatchObject({ title: 'New', archivedAt: now + 5 });
+      expect((await store.boardsOf('u1'))[0]).toMatchObject({ id: 'b1', archivedAt: now + 5 });
+      expect(await store.updateBoard('b1', { archivedAt: null })).toBe(true);
+      expect(await store.getBoard('b1')).toMatchObject({ title: 'New', archivedAt: null });
+      expect(await store.updateBoard('nope', { title: 'X' })).toBe(false);
+      await store.updateBoard('b1', { archivedAt: now + 9 });
+      if (reopen) {
+        await store.close();
+        const again = await reopen();
+        expect(await again.getBoard('b1')).toMatchObject({ title: 'New', archivedAt: now + 9 });
+        await again.close();
+      } else await store.close();
+    });
+
+    it('[B3] deleteBoard removes every row of the board and nothing of boards whose ids share a prefix', async () => {
+      const { store } = await factory.make();
+      const now = 1_700_000_000_000;
+      await store.createUser({ id: 'u1', name: 'Ann', createdAt: now }, 'h1', null);
+      await store.createUser({ id: 'u2', name: 'Ben', createdAt: now }, 'h2', null);
+      // 'b1-x' sorts before 'b1/' and 'b10' after 'b10' > 'b1/': neither may be touched.
+      for (const id of ['b1', 'b1-x', 'b10']) {
+        await store.createBoard({ id, title: id, createdBy: 'u1', createdAt: now });
+        await store.setMember(id, 'u2', 'reviewer', now);
+        await store.appendUpdate(`board/${id}`, bytes(1));
+        await store.appendUpdate(`board/${id}/reviewer/u2`, bytes(2));
+        await store.appendUpdate(`board/${id}/live`, bytes(3));
+        await store.addClientOwner(`board/${id}`, 7, 'u1');
+        await store.createInvite({ id: `i-${id}`, boardId: id, role: 'viewer', createdBy: 'u1', createdAt: now, expiresAt: null, maxUses: null, uses: 0, revokedAt: null }, `ih-${id}`);
+        await store.addAudit({ boardId: id, at: now, actor: 'u1', action: 'x', detail: {} });
+      }
+      await store.appendUpdate('board/b1/reviewer/u2', bytes(4));
+      await store.quarantine('board/b1/reviewer/u2', 1, 'test');
+      await store.deleteBoard('b1');
+      expect(await store.getBoard('b1')).toBeNull();
+      expect(await store.getRole('b1', 'u1')).toBeNull();
+      expect(await store.listMembers('b1')).toEqual([]);
+      expect(await store.listInvites('b1')).toEqual([]);
+      expect(await store.listAudit('b1')).toEqual([]);
+      expect(await store.docKeysWithPrefix('board/b1/')).toEqual([]);
+      expect(await store.loadUpdates('board/b1')).toEqual([]);
+      expect((await store.loadClientOwners('board/b1')).size).toBe(0);
+      expect(await store.acceptInvite('ih-b1', 'u2', now)).toEqual({ ok: false, reason: 'not_found' });
+      expect((await store.boardsOf('u2')).map((b) => b.id).sort()).toEqual(['b1-x', 'b10']);
+      for (const id of ['b1-x', 'b10']) {
+        expect(await store.getBoard(id)).not.toBeNull();
+        expect(await store.listMembers(id)).toHaveLength(2);
+        expect(await store.listInvites(id)).toHaveLength(1);
+        expect(await store.listAudit(id)).toHaveLength(1);
+        expect(await store.docKeysWithPrefix(`board/${id}/`)).toEqual([`board/${id}/live`, `board/${id}/reviewer/u2`]);
+        expect((await store.loadUpdates(`board/${id}`)).length).toBe(1);
+        expect((await store.loadClientOwners(`board/${id}`)).get(7)).toBe('u1');
+      }
+      // A doc key of the deleted board starts from seq 1 again (the writer forgot its last seq).
+      expect(await store.appendUpdate('board/b1', bytes(5))).toBe(1);
       await store.close();
     });
   });

@@ -46,6 +46,9 @@ const ROUTES: ReadonlyArray<readonly [string, string]> = [
   ['POST', '/api/boards/:id/live/rounds'], ['POST', '/api/boards/:id/live/rounds/:x/reveal'],
   ['PUT', '/api/boards/:id/live/timer'], ['DELETE', '/api/boards/:id/live/timer'], ['POST', '/api/boards/:id/live/end'],
   ['GET', '/api/boards/:id/live/summary'], ['GET', '/health'], ['GET', '/'], ['GET', '/board/:id'],
+  // The board lifecycle [B1–B5]; a DELETE may remove the fuzzed board mid-run, and every
+  // request racing it must still answer 4xx.
+  ['PATCH', '/api/boards/:id'], ['POST', '/api/boards/:id/duplicate'], ['DELETE', '/api/boards/:id'], ['GET', '/api/boards?archived=:x'],
 ];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 const BAD_ESCAPES = ['%', '%z', '%zz', '%E0%A4%A', '%C0%AF', '%FF', '%00', '%2e%2e', '%%', '%u0041', '%ED%A0%80', '%F4%90%80%80'];
@@ -89,7 +92,7 @@ function randomJson(rand: Rand, depth: number): unknown {
     case 5: return Array.from({ length: int(rand, 0, 3) }, () => pick(rand, ['a', 1, null]));
     case 6: return Array.from({ length: int(rand, 0, 4) }, () => randomJson(rand, depth + 1));
     default: {
-      const keys = ['name', 'title', 'text', 'format', 'source', 'url', 'role', 'expiresInHours', 'maxUses', 'agenda', 'focus', 'facilitatorId', 'claimId', 'seconds', '__proto__', 'constructor', 'pad'];
+      const keys = ['name', 'title', 'text', 'format', 'source', 'url', 'role', 'expiresInHours', 'maxUses', 'agenda', 'focus', 'facilitatorId', 'claimId', 'seconds', 'archived', '__proto__', 'constructor', 'pad'];
       const o: Record<string, unknown> = {};
       for (let i = int(rand, 0, 5); i > 0; i--) o[pick(rand, keys)] = randomJson(rand, depth + 1);
       return o;

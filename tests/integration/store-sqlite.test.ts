@@ -45,3 +45,16 @@ it('[S7] a file from before checksums opens, and its rows load as not intact', a
   expect((await store.loadUpdates('board/o')).map((r) => [r.seq, r.intact])).toEqual([[1, false], [2, true]]);
   await store.close();
 });
+
+it('[B1] a file from before boards could be archived opens, its boards active', async () => {
+  const file = path.join(tempDir(), 'old-boards.sqlite');
+  const raw = new Database(file);
+  raw.exec('CREATE TABLE boards (id TEXT PRIMARY KEY, title TEXT NOT NULL, created_by TEXT NOT NULL, created_at INTEGER NOT NULL)');
+  raw.prepare('INSERT INTO boards VALUES (?, ?, ?, ?)').run('b_old', 'Old', 'u1', 5);
+  raw.close();
+  const store = new SqliteStore(file);
+  expect(await store.getBoard('b_old')).toEqual({ id: 'b_old', title: 'Old', createdBy: 'u1', createdAt: 5, archivedAt: null });
+  expect(await store.updateBoard('b_old', { archivedAt: 9 })).toBe(true);
+  expect(await store.getBoard('b_old')).toMatchObject({ archivedAt: 9 });
+  await store.close();
+});

@@ -39,7 +39,7 @@ function fakeSocket() {
   return { socket, emitted };
 }
 
-const join = (docs: string[]): JoinResult => ({ boardId: 'b1', userId: 'u1', role: 'reviewer', docs, writable: [], protocolVersion: 3 });
+const join = (docs: string[]): JoinResult => ({ boardId: 'b1', userId: 'u1', role: 'reviewer', docs, writable: [], archived: false, protocolVersion: 3 });
 
 describe('BoardConnection document list', () => {
   it('[T8b] an `added` push before the join answer is merged into it; later pushes extend or replace the list', () => {

@@ -23,6 +23,8 @@ export interface BoardInfo {
   docs: string[];
   writable: string[];
   createdAt?: number;
+  /** Read-only until an owner unarchives it [B1]. */
+  archived?: boolean;
 }
 
 export interface BoardListItem {
@@ -30,6 +32,7 @@ export interface BoardListItem {
   title: string;
   role: Role;
   createdAt?: number;
+  archived?: boolean;
 }
 
 export class ApiError extends Error {
@@ -91,7 +94,8 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 export const api = {
   signUp: (name: string) => request<{ user: User; token: string }>('POST', '/api/users', { name }),
   me: () => request<{ user: User }>('GET', '/api/me'),
-  boards: () => request<{ boards: BoardListItem[] }>('GET', '/api/boards'),
+  /** The caller's boards; archived ones too with `includeArchived` [B2]. */
+  boards: (includeArchived = false) => request<{ boards: BoardListItem[] }>('GET', includeArchived ? '/api/boards?archived=true' : '/api/boards'),
   board: (id: string) => request<{ board: BoardInfo }>('GET', `/api/boards/${encodeURIComponent(id)}`),
   createBoard: (body: { title: string; text: string; format: 'text' | 'markdown' | 'html'; source?: NewBoardSource }) =>
     request<{ board: BoardInfo }>('POST', '/api/boards', body),
@@ -243,4 +247,11 @@ export const liveApi = {
   end: (boardId: string) => request<LiveAnswer>('POST', `${boardPath(boardId)}/live/end`),
   /** The end-of-review summary; its shape is read defensively (see live-summary.ts). */
   summary: (boardId: string) => request<{ summary: unknown; now: number }>('GET', `${boardPath(boardId)}/live/summary`),
+};
+
+/** A board's lifecycle [B1, B3–B5]: rename, archive or unarchive, delete, duplicate. */
+export const boardLifecycleApi = {
+  patch: (boardId: string, body: { title?: string; archived?: boolean }) => request<{ board: BoardInfo }>('PATCH', boardPath(boardId), body),
+  remove: (boardId: string) => request<void>('DELETE', boardPath(boardId)),
+  duplicate: (boardId: string, title?: string) => request<{ board: BoardInfo }>('POST', `${boardPath(boardId)}/duplicate`, title === undefined ? {} : { title }),
 };

@@ -55,6 +55,7 @@ import { ServerClock } from '../sync/server-clock.js';
 import { ApiError, cacheBoard, forgetBoard, liveApi, members as fetchMembers, type BoardInfo, type User } from '../api.js';
 import { buildLiveSummary, type LiveSummary } from '../../../../shared/export/live-summary.js';
 import { isLiveSummary } from './live-summary.js';
+import { BoardLifecycleState } from './board-lifecycle.svelte.js';
 import { wireParser } from '../../../../shared/protocol/wire.js';
 
 /** Origin of every transaction this client makes. */
@@ -112,6 +113,8 @@ export class BoardState {
   readonly boardId: string;
   readonly user: User;
   readonly boardDoc = new Y.Doc();
+  /** Archived or not, and the calls that rename, archive, delete and duplicate [B1–B5]. */
+  readonly lifecycle: BoardLifecycleState;
   /** The live review (server-written, read-only here). */
   #liveDoc = new Y.Doc();
   /** This user's sealed votes (only they and the server read it); null for viewers. */
@@ -165,6 +168,7 @@ export class BoardState {
     this.boardId = info.id;
     this.user = user;
     this.#info = info;
+    this.lifecycle = new BoardLifecycleState(info.id, info.archived ?? false);
     const prev = Number(localStorage.getItem(lastVisitKey(user.id, info.id)));
     this.#lastVisit = Number.isFinite(prev) && prev > 0 ? prev : null;
     // This visit starts now; the next one counts what changed after it.
@@ -182,7 +186,8 @@ export class BoardState {
     this.#conn = new BoardConnection(this.#socket, info.id, {
       onStatus: this.#changed,
       onJoin: (join) => {
-        this.#info = { ...this.#info, role: join.role, docs: join.docs, writable: join.writable };
+        this.#info = { ...this.#info, role: join.role, docs: join.docs, writable: join.writable, archived: join.archived };
+        this.lifecycle.apply(join);
         cacheBoard(user.id, this.#info);
         void this.#attachDocs(join.docs);
         void this.#refreshNames();
@@ -204,6 +209,11 @@ export class BoardState {
         if (why === 'content') return;
         void this.#refreshNames();
         this.#membershipVersion++;
+      },
+      onState: (push) => {
+        this.lifecycle.apply(push);
+        this.#info = { ...this.#info, archived: push.archived };
+        cacheBoard(user.id, this.#info);
       },
       onError: (e) => {
         if (e.code === 'SEALED') {
@@ -667,14 +677,15 @@ export class BoardState {
     return this.#membershipVersion;
   }
   get canVote(): boolean {
-    return !this.#removed && this.#info.role !== 'viewer';
+    return !this.#removed && !this.lifecycle.archived && this.#info.role !== 'viewer';
   }
   get canEdit(): boolean {
-    return !this.#removed && (this.#info.role === 'owner' || this.#info.role === 'editor');
+    return !this.#removed && !this.lifecycle.archived && (this.#info.role === 'owner' || this.#info.role === 'editor');
   }
   /** Why this user cannot vote, or null when they can. */
   get voteBlockedReason(): string | null {
     if (this.#removed) return 'You were removed from this board.';
+    if (this.lifecycle.archived) return 'This board is archived: it is read-only.';
     return this.canVote ? null : 'You are a viewer on this board: viewers can read but not vote or write notes.';
   }
 

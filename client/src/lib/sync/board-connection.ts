@@ -16,6 +16,7 @@ import type { Ack, ErrorBody } from '../../../../shared/protocol/errors.js';
 import {
   MAX_OPEN_DOCS,
   type BoardDocsPush,
+  type BoardStatePush,
   type ClientToServerEvents,
   type JoinResult,
   type ServerToClientEvents,
@@ -54,6 +55,8 @@ export interface BoardConnectionEvents {
    * change (`membership`), or reviewer docs that got their first content (`content`).
    */
   onDocs?: (docs: string[], why: 'membership' | 'content') => void;
+  /** The board was archived, unarchived or renamed [B1, B4]. */
+  onState?: (push: BoardStatePush) => void;
 }
 
 export class BoardConnection {
@@ -88,6 +91,7 @@ export class BoardConnection {
     socket.on('awareness:update', this.#onAwareness);
     socket.on('board:access', this.#onAccess);
     socket.on('board:docs', this.#onDocs);
+    socket.on('board:state', this.#onState);
     if (socket.connected) this.#onConnect();
   }
 
@@ -155,7 +159,8 @@ export class BoardConnection {
 
   #mayWrite(docKey: string): boolean {
     // Before the first join we do not know yet; the server decides and refuses if need be.
-    return this.#join === null || this.#join.writable.includes(docKey);
+    // While the board is archived local changes wait here (they are refused anyway) [B1].
+    return this.#join === null || (!this.#join.archived && this.#join.writable.includes(docKey));
   }
 
   #status(): void {
@@ -335,6 +340,18 @@ export class BoardConnection {
     else if (this.socket.connected) this.#onConnect();
   };
 
+  /**
+   * Archived or unarchived [B1]: after an unarchive, join again so that changes held back
+   * meanwhile go out with the fresh exchange.
+   */
+  #onState = (push: BoardStatePush) => {
+    if (push.boardId !== this.boardId) return;
+    const was = this.#join?.archived;
+    if (this.#join) this.#join = { ...this.#join, archived: push.archived };
+    this.#events.onState?.(push);
+    if (was === true && !push.archived && this.socket.connected) this.#onConnect();
+  };
+
   /** Docs announced as added before the join's answer came (merged into it) [T8b]. */
   readonly #addedEarly = new Set<string>();
 
@@ -375,6 +392,7 @@ export class BoardConnection {
     this.socket.off('awareness:update', this.#onAwareness);
     this.socket.off('board:access', this.#onAccess);
     this.socket.off('board:docs', this.#onDocs);
+    this.socket.off('board:state', this.#onState);
     this.awareness.destroy();
   }
 }
