@@ -52,7 +52,8 @@ const CHAIN: ReadonlyArray<readonly [name: string, check: Check]> = [
   }],
   // An archived board is read-only for everyone, owners included (B1); after the write
   // table, so a viewer still hears READ_ONLY.
-  ['board not archived', async (r, _m, b) => (r.mode === 'write' && (await b.isArchived(r.doc.boardId)) ? archived : undefined)],
+  // Reads pass synchronously: only a write waits for the (cached) archive state.
+  ['board not archived', (r, _m, b) => (r.mode === 'write' ? b.isArchived(r.doc.boardId).then((a) => (a ? archived : undefined)) : undefined)],
 ];
 
 export class DocAccess {
