@@ -1,4 +1,4 @@
-/** Tables of the embedded store, created at start-up (idempotent). */
+/** Tables of the embedded store at schema version 1 (the baseline migration, sqlite-migrations.ts). */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS updates (
   doc_key TEXT NOT NULL,

@@ -30,7 +30,7 @@ import type {
   TokenUser,
   UserRecord,
 } from './store.js';
-import { SCHEMA } from './sqlite-schema.js';
+import { migrate } from './sqlite-migrations.js';
 import { DEFAULT_WRITER_SUPERVISION, WriterLostError, WriterThread, type WriterSupervision } from './sqlite-writer-thread.js';
 
 export interface SqliteStoreOptions {
@@ -100,13 +100,7 @@ export class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     const sync = this.#db.pragma('synchronous', { simple: true });
     if (sync !== 2) throw new Error(`SQLite refused synchronous=FULL (got ${String(sync)})`);
-    this.#db.exec(SCHEMA);
-    // Files from before rows kept a checksum: add the column (their rows stay NULL).
-    const columns = this.#db.pragma('table_info(updates)') as Array<{ name: string }>;
-    if (!columns.some((c) => c.name === 'crc')) this.#db.exec('ALTER TABLE updates ADD COLUMN crc INTEGER');
-    // Files from before boards could be archived [B1]: every board is active.
-    const boardColumns = this.#db.pragma('table_info(boards)') as Array<{ name: string }>;
-    if (!boardColumns.some((c) => c.name === 'archived_at')) this.#db.exec('ALTER TABLE boards ADD COLUMN archived_at INTEGER');
+    migrate(this.#db);
     this.#writer = new WriterThread(file, {
       ...DEFAULT_WRITER_SUPERVISION,
       onRestart: () => undefined,
