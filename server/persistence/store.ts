@@ -80,6 +80,8 @@ export type AcceptInviteResult =
 export interface UpdateLog {
   /** Every stored update of a document in append order; undecodable rows are the caller's to quarantine. */
   loadUpdates(docKey: string): Promise<StoredUpdate[]>;
+  /** The rows after `afterSeq`, in order (cluster mode's catch-up reads other processes' commits). */
+  loadUpdatesAfter(docKey: string, afterSeq: number): Promise<StoredUpdate[]>;
   /** Appends one update; resolves with its sequence number once committed. */
   appendUpdate(docKey: string, data: Uint8Array): Promise<number>;
   /** Replaces every row with seq ≤ uptoSeq by one merged update, atomically. */

@@ -92,6 +92,17 @@ export function updateLogContract(name: string, factory: UpdateLogFactory): void
       await store.close();
     });
 
+    it('[K5] reads the rows after a seq, in order, compacted ones included', async () => {
+      const { store } = await factory.make();
+      for (let i = 1; i <= 6; i++) await store.appendUpdate('board/after', bytes(i));
+      expect((await store.loadUpdatesAfter('board/after', 4)).map((r) => [r.seq, [...r.data]])).toEqual([[5, [5]], [6, [6]]]);
+      await store.compact('board/after', bytes(40), 4);
+      expect((await store.loadUpdatesAfter('board/after', 2)).map((r) => [r.seq, [...r.data], r.intact])).toEqual([[4, [40], true], [5, [5], true], [6, [6], true]]);
+      expect(await store.loadUpdatesAfter('board/after', 6)).toEqual([]);
+      expect(await store.loadUpdatesAfter('board/none', 0)).toEqual([]);
+      await store.close();
+    });
+
     it('[S6] Yjs client owners: the first owner of a client id stays', async () => {
       const { store } = await factory.make();
       await store.addClientOwner('board/o', 42, 'u1');
