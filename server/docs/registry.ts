@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import { AppError, fail, ok, ErrorCode, type Ack } from '../../shared/protocol/errors.js';
 import { parseDocKey } from '../../shared/protocol/doc-keys.js';
-import type { Store } from '../persistence/store.js';
+import type { UpdateLog } from '../persistence/store.js';
 import { persists, type TxOrigin } from './origins.js';
 import { hasPending, pendingGrew, restorePending, snapshotPending, waitingFor } from './pending.js';
 import { applyStoredRows, type QuarantinedRow } from './stored-rows.js';
@@ -31,7 +31,7 @@ export interface CommittedUpdate {
 }
 
 export interface RegistryOptions {
-  store: Store;
+  store: UpdateLog;
   validator: Validator;
   logger: Logger;
   idleEvictMs: number;
