@@ -3,7 +3,6 @@ import { createPgPool } from '../../server/persistence/pg/pg-pool.js';
 import { migratePg, PG_MIGRATIONS } from '../../server/persistence/pg/pg-migrations.js';
 import { PgUpdateLog } from '../../server/persistence/pg/pg-update-log.js';
 import { createTestDatabase, pgReachable, type TestDatabase } from '../helpers/pg.js';
-import { updateLogContract } from '../helpers/update-log-contract.js';
 
 const reachable = await pgReachable();
 const databases: TestDatabase[] = [];
@@ -21,33 +20,8 @@ async function freshLog(): Promise<{ log: PgUpdateLog; url: string; close: () =>
   return { log, url: db.url, close: async () => { await log.close(); await pool.end(); } };
 }
 
-/** Wraps a log so that `close()` also ends its pool (the contract closes what it makes). */
-function owning(log: PgUpdateLog, close: () => Promise<void>): PgUpdateLog {
-  return new Proxy(log, {
-    get(target, prop) {
-      if (prop === 'close') return close;
-      const v = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}
-
+// The update log's contract runs on PostgreSQL with the whole store (store-pg.test.ts).
 describe.skipIf(!reachable)('PostgreSQL update log', () => {
-  updateLogContract('PostgreSQL', {
-    async make() {
-      const { log, url, close } = await freshLog();
-      return {
-        store: owning(log, close),
-        reopen: async () => {
-          const pool = createPgPool(url);
-          await migratePg(pool);
-          const again = new PgUpdateLog(pool);
-          return owning(again, async () => { await again.close(); await pool.end(); });
-        },
-      };
-    },
-  });
-
   it('[K1] two processes appending to the same documents get one gapless sequence each', async () => {
     const { log: a, url, close } = await freshLog();
     const pool = createPgPool(url);

@@ -49,6 +49,67 @@ export const PG_MIGRATIONS: PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'directory: users, tokens, boards, members, invites, audit',
+    sql: `
+      CREATE TABLE users (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE TABLE tokens (
+        hash text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES users(id),
+        created_at bigint NOT NULL,
+        expires_at bigint,
+        revoked_at bigint
+      );
+      CREATE INDEX tokens_by_user ON tokens(user_id);
+      CREATE TABLE boards (
+        id text PRIMARY KEY,
+        title text NOT NULL,
+        created_by text NOT NULL,
+        created_at bigint NOT NULL,
+        archived_at bigint
+      );
+      CREATE TABLE members (
+        board_id text NOT NULL REFERENCES boards(id),
+        user_id text NOT NULL REFERENCES users(id),
+        role text NOT NULL,
+        joined_at bigint NOT NULL,
+        last_seen_at bigint,
+        PRIMARY KEY (board_id, user_id)
+      );
+      CREATE INDEX members_by_user ON members(user_id);
+      CREATE TABLE invites (
+        id text PRIMARY KEY,
+        board_id text NOT NULL REFERENCES boards(id),
+        token_hash text NOT NULL UNIQUE,
+        role text NOT NULL,
+        created_by text NOT NULL,
+        created_at bigint NOT NULL,
+        expires_at bigint,
+        max_uses integer,
+        uses integer NOT NULL DEFAULT 0,
+        revoked_at bigint
+      );
+      CREATE INDEX invites_by_board ON invites(board_id);
+      CREATE TABLE audit (
+        seq bigserial PRIMARY KEY,
+        board_id text NOT NULL,
+        at bigint NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        detail jsonb NOT NULL
+      );
+      CREATE INDEX audit_by_board ON audit(board_id, seq);
+      CREATE TABLE write_probe (
+        id integer PRIMARY KEY,
+        at bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migratePg(pool: pg.Pool, migrations: PgMigration[] = PG_MIGRATIONS): Promise<number> {
