@@ -33,6 +33,7 @@ import { AuditLog } from './audit.js';
 import { FloodCooldown, KeyedBuckets } from './limits.js';
 import { attachSocketIo } from './realtime/socketio.js';
 import { attachYWebsocket } from './realtime/ywebsocket.js';
+import { startCluster } from './cluster/index.js';
 
 export interface AppDeps {
   store?: Store;
@@ -86,6 +87,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     maxUpdateBytes: config.maxUpdateBytes,
   });
   const auth = createAuth(store, now);
+  const cluster = startCluster(store, registry, config.redisUrl, logger);
   const importer = new ImportRunner(config.importTimeoutMs, logger);
   const boards = new BoardService(store, registry, auth, now, {
     publicUrl: config.publicUrl,
@@ -222,6 +224,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
         await httpClosed;
         clearTimeout(grace);
+        await cluster?.close();
         await registry.close();
         await validator.close();
         await importer.close();

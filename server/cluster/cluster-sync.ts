@@ -24,27 +24,30 @@ export interface ClusterSyncOptions {
 
 export class ClusterSync {
   readonly #registry: DocRegistry;
-  readonly #bus: RedisPeerBus;
+  readonly #bus: RedisPeerBus | null;
   readonly #heads: HeadSource;
   readonly #logger: Logger;
   readonly #timer: NodeJS.Timeout;
   #ticking = false;
   readonly stats = { ticks: 0, catchUps: 0, tickErrors: 0 };
 
-  constructor(registry: DocRegistry, bus: RedisPeerBus, heads: HeadSource, logger: Logger, o: ClusterSyncOptions = {}) {
+  /** `bus` null: no Redis; the tick alone carries other processes' rows. */
+  constructor(registry: DocRegistry, bus: RedisPeerBus | null, heads: HeadSource, logger: Logger, o: ClusterSyncOptions = {}) {
     this.#registry = registry;
     this.#bus = bus;
     this.#heads = heads;
     this.#logger = logger;
-    registry.beforeLoad((docKey) => bus.subscribe(docKey));
-    registry.afterEvict((docKey) => bus.unsubscribe(docKey));
-    registry.onCommitted((u) => {
-      if (u.seq === undefined || !persists(u.origin)) return;
-      o.beforePublish?.(u.docKey, u.seq);
-      bus.publish(u.docKey, u.seq, u.update);
-    });
-    bus.onFrame((f) => registry.applyPeer(f.docKey, f.seq, f.update, f.nodeId));
-    bus.onReconnect(() => void this.tick());
+    if (bus) {
+      registry.beforeLoad((docKey) => bus.subscribe(docKey));
+      registry.afterEvict((docKey) => bus.unsubscribe(docKey));
+      registry.onCommitted((u) => {
+        if (u.seq === undefined || !persists(u.origin)) return;
+        o.beforePublish?.(u.docKey, u.seq);
+        bus.publish(u.docKey, u.seq, u.update);
+      });
+      bus.onFrame((f) => registry.applyPeer(f.docKey, f.seq, f.update, f.nodeId));
+      bus.onReconnect(() => void this.tick());
+    }
     this.#timer = setInterval(() => void this.tick(), o.tickMs ?? 500);
     this.#timer.unref();
   }
