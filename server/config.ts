@@ -50,7 +50,7 @@ const EnvSchema = z.object({
   /** Lifetime of a token from POST /api/users or POST /api/me/tokens. */
   TOKEN_TTL_HOURS: intFrom(24 * 90),
   /** Base URL people reach this server at; links in exports use it. */
-  PUBLIC_URL: z.string().optional(),
+  PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL' }).optional()),
   /**
    * The organisation named as author of ClaimReview exports, unless a board sets its own.
    * Unset (and no board setting): ClaimReview leaves every claim out ("no-publisher").

@@ -156,4 +156,11 @@ describe('config: SMTP_URL and MAIL_FROM', () => {
     expect(() => loadConfig({ MAIL_FROM: 'a@example.org, b@example.org' })).toThrow();
     expect(() => loadConfig({ MAIL_FROM: 'Desk' })).toThrow();
   });
+
+  it('PUBLIC_URL, the base of every link in a mail, must be an http(s) URL (a template refuses anything else)', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://claims.example/' }).publicUrl).toBe('https://claims.example');
+    expect(loadConfig({ PUBLIC_URL: '' }).publicUrl).toBe('http://localhost:3000');
+    expect(() => loadConfig({ PUBLIC_URL: 'claims.example' })).toThrow();
+    expect(() => loadConfig({ PUBLIC_URL: 'javascript:alert(1)' })).toThrow();
+  });
 });
