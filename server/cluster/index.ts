@@ -20,13 +20,26 @@ export interface Cluster {
 
 const hasHeads = (s: Store): s is Store & HeadSource => typeof (s as Partial<HeadSource>).heads === 'function';
 
+/**
+ * Test hook (tests/integration/cluster-faults.test.ts): with CLAIMBOARD_TEST_CRASH_BEFORE_PUBLISH
+ * set to a doc key, the process kills itself the moment a commit of that document is about to
+ * be published, the way a crash between commit and publish would.
+ */
+function crashHook(): ((docKey: string) => void) | undefined {
+  const key = process.env.CLAIMBOARD_TEST_CRASH_BEFORE_PUBLISH;
+  if (!key) return undefined;
+  return (docKey) => {
+    if (docKey === key) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
 /** Null for the embedded store (one process, nothing to keep in step). */
 export function startCluster(store: Store, registry: DocRegistry, redisUrl: string | undefined, logger: Logger, tickMs?: number): Cluster | null {
   if (!hasHeads(store)) return null;
   const nodeId = `n_${randomBytes(6).toString('base64url')}`;
   const bus = redisUrl ? new RedisPeerBus(redisUrl, nodeId, logger) : null;
   bus?.start();
-  const sync = new ClusterSync(registry, bus, store, logger, { tickMs });
+  const sync = new ClusterSync(registry, bus, store, logger, { tickMs, beforePublish: crashHook() });
   logger.info({ nodeId, redis: !!bus }, 'cluster mode: documents kept in step with the other processes');
   return {
     nodeId,

@@ -40,7 +40,11 @@ async function waitReady(url: string, timeoutMs = 10_000): Promise<void> {
       await c.quit();
       return;
     } catch {
-      c.destroy();
+      try {
+        c.destroy();
+      } catch {
+        // already closed
+      }
       if (Date.now() > end) throw new Error(`redis-server at ${url} did not start`);
       await new Promise((r) => setTimeout(r, 50));
     }
