@@ -12,6 +12,10 @@ const EnvSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().optional(),
+  /** Cluster mode: the bound on one PostgreSQL query (client side and statement_timeout) [K7]. */
+  PG_QUERY_TIMEOUT_MS: intFrom(2_000),
+  PG_CONNECT_TIMEOUT_MS: intFrom(2_000),
+  PG_POOL_SIZE: intFrom(4),
   REDIS_URL: z.string().optional(),
   MAX_UPDATE_BYTES: intFrom(1024 * 1024),
   VALIDATE_TIMEOUT_MS: intFrom(2000),
@@ -71,6 +75,8 @@ const EnvSchema = z.object({
 
 export interface Config {
   port: number;
+  /** Cluster mode's PostgreSQL pool (README "Running several processes"). */
+  pg: { queryTimeoutMs: number; connectTimeoutMs: number; poolSize: number };
   host: string;
   dataDir: string;
   allowedOrigins: string[];
@@ -149,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL || undefined,
+    pg: { queryTimeoutMs: e.PG_QUERY_TIMEOUT_MS, connectTimeoutMs: e.PG_CONNECT_TIMEOUT_MS, poolSize: e.PG_POOL_SIZE },
     redisUrl: e.REDIS_URL || undefined,
     maxUpdateBytes: e.MAX_UPDATE_BYTES,
     validateTimeoutMs: e.VALIDATE_TIMEOUT_MS,

@@ -7,7 +7,13 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import { decodeSync, encodeSync, SyncType } from '../../shared/protocol/sync-codec.js';
-import { ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
+import { AppError, ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
+
+/** An expected failure thrown below (the store unavailable [K7]) as the Ack a client gets. */
+const refusal = (err: unknown): Ack<never> => {
+  if (err instanceof AppError) return fail(err.code, err.message);
+  throw err;
+};
 import { parseDocKey } from '../../shared/protocol/doc-keys.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import type { BoardDocsPush, BoardStatePush, SyncOpenResult } from '../../shared/protocol/events.js';
@@ -245,7 +251,7 @@ export class Hub {
       connId: conn.id,
       userId: conn.userId,
     });
-    return () => pending.then((r) => (r.ok ? ok({}) : r));
+    return () => pending.then((r) => (r.ok ? ok({}) : r), refusal);
   }
 
   /**
@@ -284,7 +290,13 @@ export class Hub {
     } catch {
       return refuse(ErrorCode.BadRequest, 'malformed state vector');
     }
-    const doc = await this.#subscribe(st.conn, st, docKey);
+    let doc: Y.Doc;
+    try {
+      doc = await this.#subscribe(st.conn, st, docKey);
+    } catch (err) {
+      if (err instanceof AppError) return refuse(err.code, err.message);
+      throw err;
+    }
     return { docKey, ok: true, update: this.#diff(docKey, doc, stateVector), stateVector: Y.encodeStateVector(doc) };
   }
 

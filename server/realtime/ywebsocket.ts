@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as decoding from 'lib0/decoding';
 import { parseDocKey } from '../../shared/protocol/doc-keys.js';
-import { ErrorCode } from '../../shared/protocol/errors.js';
+import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import {
   encodeSync,
@@ -30,6 +30,9 @@ import { parseUpgradeUrl, refuseUpgrade as refuse } from './upgrade.js';
 import { binaryFrame, writePrebuilt } from './ws-frames.js';
 import type { Config } from '../config.js';
 import { FrameLimiter, type FloodCooldown, type KeyedBuckets } from '../limits.js';
+
+/** WebSocket close code 1013 "Try Again Later" (RFC 6455 §7.4 registry): the store is unavailable [K7]. */
+const STORE_UNAVAILABLE_CLOSE = 1013;
 
 export const YJS_PATH_PREFIX = '/yjs/';
 const SOCKET_IO_PATH = '/socket.io/';
@@ -143,8 +146,9 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
       if (socket.destroyed) return;
       wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, user, docKey, parsed.boardId));
     })().catch((err: unknown) => {
+      // The directory unreachable (cluster mode, PostgreSQL cut): a retryable 503 [K7].
       o.logger.error({ err }, 'y-websocket upgrade failed');
-      refuse(socket, 500, 'Internal Server Error');
+      refuse(socket, 503, 'Service Unavailable');
     });
   }
 
@@ -166,6 +170,9 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
             if (r.value.reply) conn.sendSync(docKey, r.value.reply);
           } else {
             log.info({ code: r.error.code }, 'sync message refused');
+            // Nothing was stored [K7]: close with "try again later"; the provider reconnects,
+            // and its state exchange sends again whatever the server still lacks.
+            if (r.error.code === ErrorCode.StoreUnavailable) return ws.close(STORE_UNAVAILABLE_CLOSE, 'store unavailable');
             conn.deny(`${r.error.code}: ${r.error.message}`);
             if (r.error.code === ErrorCode.UpdateMissingDeps || r.error.code === ErrorCode.Internal) {
               void o.hub.requestResync(conn, docKey).catch((err: unknown) => log.warn({ err }, 'resync request failed'));
@@ -222,8 +229,12 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
         // Answering our own empty step 1 subscribed us and sent the server's step 1;
         // its reply is the full state, which the client also needs.
         if (r.ok && r.value.reply) conn.sendSync(docKey, r.value.reply);
+        else if (!r.ok && r.error.code === ErrorCode.StoreUnavailable) ws.close(STORE_UNAVAILABLE_CLOSE, 'store unavailable');
       })
-      .catch((err: unknown) => log.error({ err }, 'initial sync failed'));
+      .catch((err: unknown) => {
+        if (err instanceof AppError && err.code === ErrorCode.StoreUnavailable) return ws.close(STORE_UNAVAILABLE_CLOSE, 'store unavailable');
+        log.error({ err }, 'initial sync failed');
+      });
   }
 
   return wss;

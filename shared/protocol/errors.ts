@@ -36,6 +36,9 @@ export const ErrorCode = {
   Sealed: 'SEALED',
   /** A write to an archived board (any of its docs, and its REST writes) [B1]. */
   Archived: 'ARCHIVED',
+  /** The store cannot commit or read now (PostgreSQL unreachable, the SQLite writer lost):
+   * nothing was acknowledged; keep the change and send it again [K7]. */
+  StoreUnavailable: 'STORE_UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -94,5 +97,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   AWARENESS_CLIENT_LIMIT: 429,
   AWARENESS_RATE_LIMITED: 429,
   TOKEN_EXPIRED: 401,
+  STORE_UNAVAILABLE: 503,
   INTERNAL: 500,
 };

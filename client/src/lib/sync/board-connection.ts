@@ -187,11 +187,12 @@ export class BoardConnection {
           this.#dirty.add(docKey);
           this.#streaming.delete(docKey);
           this.#held.add(docKey);
-        } else if (res.error.code === 'RATE_LIMITED') {
-          // Over the server's budget: kept, and sent again with the next exchange after a pause.
+        } else if (res.error.code === 'RATE_LIMITED' || res.error.code === 'STORE_UNAVAILABLE') {
+          // Over the server's budget, or nothing could be stored [K7]: kept, and sent again
+          // with the next exchange after a pause.
           this.#dirty.add(docKey);
           this.#streaming.delete(docKey);
-          this.#retryLater(docKey);
+          this.#retryLater(docKey, res.error.code === 'STORE_UNAVAILABLE' ? 4_000 : 30_000);
         } else if (res.error.code !== 'READ_ONLY' && res.error.code !== 'UPDATE_TOO_LARGE' && this.connected) {
           this.#dirty.add(docKey);
           this.#streaming.delete(docKey);
@@ -205,9 +206,10 @@ export class BoardConnection {
   /** Docs waiting out a RATE_LIMITED refusal, and the pause before the next try (ms). */
   readonly #backoff = new Map<string, number>();
 
-  #retryLater(docKey: string): void {
+  /** `maxMs`: the longest pause (a store outage retries often, so the change lands soon after it ends). */
+  #retryLater(docKey: string, maxMs = 30_000): void {
     if (this.#backoff.has(docKey) && this.#backoff.get(docKey)! < 0) return; // a retry is scheduled
-    const wait = Math.min(30_000, (this.#backoff.get(docKey) ?? 500) * 2);
+    const wait = Math.min(maxMs, (this.#backoff.get(docKey) ?? 500) * 2);
     this.#backoff.set(docKey, -wait);
     setTimeout(() => {
       this.#backoff.set(docKey, wait);
