@@ -11,7 +11,7 @@ import { io } from 'socket.io-client';
 import { createSubscriber } from 'svelte/reactivity';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import { boardConsensus, type BoardConsensus, type ClaimConsensus } from '../../../../shared/consensus/index.js';
+import { boardConsensus, defaultAgenda, type BoardConsensus, type ClaimConsensus } from '../../../../shared/consensus/index.js';
 import { readLive, roundOf, sealedClaims, type LiveRound, type LiveState } from '../../../../shared/model/live.js';
 import {
   addClaim,
@@ -949,23 +949,9 @@ export class BoardState {
     }
   }
 
-  /**
-   * The default agenda, as the server computes it: the most contested claims first (lowest
-   * agreement), then those without quorum (fewest votes first), then the rest in board order.
-   */
+  /** The default agenda, as the server computes it [L1] (one shared function). */
   defaultAgenda(): string[] {
-    const rank = (id: string): [number, number] => {
-      const c = this.#consensus.claims.get(id);
-      if (!c) return [2, 0];
-      if (c.verdict === 'contested') return [0, c.consensus ?? 0];
-      if (c.verdict === 'insufficient') return [1, c.n];
-      return [2, 0];
-    };
-    return this.#board.claims
-      .filter(isOpenClaim)
-      .map((c, i) => ({ id: c.id, i, r: rank(c.id) }))
-      .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
-      .map((x) => x.id);
+    return defaultAgenda(this.#board.claims, this.#consensus);
   }
 
   /** Starts a review with this user as facilitator; without an agenda the server orders it. */
