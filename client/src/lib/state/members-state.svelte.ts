@@ -21,9 +21,9 @@ export function isPending(invite: InviteInfo, now: number): boolean {
 export class MembersState {
   readonly boardId: string;
   #role: () => Role;
-  #members = $state<Member[]>([]);
-  #invites = $state<InviteInfo[]>([]);
-  #audit = $state<AuditEntry[] | null>(null);
+  #members: Member[] = $state.raw([]);
+  #invites: InviteInfo[] = $state.raw([]);
+  #audit: AuditEntry[] | null = $state.raw(null);
   #error = $state<string | null>(null);
   #loading = $state(false);
   #now = $state(Date.now());
