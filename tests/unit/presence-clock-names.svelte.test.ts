@@ -95,7 +95,7 @@ describe('MemberNames', () => {
       ],
     }));
     expect(names.nameOf('u1')).toBe('Uma');
-    expect(names.nameOf('ann', 'Peer name')).toBe('Peer name');
+    expect(names.nameOf('ann', () => 'Peer name')).toBe('Peer name');
     expect(names.nameOf('u_abcdef')).toBe('Reviewer cdef');
     expect(names.votes('vic')).toBe(true); // unknown: assumed to vote
     await names.refresh();

@@ -223,7 +223,7 @@ export class BoardState {
   nextOpen(claimId: string) { return this.#view.nextOpen(claimId); }
   currentRatings(claimId: string) { return this.#view.currentRatings(claimId); }
   isNew(at: number, by?: string) { return this.#view.isNew(at, by); }
-  nameOf(userId: string): string { return this.#names.nameOf(userId, this.#presence.peers.find((p) => p.userId === userId)?.name); }
+  nameOf(userId: string): string { return this.#names.nameOf(userId, () => this.#presence.peers.find((p) => p.userId === userId)?.name); }
   /** Whether a member votes (owners, editors, reviewers); unknown members are assumed to. */
   votes(userId: string) { return this.#names.votes(userId); }
 

@@ -21,9 +21,9 @@ export class MemberNames {
     this.#names = { ...storage.names(), [self.id]: self.name };
   }
 
-  /** A member's name; `fallback` (e.g. a present peer's own name) when none is known. */
-  nameOf(userId: string, fallback?: string): string {
-    return this.#names[userId] ?? fallback ?? 'Reviewer ' + userId.slice(-4);
+  /** A member's name; else `fallback()` (e.g. a present peer's own name), asked only then. */
+  nameOf(userId: string, fallback?: () => string | undefined): string {
+    return this.#names[userId] ?? fallback?.() ?? 'Reviewer ' + userId.slice(-4);
   }
 
   /** Whether a member votes (owners, editors, reviewers); unknown members are assumed to. */
