@@ -22,7 +22,7 @@ import {
 } from '../../shared/protocol/schemas.js';
 import type { LiveReviewService } from '../live/live-review.js';
 import { roundOf, type LiveState } from '../../shared/model/live.js';
-import type { AuditEntry, BoardInfo, BoardListItem, CreatedInvite, InviteInfo, LiveAnswer, Member } from '../../shared/protocol/rest.js';
+import type { AuditEntry, BoardInfo, BoardListItem, InviteInfo, LiveAnswer, Member } from '../../shared/protocol/rest.js';
 import type { Auth } from '../auth/index.js';
 import type { AuditLog } from '../audit.js';
 import { hashToken, newId, newToken } from '../auth/tokens.js';
@@ -202,7 +202,7 @@ export function apiRouter(d: RouteDeps): Router {
         role: invite.role,
         expiresAt: invite.expiresAt === null ? null : new Date(invite.expiresAt).toISOString(),
         maxUses: invite.maxUses,
-      } satisfies CreatedInvite,
+      },
     });
   }));
 

@@ -60,6 +60,8 @@ export interface CreatedInvite {
   role: Role;
   expiresAt: string | null;
   maxUses?: number | null;
+  /** Whether an invitation e-mail was queued (servers that send mail, invites given an address). */
+  emailQueued?: boolean;
 }
 
 export interface AuditEntry {
