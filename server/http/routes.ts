@@ -5,7 +5,7 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
-import { canManage, canWriteBoard, type Role } from '../../shared/protocol/roles.js';
+import { atLeast, canManage, canWriteBoard, type Role } from '../../shared/protocol/roles.js';
 import {
   CreateBoardSchema,
   CreateInviteSchema,
@@ -21,7 +21,8 @@ import {
   PatchMemberSchema,
 } from '../../shared/protocol/schemas.js';
 import type { LiveReviewService } from '../live/live-review.js';
-import { roundOf } from '../../shared/model/live.js';
+import { roundOf, type LiveState } from '../../shared/model/live.js';
+import type { AuditEntry, BoardInfo, BoardListItem, InviteInfo, LiveAnswer, Member } from '../../shared/protocol/rest.js';
 import type { Auth } from '../auth/index.js';
 import type { AuditLog } from '../audit.js';
 import { hashToken, newId, newToken } from '../auth/tokens.js';
@@ -61,8 +62,6 @@ const authed =
   (req: Request, res: Response, next: NextFunction) =>
     Promise.resolve(fn(req as AuthedRequest, res)).catch(next);
 
-const ROLE_RANK: Record<Role, number> = { viewer: 0, reviewer: 1, editor: 2, owner: 3 };
-
 export function apiRouter(d: RouteDeps): Router {
   const r = express.Router();
   const small = jsonBody(SMALL_BODY_BYTES);
@@ -87,7 +86,7 @@ export function apiRouter(d: RouteDeps): Router {
     return { boardId: id.data, role };
   };
 
-  const boardJson = async (boardId: string, userId: string, role: Role) => {
+  const boardJson = async (boardId: string, userId: string, role: Role): Promise<BoardInfo> => {
     const b = await d.store.getBoard(boardId);
     if (!b) throw new AppError(ErrorCode.NotFound, 'no such board');
     return {
@@ -146,7 +145,7 @@ export function apiRouter(d: RouteDeps): Router {
     const q = parse(BoardListQuerySchema, req.query);
     const boards = (await d.store.boardsOf(req.user.id)).filter((b) => q.archived === 'true' || b.archivedAt === null);
     res.json({
-      boards: boards.map((b) => ({ id: b.id, title: b.title, role: b.role, createdAt: b.createdAt, archived: b.archivedAt !== null, archivedAt: b.archivedAt })),
+      boards: boards.map((b): BoardListItem => ({ id: b.id, title: b.title, role: b.role, createdAt: b.createdAt, archived: b.archivedAt !== null, archivedAt: b.archivedAt })),
     });
   }));
 
@@ -183,7 +182,7 @@ export function apiRouter(d: RouteDeps): Router {
     const body = parse(CreateInviteSchema, req.body);
     if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors invite');
     await d.auth.boards.requireActive(boardId);
-    if (ROLE_RANK[body.role] > ROLE_RANK[role]) {
+    if (!atLeast(role, body.role)) {
       throw new AppError(ErrorCode.Forbidden, `an ${role} cannot invite an ${body.role}`);
     }
     const emailQueued = body.email !== undefined && d.mailer.enabled;
@@ -255,7 +254,7 @@ export function apiRouter(d: RouteDeps): Router {
     const members = await d.store.listMembers(boardId);
     const now = Date.now();
     res.json({
-      members: members.map((m) => ({
+      members: members.map((m): Member => ({
         userId: m.userId,
         name: m.name,
         role: m.role,
@@ -308,7 +307,7 @@ export function apiRouter(d: RouteDeps): Router {
     const { boardId, role } = await roleOn(req);
     if (!canManage(role)) throw new AppError(ErrorCode.Forbidden, 'only owners read the audit log');
     const entries = await d.store.listAudit(boardId);
-    res.json({ audit: entries.map((e) => ({ at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, detail: e.detail })) });
+    res.json({ audit: entries.map((e): AuditEntry => ({ at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, detail: e.detail })) });
   }));
 
   r.get('/boards/:id/invites', authed(async (req, res) => {
@@ -317,14 +316,14 @@ export function apiRouter(d: RouteDeps): Router {
     const invites = await d.store.listInvites(boardId);
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
     res.json({
-      invites: invites.map((i) => ({ id: i.id, role: i.role, createdBy: i.createdBy, createdAt: iso(i.createdAt), expiresAt: iso(i.expiresAt), maxUses: i.maxUses, uses: i.uses, revokedAt: iso(i.revokedAt) })),
+      invites: invites.map((i): InviteInfo => ({ id: i.id, role: i.role, createdBy: i.createdBy, createdAt: new Date(i.createdAt).toISOString(), expiresAt: iso(i.expiresAt), maxUses: i.maxUses, uses: i.uses, revokedAt: iso(i.revokedAt) })),
     });
   }));
 
   // ---- live review [L1–L9] ----
   // Every answer carries the server's clock (`now`) with the state, so clients can show
   // timers in server time.
-  const liveAnswer = (res: Response, status: number, live: unknown) => res.status(status).json({ live, now: d.now() });
+  const liveAnswer = (res: Response, status: number, live: LiveState) => res.status(status).json({ live, now: d.now() } satisfies LiveAnswer);
 
   r.get('/boards/:id/live', authed(async (req, res) => {
     const { boardId } = await roleOn(req);

@@ -11,13 +11,12 @@
  */
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import { boardConsensus } from '../../shared/consensus/index.js';
+import { boardConsensus, defaultAgenda, onDefaultAgenda } from '../../shared/consensus/index.js';
 import {
   boardTypes,
   moveFocus,
   roundOf,
   readBoard,
-  isOpenClaim,
   readLive,
   readVotes,
   sealedClaims,
@@ -77,30 +76,15 @@ export class LiveReviewService {
     return this.state(boardId);
   }
 
-  /**
-   * The default agenda: accepted and proposed claims, the most contested first (lowest
-   * consensus among those with quorum), then those without quorum (fewest votes first),
-   * then the rest in board order.
-   */
+  /** The default agenda [L1]: shared/consensus/agenda.ts, over the server's copy of the docs. */
   async defaultAgenda(boardId: string): Promise<string[]> {
     const docKeys = await this.auth.catalogue.docsOf(boardId);
     const board = await this.registry.read(boardDocKey(boardId), readBoard);
     const ballots = await Promise.all(
       docKeys.filter((k) => parseDocKey(k)?.kind === 'reviewer').map((k) => this.registry.read(k, (d) => ({ votes: readVotes(d) }))),
     );
-    const claims = board.claims.filter(isOpenClaim);
-    const cons = boardConsensus(claims.map((c) => c.id), ballots, board.meta.settings);
-    const rank = (id: string): [number, number] => {
-      const c = cons.claims.get(id);
-      if (!c) return [2, 0];
-      if (c.verdict === 'contested') return [0, c.consensus ?? 0];
-      if (c.verdict === 'insufficient') return [1, c.n];
-      return [2, 0];
-    };
-    return claims
-      .map((c, i) => ({ id: c.id, i, r: rank(c.id) }))
-      .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
-      .map((x) => x.id);
+    const claims = board.claims.filter(onDefaultAgenda);
+    return defaultAgenda(claims, boardConsensus(claims.map((c) => c.id), ballots, board.meta.settings));
   }
 
   async update(

@@ -4,3 +4,4 @@ export * from './doc-keys.js';
 export * from './roles.js';
 export * from './schemas.js';
 export * from './events.js';
+export * from './rest.js';

@@ -2,11 +2,12 @@
  * REST client for /api. The bearer token lives in localStorage so a reload (or an offline
  * start) keeps the user signed in. Errors come back as thrown ApiError with the server's code.
  */
-import type { LiveState } from '../../../shared/model/live.js';
 import type { Role } from '../../../shared/protocol/roles.js';
+import type { AuditEntry, BoardInfo, BoardListItem, CreatedInvite, InviteInfo, LiveAnswer, Member } from '../../../shared/protocol/rest.js';
 import type { SuggestionExplanation } from '../../../shared/protocol/schemas.js';
 
 export type { SuggestionExplanation };
+export type { AuditEntry, BoardInfo, BoardListItem, CreatedInvite, InviteInfo, LiveAnswer, Member } from '../../../shared/protocol/rest.js';
 
 const TOKEN_KEY = 'claimboard.token';
 const USER_KEY = 'claimboard.user';
@@ -14,25 +15,6 @@ const USER_KEY = 'claimboard.user';
 export interface User {
   id: string;
   name: string;
-}
-
-export interface BoardInfo {
-  id: string;
-  title: string;
-  role: Role;
-  docs: string[];
-  writable: string[];
-  createdAt?: number;
-  /** Read-only until an owner unarchives it [B1]. */
-  archived?: boolean;
-}
-
-export interface BoardListItem {
-  id: string;
-  title: string;
-  role: Role;
-  createdAt?: number;
-  archived?: boolean;
 }
 
 export class ApiError extends Error {
@@ -148,46 +130,6 @@ export function cachedBoard(userId: string, boardId: string): BoardInfo | null {
   }
 }
 
-export interface Member {
-  userId: string;
-  name: string;
-  role: Role;
-  /** Epoch ms. */
-  joinedAt: number;
-  /** Epoch ms of the last time they opened or left the board live; null if never. */
-  lastSeenAt: number | null;
-}
-
-/** An invite as listed (the token is never listed: only its hash is stored). Times are ISO. */
-export interface InviteInfo {
-  id: string;
-  role: Role;
-  createdAt: string;
-  expiresAt: string | null;
-  maxUses: number | null;
-  uses: number;
-  revokedAt: string | null;
-}
-
-/** A freshly created invite: the only moment its token is known. */
-export interface CreatedInvite {
-  id: string;
-  token: string;
-  url: string;
-  role: Role;
-  expiresAt: string | null;
-  maxUses?: number | null;
-}
-
-export interface AuditEntry {
-  /** ISO time. */
-  at: string;
-  /** User id of whoever did it. */
-  actor: string;
-  action: string;
-  detail: unknown;
-}
-
 export interface InviteOptions {
   role: Role;
   expiresInHours?: number;
@@ -218,13 +160,6 @@ export const boardAdmin = {
 };
 
 // ---- live review ----
-
-/** The server's answer to every live-review action; the live doc carries the change itself. */
-export interface LiveAnswer {
-  live: LiveState;
-  /** Server epoch ms when the answer was made. */
-  now: number;
-}
 
 /**
  * The live-review routes. Each call is only the acknowledgement: the new state reaches

@@ -7,7 +7,8 @@
  *   answer with a step 2 of whatever the server lacks, then stream local updates.
  * - Local updates are sent only while joined; anything made offline or unacknowledged is
  *   carried by the state-vector exchange after every (re)connect, so nothing is lost.
- * - `saved` is true when every local change has been acknowledged as stored.
+ * - `saved` is true when every local change has been acknowledged as stored [S1];
+ *   `onStatus` fires whenever it may have changed, from the moment a write goes out.
  */
 import type { Socket } from 'socket.io-client';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -173,7 +174,7 @@ export class BoardConnection {
   }
 
   #send(docKey: string, message: Uint8Array): void {
-    this.#unacked++;
+    if (++this.#unacked === 1) this.#status(); // "saved" ends as a write goes out, not at its ack
     this.socket.emit('sync:message', { docKey, message }, (res: Ack<{ reply?: Uint8Array }>) => {
       this.#unacked--;
       if (res.ok && (this.#backoff.get(docKey) ?? 0) > 0) this.#backoff.delete(docKey);
