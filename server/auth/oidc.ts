@@ -123,6 +123,19 @@ export function checkIdentity(claims: Record<string, unknown>, allowedDomains: r
   return { ok: true, identity: { subject, email, name: displayName(claims, email) } };
 }
 
+/**
+ * A log line's worth of why the exchange failed: openid-client's message, the message of
+ * the check underneath it (which names the claim: "unexpected ID Token "nonce" claim
+ * value"), the provider's error code. Never a token, code or claim value.
+ */
+function failureReason(err: unknown): string {
+  if (!(err instanceof Error)) return 'unknown error';
+  const parts = [err.message];
+  if (err instanceof oidc.ResponseBodyError) parts.push(`provider error ${err.error.slice(0, 100)}`);
+  else if (err.cause instanceof Error && err.cause.message !== err.message) parts.push(err.cause.message);
+  return parts.join(': ').slice(0, 300);
+}
+
 export class OidcSignIn {
   readonly label: string;
   readonly redirectUri: string;
@@ -271,7 +284,7 @@ export class OidcSignIn {
       if (err instanceof oidc.AuthorizationResponseError) {
         return { ok: false, code: 'oidc_denied', reason: `provider answered ${err.error.slice(0, 100)}` };
       }
-      return { ok: false, code: 'oidc_invalid', reason: err instanceof Error ? err.message.slice(0, 300) : 'unknown error' };
+      return { ok: false, code: 'oidc_invalid', reason: failureReason(err) };
     }
     return checkIdentity(claims, this.settings.allowedDomains);
   }
