@@ -194,7 +194,7 @@ export class OidcSignIn {
         this.#failures++;
         const wait = Math.min(this.settings.retryMs * 2 ** (this.#failures - 1), MAX_RETRY_MS);
         this.#nextTryAt = this.now() + wait;
-        this.logger.warn({ issuer: this.settings.issuer, err: String(err), retryInMs: wait }, 'single sign-on: issuer unreachable');
+        this.logger.warn({ issuer: this.settings.issuer, reason: failureReason(err), retryInMs: wait }, 'single sign-on: issuer unreachable');
         if (!this.#closed) {
           if (this.#retryTimer) clearTimeout(this.#retryTimer);
           this.#retryTimer = setTimeout(() => void this.ready(), wait);

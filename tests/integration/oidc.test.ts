@@ -11,6 +11,8 @@
  * issue an ID token for a different nonce (the authorization request altered on its way,
  * keeping our state and PKCE challenge, so only the nonce check can catch it).
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { randomNonce, randomPKCECodeVerifier, calculatePKCECodeChallenge } from 'openid-client';
@@ -396,6 +398,30 @@ describe('an unreachable issuer', () => {
     } finally {
       await server.close();
       await hanging.close();
+    }
+  });
+
+  it('an issuer answering more than 1 MiB is not read past it (and counts as unreachable)', async () => {
+    const huge = http.createServer((_req, res) => {
+      // Chunked, no Content-Length: the cap must hold while reading.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"issuer":"');
+      const chunk = 'x'.repeat(64 * 1024);
+      for (let i = 0; i < 40; i++) res.write(chunk);
+      res.end('"}');
+    });
+    await new Promise<void>((r) => huge.listen(0, '127.0.0.1', r));
+    const cap = capturingLogger();
+    const issuer = `http://127.0.0.1:${(huge.address() as AddressInfo).port}`;
+    const server = await startServer({ publicUrl: PUBLIC_URL, oidc: settings(issuer) }, undefined, { oidcAccounts: testOidcAccounts().factory, logger: cap.logger });
+    try {
+      await waitFor(() => cap.lines.some((l) => l.includes('issuer unreachable')), 'a failed discovery');
+      expect(cap.lines.find((l) => l.includes('issuer unreachable'))).toContain('identity provider answer too large');
+      expect(server.app.sso?.available).toBe(false);
+    } finally {
+      await server.close();
+      huge.closeAllConnections();
+      await new Promise((r) => huge.close(r));
     }
   });
 
