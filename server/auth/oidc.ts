@@ -197,7 +197,8 @@ export class OidcSignIn {
         this.logger.warn({ issuer: this.settings.issuer, reason: failureReason(err), retryInMs: wait }, 'single sign-on: issuer unreachable');
         if (!this.#closed) {
           if (this.#retryTimer) clearTimeout(this.#retryTimer);
-          this.#retryTimer = setTimeout(() => void this.ready(), wait);
+          // Straight to discovery: a timer may fire a millisecond before `#nextTryAt` by the clock.
+          this.#retryTimer = setTimeout(() => void this.#discover(), wait);
           this.#retryTimer.unref();
         }
       } finally {

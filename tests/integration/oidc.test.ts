@@ -376,9 +376,11 @@ describe('single sign-on routes: bad input', () => {
 
 describe('an unreachable issuer', () => {
   it('the server starts anyway; the SSO button reports it unavailable; sign-in works once the issuer answers', async () => {
+    // The deadline also bounds the code exchange after the issuer comes back: long enough
+    // for a busy machine, short enough to see a few failed attempts first.
     const hanging = await startProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: CALLBACK, accounts: ACCOUNTS, hanging: true });
     const cap = capturingLogger();
-    const server = await startServer({ publicUrl: PUBLIC_URL, oidc: settings(hanging.issuer, { timeoutMs: 300, retryMs: 100 }) }, undefined, { oidcAccounts: testOidcAccounts().factory, logger: cap.logger });
+    const server = await startServer({ publicUrl: PUBLIC_URL, oidc: settings(hanging.issuer, { timeoutMs: 1500, retryMs: 100 }) }, undefined, { oidcAccounts: testOidcAccounts().factory, logger: cap.logger });
     try {
       expect((await api(server.url, 'GET', '/health')).status).toBe(200);
       await waitFor(() => cap.lines.some((l) => l.includes('issuer unreachable')), 'a failed discovery');
