@@ -1,12 +1,13 @@
 /**
- * Sign-in attempts under way: what the callback must check (state, nonce, the PKCE
- * verifier) and where to go afterwards, kept on the server under a random id that the
- * browser holds in a short-lived cookie. Each attempt is taken once (a replayed or second
- * callback finds nothing), expires after `ttlMs`, and at most `max` are kept: a new one
- * beyond that pushes out the oldest. Per process (a cluster needs sticky sessions for the
- * two requests of one sign-in, or a shared store here).
+ * A sign-in attempt under way — what the callback must check (state, nonce, the PKCE
+ * verifier) and where to go afterwards — sealed into the browser's short-lived attempt
+ * cookie with AES-256-GCM: the browser can neither read nor alter it, any server process
+ * of the deployment can open it (the key is derived from the OIDC client secret that they
+ * all share), and the server keeps nothing, so no number of attempts can fill its memory.
+ * An attempt is good for `ttlMs`; it is used once because the callback clears the cookie
+ * and the provider's authorization code can be exchanged only once.
  */
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 export interface PendingSignIn {
   state: string;
@@ -16,53 +17,59 @@ export interface PendingSignIn {
   next: string;
 }
 
-/** 32 random bytes, base64url: the cookie's value. */
-export const FLOW_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** Longest sealed value opened (a `next` of 1,024 characters seals to about 1.6 KB). */
+export const MAX_SEALED_CHARS = 4096;
+/** Binds the ciphertext to its use: a value sealed for anything else does not open here. */
+const AAD = Buffer.from('claimboard oidc sign-in attempt v1');
 
-export class PendingSignIns {
-  /** Insertion order is age order: the first entry is the oldest. */
-  readonly #flows = new Map<string, PendingSignIn & { expiresAt: number }>();
+export class SealedSignIns {
+  readonly #key: Buffer;
 
+  /**
+   * `secret` is the OIDC client secret; `context` (issuer and client id) keeps attempts of
+   * one provider configuration from opening under another.
+   */
   constructor(
+    secret: string,
+    context: string,
     private readonly ttlMs: number,
-    private readonly max: number,
     private readonly now: () => number,
-  ) {}
-
-  get size(): number {
-    return this.#flows.size;
+  ) {
+    const info = `sign-in attempt ${createHash('sha256').update(context).digest('hex')}`;
+    this.#key = Buffer.from(hkdfSync('sha256', secret, 'claimboard-oidc', info, 32));
   }
 
-  /** Keeps the attempt and answers the id to hand the browser. */
-  add(flow: PendingSignIn): string {
-    this.#sweep();
-    while (this.#flows.size >= this.max) {
-      const oldest = this.#flows.keys().next().value;
-      if (oldest === undefined) break;
-      this.#flows.delete(oldest);
+  /** The attempt sealed for the cookie: base64url of IV, ciphertext and tag. */
+  seal(flow: PendingSignIn): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    cipher.setAAD(AAD);
+    const plain = JSON.stringify({ s: flow.state, n: flow.nonce, v: flow.codeVerifier, x: flow.next, e: this.now() + this.ttlMs });
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+  }
+
+  /** The attempt in a cookie value; null when it is malformed, altered, sealed elsewhere or expired. */
+  open(value: string): PendingSignIn | null {
+    if (value.length > MAX_SEALED_CHARS || !/^[A-Za-z0-9_-]+$/.test(value)) return null;
+    const raw = Buffer.from(value, 'base64url');
+    if (raw.length <= IV_BYTES + TAG_BYTES) return null;
+    let f: Record<string, unknown>;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, IV_BYTES));
+      decipher.setAAD(AAD);
+      decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+      const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
+      // Authentic, so written by seal(); checked all the same.
+      f = JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return null;
     }
-    const id = randomBytes(32).toString('base64url');
-    this.#flows.set(id, { ...flow, expiresAt: this.now() + this.ttlMs });
-    return id;
-  }
-
-  /** The attempt under `id`, removed (single use); null if unknown or expired. */
-  take(id: string): PendingSignIn | null {
-    if (!FLOW_ID_PATTERN.test(id)) return null;
-    const flow = this.#flows.get(id);
-    if (!flow) return null;
-    this.#flows.delete(id);
-    if (flow.expiresAt <= this.now()) return null;
-    const { expiresAt: _, ...rest } = flow;
-    return rest;
-  }
-
-  /** Drops expired attempts from the old end; stops at the first live one. */
-  #sweep(): void {
-    const t = this.now();
-    for (const [id, flow] of this.#flows) {
-      if (flow.expiresAt > t) break;
-      this.#flows.delete(id);
-    }
+    const { s, n, v, x, e } = f ?? {};
+    if (typeof s !== 'string' || typeof n !== 'string' || typeof v !== 'string' || typeof x !== 'string' || typeof e !== 'number') return null;
+    if (e <= this.now()) return null;
+    return { state: s, nonce: n, codeVerifier: v, next: x };
   }
 }

@@ -12,7 +12,7 @@ import * as oidc from 'openid-client';
 import type { Logger } from '../logger.js';
 import type { OidcSettings } from '../config.js';
 import type { OidcErrorCode } from '../../shared/protocol/oidc.js';
-import type { PendingSignIn } from './oidc-flows.js';
+import { SealedSignIns, type PendingSignIn } from './oidc-flows.js';
 
 /** What single sign-on needs from accounts and sessions (core's, wired in app.ts). */
 export interface OidcDeps {
@@ -155,6 +155,12 @@ export class OidcSignIn {
   ) {
     this.label = settings.label;
     this.redirectUri = `${publicUrl}/api/auth/oidc/callback`;
+  }
+
+  /** Seals attempts for this provider configuration (any process with the same settings opens them). */
+  sealer(ttlMs: number, now: () => number): SealedSignIns {
+    const { clientSecret, issuer, clientId } = this.settings;
+    return new SealedSignIns(clientSecret, `${issuer} ${clientId}`, ttlMs, now);
   }
 
   /** Discovered and usable. */

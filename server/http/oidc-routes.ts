@@ -1,26 +1,24 @@
 /**
  * Single sign-on routes (README "Single sign-on"), mounted at /api/auth/oidc:
- * - `GET /login?next=/path` → 302 to the identity provider, with the attempt kept on the
- *   server under a random id in the `cb_oidc` cookie (HttpOnly, SameSite=Lax — the
+ * - `GET /login?next=/path` → 302 to the identity provider, with the attempt sealed into
+ *   the `cb_oidc` cookie (server/auth/oidc-flows.ts; HttpOnly, SameSite=Lax — the
  *   provider's redirect back is a top-level GET, which Lax lets through —, Path of these
  *   routes, 10 minutes); `next` must be a path on this site (400 otherwise).
- * - `GET /callback` → the attempt is taken (once), the answer checked, the account linked by
- *   verified e-mail, the session started, and 302 to `next`; any refusal is a 302 to
- *   `/signin?error=<code>` (shared/protocol/oidc.ts) and starts no session.
+ * - `GET /callback` → the cookie is cleared and its attempt opened, the answer checked, the
+ *   account linked by verified e-mail, the session started, and 302 to `next`; any refusal
+ *   is a 302 to `/signin?error=<code>` (shared/protocol/oidc.ts) and starts no session.
  */
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
 import type { OidcErrorCode } from '../../shared/protocol/oidc.js';
 import type { Logger } from '../logger.js';
 import { safeNextPath, type OidcDeps, type OidcSignIn } from '../auth/oidc.js';
-import { PendingSignIns } from '../auth/oidc-flows.js';
+import { SealedSignIns } from '../auth/oidc-flows.js';
 
 export const OIDC_COOKIE = 'cb_oidc';
 const COOKIE_PATH = '/api/auth/oidc';
 /** A sign-in attempt must come back within this. */
 export const SIGN_IN_TTL_MS = 10 * 60_000;
-/** Attempts kept at once (each a few hundred bytes); past it the oldest is dropped. */
-export const MAX_PENDING_SIGN_INS = 10_000;
 /** Longest callback query read (a code, a state, an issuer, perhaps an error description). */
 const MAX_CALLBACK_QUERY_CHARS = 8192;
 
@@ -49,7 +47,7 @@ function rawQuery(req: Request): string {
 
 export function oidcRouter(sso: OidcSignIn, deps: OidcDeps, opts: OidcRouteOptions): Router {
   const r = express.Router();
-  const flows = new PendingSignIns(SIGN_IN_TTL_MS, MAX_PENDING_SIGN_INS, opts.now);
+  const flows = sso.sealer(SIGN_IN_TTL_MS, opts.now);
   const secure = opts.publicUrl.startsWith('https:');
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure, path: COOKIE_PATH };
 
@@ -70,17 +68,17 @@ export function oidcRouter(sso: OidcSignIn, deps: OidcDeps, opts: OidcRouteOptio
     const config = await sso.ready();
     if (!config) return refuse(res, 'oidc_unavailable', 'issuer not discovered');
     const { flow, url } = await sso.authorizationRequest(config, target);
-    res.cookie(OIDC_COOKIE, flows.add(flow), { ...cookieOptions, maxAge: SIGN_IN_TTL_MS });
+    res.cookie(OIDC_COOKIE, flows.seal(flow), { ...cookieOptions, maxAge: SIGN_IN_TTL_MS });
     res.redirect(302, url.href);
   });
 
   r.get('/callback', async (req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store');
-    // The attempt is spent whatever happens next: a second callback finds nothing.
+    // The attempt is spent whatever happens next: a second callback finds no cookie.
     res.clearCookie(OIDC_COOKIE, cookieOptions);
-    const id = cookieValue(req, OIDC_COOKIE);
-    const flow = id === null ? null : flows.take(id);
-    if (!flow) return refuse(res, 'oidc_expired', id === null ? 'no sign-in cookie' : 'unknown or expired attempt');
+    const sealed = cookieValue(req, OIDC_COOKIE);
+    const flow = sealed === null ? null : flows.open(sealed);
+    if (!flow) return refuse(res, 'oidc_expired', sealed === null ? 'no sign-in cookie' : 'malformed, altered or expired attempt cookie');
     const query = rawQuery(req);
     if (query.length > MAX_CALLBACK_QUERY_CHARS) return refuse(res, 'oidc_invalid', 'callback query too long');
     const config = await sso.ready();

@@ -149,7 +149,9 @@ describe('single sign-on against a real provider (must-show 2)', () => {
     expect(q.get('state')?.length).toBeGreaterThanOrEqual(32);
     expect(q.get('nonce')?.length).toBeGreaterThanOrEqual(32);
     const setCookie = String(start.headers['set-cookie']);
-    expect(setCookie).toMatch(/^cb_oidc=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/api\/auth\/oidc; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    expect(setCookie).toMatch(/^cb_oidc=[A-Za-z0-9_-]+; Max-Age=600; Path=\/api\/auth\/oidc; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    // Sealed: the state, nonce and verifier do not show in it.
+    expect(setCookie).not.toContain(q.get('state'));
 
     const callback = await atProvider(b, auth, 'alice');
     expect(callback.searchParams.get('state')).toBe(q.get('state'));
@@ -245,6 +247,37 @@ describe('single sign-on against a real provider (must-show 2)', () => {
     const session = b.cookie(HOST, SESSION_COOKIE);
     refusedWith(await b.get(ok), 'oidc_expired');
     expect(b.cookie(HOST, SESSION_COOKIE)).toBe(session);
+  });
+
+  it('[state] an attempt cookie copied before the callback and replayed with it afterwards gets nothing: the provider\'s code is single-use', async () => {
+    const b = browser();
+    const callback = await atProvider(b, (await startLogin(b)).location!, 'alice');
+    const copied = b.cookie(HOST, 'cb_oidc')!;
+    expect((await b.get(callback)).headers.location).toBe('/');
+    const thief = browser();
+    thief.setCookie(HOST, 'cb_oidc', copied, '/api/auth/oidc');
+    const before = logs.length;
+    refusedWith(await thief.get(callback), 'oidc_invalid');
+    expect(refusalsSince(before)).toEqual([{ code: 'oidc_invalid', reason: expect.stringContaining('provider error invalid_grant') }]);
+    expect(thief.cookie(HOST, SESSION_COOKIE)).toBeNull();
+  });
+
+  it('the callback may reach another server process of the deployment (same OIDC settings): the attempt travels in the cookie', async () => {
+    // Its own data dir here, so its own accounts (in a cluster they share one database).
+    const other = await startServer({ publicUrl: PUBLIC_URL, oidc: settings(provider.issuer) }, undefined, { oidcAccounts: testOidcAccounts().factory });
+    try {
+      await waitFor(() => other.app.sso?.available === true, 'issuer discovery');
+      const hosts: Record<string, string> = { [HOST]: `127.0.0.1:${srv.port}` };
+      const b = new HttpBrowser(hosts);
+      const callback = await atProvider(b, (await startLogin(b, '/board/elsewhere')).location!, 'alice');
+      hosts[HOST] = `127.0.0.1:${other.port}`;
+      expect((await b.get(callback)).headers.location).toBe('/board/elsewhere');
+      const session = b.cookie(HOST, SESSION_COOKIE)!;
+      expect(await other.app.store.userByTokenHash(hashToken(session), Date.now())).not.toBeNull();
+      expect(await srv.app.store.userByTokenHash(hashToken(session), Date.now())).toBeNull();
+    } finally {
+      await other.close();
+    }
   });
 
   it('[state] a callback carried into another browser (login CSRF) is refused: the attempt lives behind the first browser\'s cookie', async () => {

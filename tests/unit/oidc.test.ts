@@ -1,11 +1,11 @@
 /**
  * Single sign-on pieces without a provider: the `next` path check (no open redirect), the
- * identity check (verified e-mail, allowed domain, display name), the bounded store of
- * sign-in attempts, and the OIDC_* configuration.
+ * identity check (verified e-mail, allowed domain, display name), the sealed sign-in
+ * attempts, and the OIDC_* configuration.
  */
 import { describe, expect, it } from 'vitest';
 import { checkIdentity, safeNextPath } from '../../server/auth/oidc.js';
-import { PendingSignIns, type PendingSignIn } from '../../server/auth/oidc-flows.js';
+import { MAX_SEALED_CHARS, SealedSignIns, type PendingSignIn } from '../../server/auth/oidc-flows.js';
 import { loadConfig } from '../../server/config.js';
 
 describe('safeNextPath', () => {
@@ -77,32 +77,41 @@ describe('checkIdentity', () => {
   });
 });
 
-describe('PendingSignIns', () => {
-  const flow = (n: number): PendingSignIn => ({ state: `s${n}`, nonce: `n${n}`, codeVerifier: `v${n}`, next: '/' });
+describe('SealedSignIns', () => {
+  const flow: PendingSignIn = { state: 'st', nonce: 'no', codeVerifier: 've', next: '/board/x?y=1' };
 
-  it('hands an attempt back once, by its id only, until it expires', () => {
+  it('opens what it sealed, in any instance with the same secret and provider, until it expires', () => {
     let t = 0;
-    const flows = new PendingSignIns(1000, 10, () => t);
-    const id = flows.add(flow(1));
-    expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(flows.take('not-an-id')).toBeNull();
-    expect(flows.take(id)).toEqual(flow(1));
-    expect(flows.take(id)).toBeNull();
-    const late = flows.add(flow(2));
+    const a = new SealedSignIns('client-secret', 'https://id.example claimboard', 1000, () => t);
+    const b = new SealedSignIns('client-secret', 'https://id.example claimboard', 1000, () => t);
+    const sealed = a.seal(flow);
+    expect(sealed).toMatch(/^[A-Za-z0-9_-]+$/);
+    // Opaque: nothing of the attempt shows through.
+    for (const part of ['st', 'no', 've', 'board']) expect(Buffer.from(sealed, 'base64url').toString('latin1')).not.toContain(part);
+    expect(a.open(sealed)).toEqual(flow);
+    expect(b.open(sealed)).toEqual(flow);
+    expect(a.seal(flow)).not.toBe(sealed);
+    t = 999;
+    expect(a.open(sealed)).toEqual(flow);
     t = 1000;
-    expect(flows.take(late)).toBeNull();
+    expect(a.open(sealed)).toBeNull();
   });
 
-  it('keeps at most `max`, pushing out the oldest, and sweeps expired ones as it goes', () => {
-    let t = 0;
-    const flows = new PendingSignIns(1000, 3, () => t);
-    const ids = [1, 2, 3, 4].map((n) => flows.add(flow(n)));
-    expect(flows.size).toBe(3);
-    expect(flows.take(ids[0]!)).toBeNull();
-    expect(flows.take(ids[3]!)).toEqual(flow(4));
-    t = 5000;
-    flows.add(flow(5));
-    expect(flows.size).toBe(1);
+  it('refuses values altered, sealed under another secret or provider, malformed or oversized', () => {
+    const now = () => 0;
+    const a = new SealedSignIns('client-secret', 'https://id.example claimboard', 1000, now);
+    const sealed = a.seal(flow);
+    expect(new SealedSignIns('another-secret', 'https://id.example claimboard', 1000, now).open(sealed)).toBeNull();
+    expect(new SealedSignIns('client-secret', 'https://other.example claimboard', 1000, now).open(sealed)).toBeNull();
+    const bytes = Buffer.from(sealed, 'base64url');
+    for (const i of [0, 12, 20, bytes.length - 1]) {
+      const altered = Buffer.from(bytes);
+      altered[i]! ^= 1;
+      expect(a.open(altered.toString('base64url')), `byte ${i}`).toBeNull();
+    }
+    for (const bad of ['', 'A', 'A'.repeat(43), '../../etc/passwd', `${sealed}=`, sealed.slice(0, -4), 'A'.repeat(MAX_SEALED_CHARS + 1)]) {
+      expect(a.open(bad), bad.slice(0, 40)).toBeNull();
+    }
   });
 });
 
