@@ -35,6 +35,8 @@ import { attachSocketIo } from './realtime/socketio.js';
 import { attachYWebsocket } from './realtime/ywebsocket.js';
 import { OidcSignIn, type OidcDeps } from './auth/oidc.js';
 import { mountOidc } from './http/oidc-routes.js';
+import { startCluster } from './cluster/index.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 
 export interface AppDeps {
   store?: Store;
@@ -49,6 +51,8 @@ export interface AppDeps {
    * userAgent })`.)
    */
   oidcAccounts?: (ctx: { store: Store; auth: Auth; now: () => number }) => OidcDeps;
+  /** Outgoing e-mail; default: from `config.mail` (disabled without SMTP_URL). */
+  mailer?: Mailer;
 }
 
 export interface App {
@@ -67,6 +71,8 @@ export interface App {
   readonly logger: Logger;
   /** Single sign-on, when OIDC_ISSUER is set and accounts are wired; else null. */
   readonly sso: OidcSignIn | null;
+  /** `mailer.enabled` says whether this server sends e-mail (GET /api/auth/config's `email`). */
+  readonly mailer: Mailer;
   /** Binds to config.port (0 picks a free one) and resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -87,6 +93,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       },
     },
   });
+  const mailer = deps.mailer ?? createMailer(config.mail.smtpUrl, logger, config.mail.from);
   const validator = new LanedValidator(config.validateTimeoutMs, logger);
   const registry = new DocRegistry({
     store,
@@ -97,6 +104,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     maxUpdateBytes: config.maxUpdateBytes,
   });
   const auth = createAuth(store, now);
+  const cluster = startCluster(store, registry, config.redisUrl, logger);
   const importer = new ImportRunner(config.importTimeoutMs, logger);
   const boards = new BoardService(store, registry, auth, now, {
     publicUrl: config.publicUrl,
@@ -154,7 +162,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   mountOidc(app, sso, oidcAccounts, { publicUrl: config.publicUrl, logger, now });
   if (config.oidc && !sso) logger.warn('OIDC_ISSUER is set but no accounts are wired: single sign-on is off');
   // Bodies are parsed per route, each with its own size limit (server/http/body.ts).
-  app.use('/api', apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl }));
+  app.use('/api', apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl, mailer }));
   app.use('/api', notFound);
   const clientDist = deps.clientDist ?? CLIENT_DIST;
   if (fs.existsSync(clientDist)) {
@@ -212,6 +220,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     live,
     logger,
     sso,
+    mailer,
     // Clients are let in once the validator's worker is up, so the first writes after a
     // (re)start are not kept waiting for it to boot.
     listen: async () => {
@@ -242,6 +251,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
         await httpClosed;
         clearTimeout(grace);
+        await cluster?.close();
+        // No request is left to queue mail: send what is queued (bounded by its drain time).
+        await mailer.close();
         await registry.close();
         await validator.close();
         await importer.close();

@@ -32,6 +32,9 @@ import { z } from 'zod';
 import { parse } from './errors.js';
 import { AGENDA_BODY_BYTES, jsonBody, SMALL_BODY_BYTES } from './body.js';
 import { CSV_TABLES } from '../../shared/export/csv.js';
+import type { Mailer } from '../mail/mailer.js';
+import { INVITE_MAILS_BURST, INVITE_MAILS_PER_HOUR, sendInviteMail } from '../mail/send.js';
+import { KeyedBuckets } from '../limits.js';
 
 export interface RouteDeps {
   store: Store;
@@ -46,6 +49,8 @@ export interface RouteDeps {
   maxBodyBytes: number;
   /** Base URL people reach this server at: invite links use it, never the request's Host. */
   publicUrl: string;
+  /** Invites given an `email` are mailed when `mailer.enabled`. */
+  mailer: Mailer;
 }
 
 type AuthedRequest = Request & { user: UserRecord };
@@ -63,6 +68,7 @@ export function apiRouter(d: RouteDeps): Router {
   const small = jsonBody(SMALL_BODY_BYTES);
   const agenda = jsonBody(AGENDA_BODY_BYTES);
   const article = jsonBody(d.maxBodyBytes);
+  const inviteMails = new KeyedBuckets(INVITE_MAILS_PER_HOUR / 3600, INVITE_MAILS_BURST, d.now);
 
   const requireUser = async (req: Request, _res: Response, next: NextFunction) => {
     const h = req.headers.authorization;
@@ -180,6 +186,10 @@ export function apiRouter(d: RouteDeps): Router {
     if (ROLE_RANK[body.role] > ROLE_RANK[role]) {
       throw new AppError(ErrorCode.Forbidden, `an ${role} cannot invite an ${body.role}`);
     }
+    const emailQueued = body.email !== undefined && d.mailer.enabled;
+    if (emailQueued && !inviteMails.take(req.user.id)) {
+      throw new AppError(ErrorCode.RateLimited, `at most ${INVITE_MAILS_PER_HOUR} invitation e-mails an hour; create the invite without an e-mail and share its link`);
+    }
     const token = newToken();
     const now = d.now();
     const invite = {
@@ -195,14 +205,20 @@ export function apiRouter(d: RouteDeps): Router {
     };
     await d.store.createInvite(invite, hashToken(token));
     d.audit.record(boardId, req.user.id, 'invite.created', { inviteId: invite.id, role: invite.role, expiresAt: invite.expiresAt, maxUses: invite.maxUses });
+    const url = `${d.publicUrl}/invite/${token}`;
+    if (emailQueued) {
+      const boardTitle = (await d.store.getBoard(boardId))?.title ?? '';
+      await sendInviteMail(d.mailer, { to: body.email!, boardTitle, inviterName: req.user.name, role: invite.role, url, expiresAt: invite.expiresAt });
+    }
     res.status(201).json({
       invite: {
         id: invite.id,
         token,
-        url: `${d.publicUrl}/invite/${token}`,
+        url,
         role: invite.role,
         expiresAt: invite.expiresAt === null ? null : new Date(invite.expiresAt).toISOString(),
         maxUses: invite.maxUses,
+        emailQueued,
       },
     });
   }));

@@ -102,6 +102,8 @@ export const CreateInviteSchema = z.object({
   role: RoleSchema,
   expiresInHours: z.number().positive().max(24 * 365).optional(),
   maxUses: z.number().int().positive().max(10_000).optional(),
+  /** Where to e-mail the invite link, when e-mail is set up (SMTP_URL); the link is answered either way. */
+  email: z.email().max(254).optional(),
 });
 export type CreateInviteBody = z.infer<typeof CreateInviteSchema>;
 

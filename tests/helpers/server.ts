@@ -27,6 +27,7 @@ export function tempDir(prefix = 'claimboard-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** `deps` replaces the app's own side effects (a logger the test reads, a mailer with short retries). */
 export async function startServer(overrides: Partial<Config> = {}, dataDir = tempDir(), deps: AppDeps = {}): Promise<TestServer> {
   const config: Config = {
     ...loadConfig({}),
