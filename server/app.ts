@@ -33,6 +33,8 @@ import { AuditLog } from './audit.js';
 import { FloodCooldown, KeyedBuckets } from './limits.js';
 import { attachSocketIo } from './realtime/socketio.js';
 import { attachYWebsocket } from './realtime/ywebsocket.js';
+import { OidcSignIn, type OidcDeps } from './auth/oidc.js';
+import { mountOidc } from './http/oidc-routes.js';
 import { startCluster } from './cluster/index.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 
@@ -42,6 +44,13 @@ export interface AppDeps {
   now?: () => number;
   /** The built client to serve (tests point it at a fixture); default `client/dist`. */
   clientDist?: string;
+  /**
+   * Accounts and sessions for single sign-on. Without it, OIDC_ISSUER has no effect.
+   * (To wire core's: `linkVerifiedEmail: accounts.findOrCreateByVerifiedEmail`,
+   * `startSession: (req, res, id) => authn.startSession(res, id, { sharedComputer: false,
+   * userAgent })`.)
+   */
+  oidcAccounts?: (ctx: { store: Store; auth: Auth; now: () => number }) => OidcDeps;
   /** Outgoing e-mail; default: from `config.mail` (disabled without SMTP_URL). */
   mailer?: Mailer;
 }
@@ -60,6 +69,8 @@ export interface App {
   readonly boards: BoardService;
   readonly live: LiveReviewService;
   readonly logger: Logger;
+  /** Single sign-on, when OIDC_ISSUER is set and accounts are wired; else null. */
+  readonly sso: OidcSignIn | null;
   /** `mailer.enabled` says whether this server sends e-mail (GET /api/auth/config's `email`). */
   readonly mailer: Mailer;
   /** Binds to config.port (0 picks a free one) and resolves with the bound port. */
@@ -145,6 +156,11 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     if (restBuckets.take(req.socket.remoteAddress ?? '')) return next();
     res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
   });
+  // Public (no bearer token): mounted ahead of the API router, which requires one.
+  const oidcAccounts = config.oidc ? deps.oidcAccounts?.({ store, auth, now }) : undefined;
+  const sso = config.oidc && oidcAccounts ? new OidcSignIn(config.oidc, config.publicUrl, logger, now) : null;
+  mountOidc(app, sso, oidcAccounts, { publicUrl: config.publicUrl, logger, now });
+  if (config.oidc && !sso) logger.warn('OIDC_ISSUER is set but no accounts are wired: single sign-on is off');
   // Bodies are parsed per route, each with its own size limit (server/http/body.ts).
   app.use('/api', apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl, mailer }));
   app.use('/api', notFound);
@@ -203,10 +219,13 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     boards,
     live,
     logger,
+    sso,
     mailer,
     // Clients are let in once the validator's worker is up, so the first writes after a
     // (re)start are not kept waiting for it to boot.
     listen: async () => {
+      // Discovery runs in the background: an unreachable issuer never holds the start.
+      sso?.start();
       await validator.ready;
       return new Promise<number>((resolve, reject) => {
         server.once('error', reject);
@@ -219,6 +238,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     },
     close: () =>
       (closing ??= (async () => {
+        sso?.close();
         hub.close();
         for (const ws of wss.clients) ws.terminate();
         wss.close();

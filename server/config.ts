@@ -61,6 +61,17 @@ const EnvSchema = z.object({
    */
   PUBLISHER_NAME: z.string().trim().max(200).optional(),
   PUBLISHER_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
+  /** Single sign-on (OpenID Connect): the issuer, and this server's client at it. */
+  OIDC_ISSUER: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
+  OIDC_CLIENT_ID: z.string().trim().max(512).optional(),
+  OIDC_CLIENT_SECRET: z.string().max(2048).optional(),
+  /** Comma-separated e-mail domains allowed to sign in with SSO (empty: any). */
+  OIDC_ALLOWED_DOMAINS: z.string().default(''),
+  OIDC_LABEL: z.string().trim().min(1).max(80).default('Sign in with SSO'),
+  /** Deadline of each request to the identity provider (discovery, token, user info, keys). */
+  OIDC_TIMEOUT_MS: intFrom(5000),
+  /** After a failed discovery, the next try comes this long later (doubling up to 10 minutes). */
+  OIDC_RETRY_MS: intFrom(15_000),
   /** `smtp://` or `smtps://` (user and password in the URL if the relay wants them); unset: no e-mail. */
   SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^smtps?$/, error: 'expected an smtp:// or smtps:// URL' }).optional()),
   /** The From of every e-mail: one line, `Name <address>` or a bare address. */
@@ -120,6 +131,46 @@ export interface Config {
   realtime: RealtimeLimits;
   /** Outgoing e-mail (README "E-mail"); without `smtpUrl` nothing is sent. Never logged: it may hold a password. */
   mail: { smtpUrl?: string; from: string };
+  /** Single sign-on; null when OIDC_ISSUER is unset. */
+  oidc: OidcSettings | null;
+}
+
+/** OpenID Connect settings (README "Single sign-on"). */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Lower-cased e-mail domains allowed to sign in; empty: any. */
+  allowedDomains: string[];
+  label: string;
+  timeoutMs: number;
+  retryMs: number;
+}
+
+/** Loopback hosts: the only ones an issuer may be reached at over plain HTTP. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function oidcSettings(e: z.infer<typeof EnvSchema>): OidcSettings | null {
+  if (!e.OIDC_ISSUER) return null;
+  if (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) {
+    throw new Error('OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are needed too');
+  }
+  const issuer = new URL(e.OIDC_ISSUER);
+  // Tokens and the provider's keys must not travel in the clear; a provider on this machine
+  // (a test, a local Keycloak) is the exception.
+  if (issuer.protocol === 'http:' && !LOOPBACK.has(issuer.hostname)) {
+    throw new Error('OIDC_ISSUER must be https (plain http only for localhost)');
+  }
+  const domains = e.OIDC_ALLOWED_DOMAINS.split(',').map((s) => s.trim().toLowerCase().replace(/^@/, '')).filter(Boolean);
+  return {
+    issuer: e.OIDC_ISSUER,
+    clientId: e.OIDC_CLIENT_ID,
+    clientSecret: e.OIDC_CLIENT_SECRET,
+    allowedDomains: domains,
+    label: e.OIDC_LABEL,
+    timeoutMs: Math.max(1, e.OIDC_TIMEOUT_MS),
+    retryMs: Math.max(1, e.OIDC_RETRY_MS),
+  };
 }
 
 /** Per-connection caps of the realtime transports (both unless said otherwise). */
@@ -191,5 +242,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       updateBytesPerSec: e.UPDATE_BYTES_PER_SEC,
       updateBytesBurst: e.UPDATE_BYTES_BURST,
     },
+    oidc: oidcSettings(e),
   };
 }
