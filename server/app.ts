@@ -114,7 +114,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const hub = new Hub(registry, auth, logger, config.maxAwarenessBytes, config.fanoutIntervalMs, config.realtime, now);
   const audit = new AuditLog(store, logger, now);
   audit.watch(registry);
-  const live = new LiveReviewService(store, registry, auth, logger, now);
+  const live = new LiveReviewService(store, registry, auth, logger, now, cluster?.locks);
   const lifecycle = new BoardLifecycle(store, registry, auth, audit, logger, now);
 
   const app = express();
