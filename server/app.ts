@@ -36,6 +36,7 @@ import { attachYWebsocket } from './realtime/ywebsocket.js';
 import { OidcSignIn, type OidcDeps } from './auth/oidc.js';
 import { mountOidc } from './http/oidc-routes.js';
 import { startCluster } from './cluster/index.js';
+import { clientAddress } from './http/client-address.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 
 export interface AppDeps {
@@ -141,7 +142,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       strictTransportSecurity: false,
     }),
   );
-  app.set('trust proxy', false);
+  // Behind a load balancer: the client's address is what the trusted proxies report [K9].
+  const addressOf = clientAddress(config.trustProxy);
+  app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   // gzip/deflate for the client's assets and JSON answers (the bundle is ~3× smaller).
   app.use(compression());
   // [S11] 503 while the store cannot commit a write; the probe's result is reused for a second.
@@ -153,7 +156,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   });
   const restBuckets = new KeyedBuckets(config.limits.restPerIpPerSec, config.limits.restPerIpBurst, now);
   app.use('/api', (req, res, next) => {
-    if (restBuckets.take(req.socket.remoteAddress ?? '')) return next();
+    if (restBuckets.take(addressOf(req))) return next();
     res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
   });
   // Public (no bearer token): mounted ahead of the API router, which requires one.
@@ -199,6 +202,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     limits: config.limits,
     realtime: config.realtime,
     connectionBuckets: new KeyedBuckets(config.limits.connectionsPerIpPerSec, config.limits.connectionsPerIpBurst, now),
+    addressOf,
     floodCooldown: new FloodCooldown(config.limits.floodCooldownMs, now),
   };
   const io = attachSocketIo(server, realtime);

@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   PG_QUERY_TIMEOUT_MS: intFrom(2_000),
   PG_CONNECT_TIMEOUT_MS: intFrom(2_000),
   PG_POOL_SIZE: intFrom(4),
+  /** Proxies whose X-Forwarded-For is believed (addresses, subnets, loopback/uniquelocal), comma-separated [K9]. */
+  TRUST_PROXY: z.string().default(''),
   REDIS_URL: z.string().optional(),
   MAX_UPDATE_BYTES: intFrom(1024 * 1024),
   VALIDATE_TIMEOUT_MS: intFrom(2000),
@@ -88,6 +90,7 @@ export interface Config {
   port: number;
   /** Cluster mode's PostgreSQL pool (README "Running several processes"). */
   pg: { queryTimeoutMs: number; connectTimeoutMs: number; poolSize: number };
+  trustProxy: string[];
   host: string;
   dataDir: string;
   allowedOrigins: string[];
@@ -206,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL || undefined,
+    trustProxy: e.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean),
     pg: { queryTimeoutMs: e.PG_QUERY_TIMEOUT_MS, connectTimeoutMs: e.PG_CONNECT_TIMEOUT_MS, poolSize: e.PG_POOL_SIZE },
     redisUrl: e.REDIS_URL || undefined,
     maxUpdateBytes: e.MAX_UPDATE_BYTES,

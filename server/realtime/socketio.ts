@@ -5,6 +5,7 @@
  * sync and async errors, so no client input can throw into Socket.IO. Before a connection
  * has authenticated it may send only a few bytes and no attachments, for a short while.
  */
+import type { AddressOf } from '../http/client-address.js';
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
@@ -51,6 +52,8 @@ export interface SocketIoOptions {
   limits: Config['limits'];
   /** Connection attempts per IP, shared with the y-websocket transport. */
   connectionBuckets: KeyedBuckets;
+  /** The client's address for the per-address limits (TRUST_PROXY) [K9]. */
+  addressOf: AddressOf;
   /** Users closed for flooding, refused for a while (shared with y-websocket) [P6]. */
   floodCooldown: FloodCooldown;
   realtime: RealtimeLimits;
@@ -131,7 +134,7 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
       if (!originAllowed(req, o.allowedOrigins)) return cb(ErrorCode.OriginForbidden, false);
       // Counted before the upgrade so a connection storm costs next to nothing; the
       // refusal's HTTP body carries the code (engine.io answers 400/403 with it).
-      if (!o.connectionBuckets.take(req.socket.remoteAddress ?? '')) return cb(ErrorCode.RateLimited, false);
+      if (!o.connectionBuckets.take(o.addressOf(req))) return cb(ErrorCode.RateLimited, false);
       cb(null, true);
     },
   });

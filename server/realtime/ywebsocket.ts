@@ -26,6 +26,7 @@ import type { Auth } from '../auth/index.js';
 import type { TokenUser } from '../persistence/store.js';
 import type { Conn, Hub, OutboundUpdate, UpdateChannel } from './hub.js';
 import { originAllowed } from './origin-check.js';
+import type { AddressOf } from '../http/client-address.js';
 import { parseUpgradeUrl, refuseUpgrade as refuse } from './upgrade.js';
 import { binaryFrame, writePrebuilt } from './ws-frames.js';
 import type { Config } from '../config.js';
@@ -45,6 +46,8 @@ export interface YWebsocketOptions {
   maxUpdateBytes: number;
   limits: Config['limits'];
   connectionBuckets: KeyedBuckets;
+  /** The client's address for the per-address limits (TRUST_PROXY) [K9]. */
+  addressOf: AddressOf;
   /** Users closed for flooding, refused for a while (shared with Socket.IO) [P6]. */
   floodCooldown: FloodCooldown;
 }
@@ -133,7 +136,7 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
     if (!url) return refuse(socket, 400, 'Bad Request');
     if (!url.rawPath.startsWith(YJS_PATH_PREFIX)) return refuse(socket, 404, 'Not Found');
     if (!originAllowed(req, o.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
-    if (!o.connectionBuckets.take(req.socket.remoteAddress ?? '')) return refuse(socket, 429, 'Too Many Requests');
+    if (!o.connectionBuckets.take(o.addressOf(req))) return refuse(socket, 429, 'Too Many Requests');
     const docKey = url.path.slice(YJS_PATH_PREFIX.length);
     const parsed = parseDocKey(docKey);
     if (!parsed) return refuse(socket, 404, 'Not Found');
