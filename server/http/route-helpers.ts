@@ -7,9 +7,10 @@ import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import { IdSchema } from '../../shared/protocol/schemas.js';
 import type { Auth } from '../auth/index.js';
-import type { UserRecord } from '../persistence/store.js';
+import type { Authenticated, UserRecord } from '../persistence/store.js';
 
-export type AuthedRequest = Request & { user: UserRecord };
+/** A request that passed authentication: its user, the credential and how it came. */
+export type AuthedRequest = Request & { user: UserRecord; credential: Authenticated['credential']; via: 'bearer' | 'cookie' };
 
 /** Express 5 forwards rejected promises to the error handler; this only types `req.user`. */
 export const authed =
