@@ -241,6 +241,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
         await httpClosed;
         clearTimeout(grace);
+        await auth.authn.close();
         await registry.close();
         await validator.close();
         await importer.close();

@@ -16,9 +16,12 @@ import type { Authenticated, CredentialKind, RevokeFilter, Store } from '../pers
 export const MAX_SESSIONS_PER_USER = 50;
 /** Live personal access tokens one user may hold; creating one more is refused. */
 export const MAX_TOKENS_PER_USER = 100;
-/** A credential's `last_used_at` is written at most this often. */
-const TOUCH_EVERY_MS = 60_000;
-const MAX_TOUCHED_REMEMBERED = 10_000;
+/**
+ * Uses of credentials (`last_used_at`) are kept in memory and written together this often:
+ * one small transaction, never one per request (so "last used" may lag by this much).
+ */
+const TOUCH_FLUSH_MS = 30_000;
+const MAX_PENDING_TOUCHES = 10_000;
 
 export interface AuthenticationOptions {
   sessionTtlMs: number;
@@ -37,13 +40,30 @@ export class Authentication {
   readonly #opts: AuthenticationOptions;
   readonly #userListeners: Array<(userId: string) => void> = [];
   readonly #credentialListeners: Array<(ids: readonly string[]) => void> = [];
-  /** When each recently used credential's use was last written. */
-  readonly #touched = new Map<string, number>();
+  /** Uses not written yet: credential id → when. */
+  #touches = new Map<string, number>();
+  readonly #touchTimer: NodeJS.Timeout;
 
   constructor(store: Store, opts: AuthenticationOptions, now: () => number = Date.now) {
     this.#store = store;
     this.#opts = opts;
     this.#now = now;
+    this.#touchTimer = setInterval(() => this.flushUses(), TOUCH_FLUSH_MS);
+    this.#touchTimer.unref();
+  }
+
+  /** Writes the uses noted since the last flush. */
+  async flushUses(): Promise<void> {
+    if (this.#touches.size === 0) return;
+    const touches = [...this.#touches];
+    this.#touches = new Map();
+    await this.#store.accounts.touchCredentials(touches).catch(() => undefined);
+  }
+
+  /** Stops the flush timer and writes what is pending (the app is closing). */
+  async close(): Promise<void> {
+    clearInterval(this.#touchTimer);
+    await this.flushUses();
   }
 
   get secureCookies(): boolean {
@@ -55,17 +75,11 @@ export class Authentication {
     if (typeof secret !== 'string' || secret.length < 16 || secret.length > 200) return null;
     const now = this.#now();
     const found = await this.#store.accounts.authenticate(hashToken(secret), now);
-    if (found) this.#touch(found.credential.id, now);
+    if (found) {
+      this.#touches.set(found.credential.id, now);
+      if (this.#touches.size >= MAX_PENDING_TOUCHES) void this.flushUses();
+    }
     return found;
-  }
-
-  #touch(id: string, now: number): void {
-    const last = this.#touched.get(id);
-    if (last !== undefined && now - last < TOUCH_EVERY_MS) return;
-    this.#touched.delete(id);
-    this.#touched.set(id, now);
-    if (this.#touched.size > MAX_TOUCHED_REMEMBERED) this.#touched.delete(this.#touched.keys().next().value!);
-    void this.#store.accounts.touchCredential(id, now).catch(() => undefined);
   }
 
   /**
@@ -126,7 +140,6 @@ export class Authentication {
   }
 
   #credentialsEnded(ids: readonly string[]): void {
-    for (const id of ids) this.#touched.delete(id);
     for (const l of this.#credentialListeners) l(ids);
   }
 

@@ -68,8 +68,8 @@ export function accountWrites(db) {
       insertCredential(c);
       return evicted;
     }),
-    touchCredential: tx((id, now) => {
-      s.touch.run(now, id);
+    touchCredentials: tx((touches) => {
+      for (const [id, at] of touches) s.touch.run(at, id);
     }),
     revokeCredentials: tx((userId, now, filter) => {
       const f = filter ?? {};

@@ -102,8 +102,8 @@ export class SqliteAccounts implements AccountStore {
     return this.#write('addCredential', c, now, max, whenFull);
   }
 
-  touchCredential(id: string, now: number): Promise<void> {
-    return this.#write('touchCredential', id, now);
+  touchCredentials(touches: Array<[id: string, at: number]>): Promise<void> {
+    return this.#write('touchCredentials', touches);
   }
 
   async listCredentials(userId: string, now: number): Promise<CredentialRecord[]> {

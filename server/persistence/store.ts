@@ -107,8 +107,8 @@ export interface AccountStore {
    * Returns the ids revoked to make room, or null when refused.
    */
   addCredential(c: NewCredential, now: number, max: number, whenFull: 'evict' | 'refuse'): Promise<string[] | null>;
-  /** Records a use (callers throttle it). */
-  touchCredential(id: string, now: number): Promise<void>;
+  /** Records when credentials were last used, in one transaction (callers batch them). */
+  touchCredentials(touches: Array<[id: string, at: number]>): Promise<void>;
   /** The user's live credentials, oldest first. */
   listCredentials(userId: string, now: number): Promise<CredentialRecord[]>;
   /** Revokes the user's live credentials that match; returns their ids. */

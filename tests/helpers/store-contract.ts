@@ -178,7 +178,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await a.addCredential(credential('u1', 'p1', now, now + 1000, 'pat'), now, 1, 'refuse')).toEqual([]);
       expect(await a.addCredential(credential('u1', 'p2', now, now + 1000, 'pat'), now, 1, 'refuse')).toBeNull();
       expect((await a.listCredentials('u1', now + 3)).map((c) => c.id)).toEqual(['c_p1', 'c_s2', 'c_s3']);
-      await a.touchCredential('c_p1', now + 4);
+      await a.touchCredentials([['c_p1', now + 4]]);
       expect((await a.listCredentials('u1', now + 5)).find((c) => c.id === 'c_p1')?.lastUsedAt).toBe(now + 4);
       expect(await a.revokeCredentials('u1', now + 5, { kinds: ['session'], exceptId: 'c_s3' })).toEqual(['c_s2']);
       expect(await a.revokeCredentials('u1', now + 5, { ids: ['c_s2', 'c_p1'] })).toEqual(['c_p1']);

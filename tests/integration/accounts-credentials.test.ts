@@ -139,6 +139,10 @@ describe('[AC1][AC6] browser sessions on every transport', () => {
     const phoneId = (await api(srv.url, 'GET', '/api/me', { headers: { cookie: phone } })).body.credential.id;
     expect(list.body.sessions.find((s: { id: string }) => s.id === phoneId)).toMatchObject({ userAgent: 'Phone browser', sharedComputer: true, current: false });
     expect(list.body.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+    // Uses are written in batches: after a flush, the laptop's session says when it was used.
+    await srv.app.auth.authn.flushUses();
+    const used = await api(srv.url, 'GET', '/api/me/sessions', { headers: { cookie: laptop } });
+    expect(Date.parse(used.body.sessions.find((s: { current: boolean }) => s.current).lastUsedAt)).toBeGreaterThan(Date.now() - 60_000);
 
     const ws = await rawWs(srv.url, boardDocKey(boardId), null, { cookie: phone });
     const closed = closedAfter(ws.ws, () => 0);
