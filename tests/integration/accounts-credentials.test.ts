@@ -183,3 +183,33 @@ describe('[AC1][AC6] browser sessions on every transport', () => {
     for (const email of [u.email, 'nobody@example.test']) expect((await api(srv.url, 'POST', '/api/password-reset', { body: { email } }))).toMatchObject({ status: 202, body: { accepted: true } });
   });
 });
+
+describe('[AC1] Secure cookies and single sign-on linking', () => {
+  it('the cookie is Secure behind HTTPS: PUBLIC_URL https, or X-Forwarded-Proto https with TRUST_PROXY', async () => {
+    for (const [overrides, headers] of [[{ publicUrl: 'https://claims.example' }, {}], [{ trustProxy: true }, { 'x-forwarded-proto': 'https' }]] as const) {
+      const s = await startServer(overrides);
+      try {
+        const u = await createUser(s.url, 'Sam Secure');
+        const res = await fetch(`${s.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email: u.email, password: u.password }) });
+        expect(res.headers.getSetCookie()[0]).toMatch(/; Secure/);
+      } finally {
+        await s.close();
+      }
+    }
+  });
+
+  it('findOrCreateByVerifiedEmail links by e-mail; an unverified account with it loses its password and sessions', async () => {
+    const squatter = await createUser(srv.url, 'Sq Uatter');
+    const cookie = await signIn(srv.url, squatter.email, squatter.password);
+    const linked = await srv.app.auth.accounts.findOrCreateByVerifiedEmail(squatter.email.toUpperCase(), 'Real Owner');
+    expect(linked).toMatchObject({ id: squatter.id, emailVerified: true, passwordHash: null });
+    expect((await api(srv.url, 'GET', '/api/me', { headers: { cookie } })).status).toBe(401);
+    expect((await api(srv.url, 'GET', '/api/me', { token: squatter.token })).status).toBe(401);
+    expect((await api(srv.url, 'POST', '/api/session', { body: { email: squatter.email, password: squatter.password } })).status).toBe(401);
+    // Linking again changes nothing; a new e-mail makes a new verified account.
+    expect((await srv.app.auth.accounts.findOrCreateByVerifiedEmail(squatter.email, 'Real Owner')).id).toBe(squatter.id);
+    const fresh = await srv.app.auth.accounts.findOrCreateByVerifiedEmail('new.person@newsroom.example', 'New Person');
+    expect(fresh).toMatchObject({ name: 'New Person', email: 'new.person@newsroom.example', emailVerified: true, passwordHash: null });
+    expect(fresh.id).not.toBe(squatter.id);
+  });
+});
