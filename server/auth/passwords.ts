@@ -1,8 +1,8 @@
 /**
  * Passwords (NIST SP 800-63B §3.1.1.2): 8 to 128 characters, any characters, no composition
- * rules; refused when on the list of common passwords (password-list/README.md), made of one repeated
- * character or a run of consecutive ones, or equal to the account's e-mail, its local part
- * or its name. Normalised to NFKC before hashing, so the same password typed on two keyboards
+ * rules; refused when on the list of common passwords (password-list/README.md), made of one
+ * repeated character or a run of consecutive ones, or equal to the account's e-mail, its
+ * local part or its name. Normalised to NFKC before hashing, so the same password typed on two keyboards
  * matches.
  *
  * Stored as `scrypt$N$r$p$salt$hash` (base64): memory-hard, with OWASP's parameters by
