@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express from 'express';
+import express, { type Router } from 'express';
 import helmet from 'helmet';
 import compression from 'compression';
 import type { Server as IoServer } from 'socket.io';
@@ -45,12 +45,7 @@ export interface AppDeps {
   now?: () => number;
   /** The built client to serve (tests point it at a fixture); default `client/dist`. */
   clientDist?: string;
-  /**
-   * Accounts and sessions for single sign-on. Without it, OIDC_ISSUER has no effect.
-   * (To wire core's: `linkVerifiedEmail: accounts.findOrCreateByVerifiedEmail`,
-   * `startSession: (req, res, id) => authn.startSession(res, id, { sharedComputer: false,
-   * userAgent })`.)
-   */
+  /** Accounts and sessions for single sign-on; default: the app's own (auth.accounts, auth.authn). */
   oidcAccounts?: (ctx: { store: Store; auth: Auth; now: () => number }) => OidcDeps;
   /** Outgoing e-mail; default: from `config.mail` (disabled without SMTP_URL). */
   mailer?: Mailer;
@@ -74,10 +69,20 @@ export interface App {
   readonly sso: OidcSignIn | null;
   /** `mailer.enabled` says whether this server sends e-mail (GET /api/auth/config's `email`). */
   readonly mailer: Mailer;
+  /** The REST router under /api (tests walk its routes). */
+  readonly api: Router;
   /** Binds to config.port (0 picks a free one) and resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
 }
+
+/** Single sign-on links by verified e-mail and signs the browser in with an ordinary session. */
+const appAccountsForSso = ({ auth }: { auth: Auth }): OidcDeps => ({
+  linkVerifiedEmail: (email, name) => auth.accounts.findOrCreateByVerifiedEmail(email, name),
+  startSession: async (req, res, userId) => {
+    await auth.authn.startSession(res, userId, { sharedComputer: false, userAgent: req.headers['user-agent']?.slice(0, 300) ?? null });
+  },
+});
 
 const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -104,7 +109,19 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     compactEvery: config.compactEvery,
     maxUpdateBytes: config.maxUpdateBytes,
   });
-  const auth = createAuth(store, now);
+  const auth = createAuth(
+    store,
+    {
+      publicUrl: config.publicUrl,
+      signup: config.signup,
+      tokenTtlMs: config.tokenTtlMs,
+      sessionTtlMs: config.sessionTtlMs,
+      passwordHashCost: config.passwordHashCost,
+      logger,
+      mailer,
+    },
+    now,
+  );
   const cluster = startCluster(store, registry, config.redisUrl, logger);
   const importer = new ImportRunner(config.importTimeoutMs, logger);
   const boards = new BoardService(store, registry, auth, now, {
@@ -160,12 +177,13 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
   });
   // Public (no bearer token): mounted ahead of the API router, which requires one.
-  const oidcAccounts = config.oidc ? deps.oidcAccounts?.({ store, auth, now }) : undefined;
+  const oidcAccounts = config.oidc ? (deps.oidcAccounts ?? appAccountsForSso)({ store, auth, now }) : undefined;
   const sso = config.oidc && oidcAccounts ? new OidcSignIn(config.oidc, config.publicUrl, logger, now) : null;
   mountOidc(app, sso, oidcAccounts, { publicUrl: config.publicUrl, logger, now });
   if (config.oidc && !sso) logger.warn('OIDC_ISSUER is set but no accounts are wired: single sign-on is off');
   // Bodies are parsed per route, each with its own size limit (server/http/body.ts).
-  app.use('/api', apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl, mailer }));
+  const api = apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl, allowedOrigins: config.allowedOrigins, mailer });
+  app.use('/api', api);
   app.use('/api', notFound);
   const clientDist = deps.clientDist ?? CLIENT_DIST;
   if (fs.existsSync(clientDist)) {
@@ -225,6 +243,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     logger,
     sso,
     mailer,
+    api,
     // Clients are let in once the validator's worker is up, so the first writes after a
     // (re)start are not kept waiting for it to boot.
     listen: async () => {
@@ -258,6 +277,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         await cluster?.close();
         // No request is left to queue mail: send what is queued (bounded by its drain time).
         await mailer.close();
+        await auth.authn.close();
         await registry.close();
         await validator.close();
         await importer.close();

@@ -1,6 +1,7 @@
 /** Configuration, parsed once from the environment (README "Configuration"). */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PASSWORD_HASH_COST, MAX_PASSWORD_HASH_COST, MIN_PASSWORD_HASH_COST } from './auth/passwords.js';
 
 const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
@@ -57,6 +58,12 @@ const EnvSchema = z.object({
   TOKEN_TTL_HOURS: intFrom(24 * 90),
   /** Base URL people reach this server at; links in exports use it. */
   PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL' }).optional()),
+  /** Lifetime of a browser session (the `cb_session` cookie). */
+  SESSION_TTL_HOURS: intFrom(24 * 14),
+  /** log2 of scrypt's N for new password hashes; lower only for test suites (server/auth/passwords.ts). */
+  PASSWORD_HASH_COST: z.coerce.number().int().min(MIN_PASSWORD_HASH_COST).max(MAX_PASSWORD_HASH_COST).default(DEFAULT_PASSWORD_HASH_COST),
+  /** Who may create an account: anyone, holders of a live invite, or nobody (operators add people). */
+  SIGNUP: z.enum(['open', 'invite', 'closed']).default('open'),
   /**
    * The organisation named as author of ClaimReview exports, unless a board sets its own.
    * Unset (and no board setting): ClaimReview leaves every claim out ("no-publisher").
@@ -131,6 +138,10 @@ export interface Config {
     restPerIpBurst: number;
   };
   tokenTtlMs: number;
+  sessionTtlMs: number;
+  /** log2 N of scrypt for new password hashes. */
+  passwordHashCost: number;
+  signup: 'open' | 'invite' | 'closed';
   realtime: RealtimeLimits;
   /** Outgoing e-mail (README "E-mail"); without `smtpUrl` nothing is sent. Never logged: it may hold a password. */
   mail: { smtpUrl?: string; from: string };
@@ -234,6 +245,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     tokenTtlMs: e.TOKEN_TTL_HOURS * 3_600_000,
     mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.MAIL_FROM },
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    passwordHashCost: e.PASSWORD_HASH_COST,
+    signup: e.SIGNUP,
     realtime: {
       connectTimeoutMs: e.CONNECT_TIMEOUT_MS,
       maxPreauthBytes: e.MAX_PREAUTH_BYTES,

@@ -103,7 +103,7 @@ async function signIn(b: HttpBrowser, login: string, next?: string): Promise<Pag
 /** The user a session cookie value signs in as, per the real store; null if none. */
 async function sessionUser(cookie: string | null): Promise<string | null> {
   if (!cookie) return null;
-  return (await srv.app.store.userByTokenHash(hashToken(cookie), Date.now()))?.id ?? null;
+  return (await srv.app.store.accounts.authenticate(hashToken(cookie), Date.now()))?.user.id ?? null;
 }
 
 /** The refusals logged from line `since` on, as { code, reason }. */
@@ -194,9 +194,9 @@ describe('single sign-on against a real provider (must-show 2)', () => {
   });
 
   it('an existing account with the same e-mail is the one signed in (claims from given and family name)', async () => {
-    const existing = await api(srv.url, 'POST', '/api/users', { body: { name: 'Bob from before' } });
+    // An account made with e-mail and password before Bob ever used single sign-on.
+    const existing = await api(srv.url, 'POST', '/api/users', { body: { name: 'Bob from before', email: 'bob@newsroom.example', password: 'a long enough passphrase 42' } });
     expect(existing.status).toBe(201);
-    accounts.byEmail.set('bob@newsroom.example', existing.body.user.id);
     const b = browser();
     await signIn(b, 'bob');
     expect(await sessionUser(b.cookie(HOST, SESSION_COOKIE))).toBe(existing.body.user.id);
@@ -273,8 +273,8 @@ describe('single sign-on against a real provider (must-show 2)', () => {
       hosts[HOST] = `127.0.0.1:${other.port}`;
       expect((await b.get(callback)).headers.location).toBe('/board/elsewhere');
       const session = b.cookie(HOST, SESSION_COOKIE)!;
-      expect(await other.app.store.userByTokenHash(hashToken(session), Date.now())).not.toBeNull();
-      expect(await srv.app.store.userByTokenHash(hashToken(session), Date.now())).toBeNull();
+      expect(await other.app.store.accounts.authenticate(hashToken(session), Date.now())).not.toBeNull();
+      expect(await srv.app.store.accounts.authenticate(hashToken(session), Date.now())).toBeNull();
     } finally {
       await other.close();
     }
