@@ -9,7 +9,7 @@
  */
 import { io } from 'socket.io-client';
 import { createSubscriber } from 'svelte/reactivity';
-import { IndexeddbPersistence } from 'y-indexeddb';
+import type { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { boardConsensus, type BoardConsensus, type ClaimConsensus } from '../../../../shared/consensus/index.js';
 import { readLive, roundOf, sealedClaims, type LiveRound, type LiveState } from '../../../../shared/model/live.js';
@@ -57,6 +57,7 @@ import { buildLiveSummary, type LiveSummary } from '../../../../shared/export/li
 import { isLiveSummary } from './live-summary.js';
 import { BoardLifecycleState } from './board-lifecycle.svelte.js';
 import { wireParser } from '../../../../shared/protocol/wire.js';
+import { openOfflineCopy } from '../offline-copies.js';
 
 /** Origin of every transaction this client makes. */
 export const LOCAL = Symbol('local');
@@ -164,7 +165,7 @@ export class BoardState {
   #membershipVersion = $state(0);
   #destroyed = false;
 
-  constructor(info: BoardInfo, user: User, token: string) {
+  constructor(info: BoardInfo, user: User) {
     this.boardId = info.id;
     this.user = user;
     this.#info = info;
@@ -182,7 +183,8 @@ export class BoardState {
     this.#following = localStorage.getItem(followKey(info.id)) !== 'false';
     this.boardDoc.on('update', this.#boardChanged);
     this.#liveDoc.on('update', this.#liveDocChanged);
-    this.#socket = io({ parser: wireParser, auth: { token }, autoConnect: false, transports: ['websocket'] }) as ClientSocket;
+    // Authenticated by the session cookie, which the same-origin upgrade carries.
+    this.#socket = io({ parser: wireParser, autoConnect: false, transports: ['websocket'] }) as ClientSocket;
     this.#conn = new BoardConnection(this.#socket, info.id, {
       onStatus: this.#changed,
       onJoin: (join) => {
@@ -282,10 +284,14 @@ export class BoardState {
           this.#dirtyReviewers.add(userId);
           doc.on('update', (_u: Uint8Array, origin: unknown) => this.#reviewerChanged(userId, origin));
         }
-        const p = new IndexeddbPersistence(`claimboard:${this.user.id}:${key}`, doc);
-        this.#persistence.push(p);
-        await p.whenSynced;
         if (this.#destroyed) return;
+        // Null on a shared computer: the doc lives in memory only.
+        const p = openOfflineCopy(`claimboard:${this.user.id}:${key}`, doc);
+        if (p) {
+          this.#persistence.push(p);
+          await p.whenSynced;
+          if (this.#destroyed) return;
+        }
         this.#conn.attach(key, doc);
       }),
     );

@@ -1,0 +1,51 @@
+/** Plain-language messages for the accounts routes' refusals, and the avatar palette. */
+import { ApiError } from './api.js';
+
+/** "45 seconds", "1 minute", "15 minutes": a back-off wait, rounded up. */
+export function formatWait(seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  if (s < 60) return s === 1 ? '1 second' : `${s} seconds`;
+  const m = Math.ceil(s / 60);
+  return m === 1 ? '1 minute' : `${m} minutes`;
+}
+
+function sentence(message: string): string {
+  const t = message.trim();
+  if (!t) return 'Something went wrong.';
+  const s = t[0]!.toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
+/** What to tell the user about a failed accounts request. */
+export function accountErrorMessage(e: unknown): string {
+  if (!(e instanceof ApiError)) {
+    return e instanceof TypeError ? 'Cannot reach the server. Check your connection and try again.' : sentence(e instanceof Error ? e.message : String(e));
+  }
+  switch (e.code) {
+    case 'INVALID_CREDENTIALS':
+      return 'E-mail or password is wrong.';
+    case 'TOO_MANY_ATTEMPTS':
+      return `Too many attempts. Wait ${e.retryAfterSeconds !== null ? formatWait(e.retryAfterSeconds) : 'a few minutes'} before trying again.`;
+    case 'EMAIL_TAKEN':
+      return 'An account with this e-mail address already exists. Sign in instead, or reset its password.';
+    case 'SIGNUP_CLOSED':
+      return 'This server does not accept new accounts. Ask its administrator for one.';
+    case 'RATE_LIMITED':
+      return 'Too many requests. Wait a moment and try again.';
+    default:
+      return sentence(e.message);
+  }
+}
+
+/** Avatar colours a user may pick: each keeps white initials at WCAG AA contrast. */
+export const AVATAR_COLORS: ReadonlyArray<{ value: string; name: string }> = [
+  { value: '#1d4ed8', name: 'Blue' },
+  { value: '#0f766e', name: 'Teal' },
+  { value: '#15803d', name: 'Green' },
+  { value: '#7e22ce', name: 'Purple' },
+  { value: '#a21caf', name: 'Magenta' },
+  { value: '#b91c1c', name: 'Red' },
+  { value: '#c2410c', name: 'Orange' },
+  { value: '#854d0e', name: 'Brown' },
+  { value: '#334155', name: 'Slate' },
+];
