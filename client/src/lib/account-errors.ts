@@ -37,15 +37,25 @@ export function accountErrorMessage(e: unknown): string {
   }
 }
 
-/** Avatar colours a user may pick: each keeps white initials at WCAG AA contrast. */
+/**
+ * Avatar colours a user may pick: each keeps white initials at WCAG AA contrast. The same
+ * colours, with the same names, as the palette the members list names namesakes' colours
+ * by (shared/people/display-names.ts on the members branch): a chosen colour is then called
+ * what it looks like. When both are merged this list should import that one.
+ */
 export const AVATAR_COLORS: ReadonlyArray<{ value: string; name: string }> = [
+  { value: '#0b6e69', name: 'Teal' },
   { value: '#1d4ed8', name: 'Blue' },
-  { value: '#0f766e', name: 'Teal' },
-  { value: '#15803d', name: 'Green' },
+  { value: '#4338ca', name: 'Indigo' },
   { value: '#7e22ce', name: 'Purple' },
-  { value: '#a21caf', name: 'Magenta' },
+  { value: '#86198f', name: 'Plum' },
   { value: '#b91c1c', name: 'Red' },
-  { value: '#c2410c', name: 'Orange' },
-  { value: '#854d0e', name: 'Brown' },
+  { value: '#9a3412', name: 'Rust' },
+  { value: '#78350f', name: 'Brown' },
+  { value: '#4d5a12', name: 'Olive' },
+  { value: '#166534', name: 'Green' },
+  { value: '#1e3a8a', name: 'Navy' },
   { value: '#334155', name: 'Slate' },
+  { value: '#9d174d', name: 'Wine' },
+  { value: '#0e7490', name: 'Cyan' },
 ];
