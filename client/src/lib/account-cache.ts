@@ -9,7 +9,7 @@
  */
 import type { Account } from './account-api.js';
 
-const ACCOUNT_KEY = 'claimboard.account';
+export const ACCOUNT_KEY = 'claimboard.account';
 /** Before accounts: the bearer token and `{ id, name }` of a name-only user. */
 const LEGACY_TOKEN_KEY = 'claimboard.token';
 const LEGACY_USER_KEY = 'claimboard.user';

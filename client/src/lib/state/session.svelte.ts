@@ -10,6 +10,7 @@ import { tick } from 'svelte';
 import { ApiError, setUnauthorizedHandler, type User } from '../api.js';
 import { accountApi, type Account, type AuthConfig, type SignUp } from '../account-api.js';
 import {
+  ACCOUNT_KEY,
   clearCachedAccount,
   forgetLegacyIdentity,
   readCachedAccount,
@@ -53,6 +54,12 @@ export class Session {
       this.#route = parseRoute(location.pathname, location.search);
     });
     setUnauthorizedHandler(() => void this.#ended());
+    // Another tab signed out (it removed the stored profile): ask the server whether this
+    // session still stands; a 401 signs this tab out too.
+    window.addEventListener('storage', (e) => {
+      if (e.key !== null && e.key !== ACCOUNT_KEY) return;
+      if (this.#status === 'signedIn' && readCachedAccount() === null) void accountApi.me().catch(() => undefined);
+    });
     void this.#start();
   }
 
