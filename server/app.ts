@@ -8,14 +8,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express from 'express';
+import express, { type Router } from 'express';
 import helmet from 'helmet';
 import compression from 'compression';
 import type { Server as IoServer } from 'socket.io';
 import type { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { createAuth, type Auth } from './auth/index.js';
+import { createAuth, type Auth, type Mailer } from './auth/index.js';
 import { BoardService } from './boards.js';
 import { BoardLifecycle } from './board-lifecycle.js';
 import { DocRegistry } from './docs/registry.js';
@@ -40,6 +40,8 @@ export interface AppDeps {
   now?: () => number;
   /** The built client to serve (tests point it at a fixture); default `client/dist`. */
   clientDist?: string;
+  /** Sends password reset mail (and more: server/mail); without one, no mail is sent. */
+  mailer?: Mailer;
 }
 
 export interface App {
@@ -56,6 +58,8 @@ export interface App {
   readonly boards: BoardService;
   readonly live: LiveReviewService;
   readonly logger: Logger;
+  /** The REST router under /api (tests walk its routes). */
+  readonly api: Router;
   /** Binds to config.port (0 picks a free one) and resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -85,7 +89,19 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     compactEvery: config.compactEvery,
     maxUpdateBytes: config.maxUpdateBytes,
   });
-  const auth = createAuth(store, now);
+  const auth = createAuth(
+    store,
+    {
+      publicUrl: config.publicUrl,
+      signup: config.signup,
+      tokenTtlMs: config.tokenTtlMs,
+      sessionTtlMs: config.sessionTtlMs,
+      passwordHashCost: config.passwordHashCost,
+      logger,
+      ...(deps.mailer ? { mailer: deps.mailer } : {}),
+    },
+    now,
+  );
   const importer = new ImportRunner(config.importTimeoutMs, logger);
   const boards = new BoardService(store, registry, auth, now, {
     publicUrl: config.publicUrl,
@@ -122,7 +138,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       strictTransportSecurity: false,
     }),
   );
-  app.set('trust proxy', false);
+  // Behind a reverse proxy (TRUST_PROXY), req.ip and req.secure come from its X-Forwarded-*.
+  app.set('trust proxy', config.trustProxy);
   // gzip/deflate for the client's assets and JSON answers (the bundle is ~3× smaller).
   app.use(compression());
   // [S11] 503 while the store cannot commit a write; the probe's result is reused for a second.
@@ -138,7 +155,8 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
   });
   // Bodies are parsed per route, each with its own size limit (server/http/body.ts).
-  app.use('/api', apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl }));
+  const api = apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl, allowedOrigins: config.allowedOrigins });
+  app.use('/api', api);
   app.use('/api', notFound);
   const clientDist = deps.clientDist ?? CLIENT_DIST;
   if (fs.existsSync(clientDist)) {
@@ -195,6 +213,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     boards,
     live,
     logger,
+    api,
     // Clients are let in once the validator's worker is up, so the first writes after a
     // (re)start are not kept waiting for it to boot.
     listen: async () => {

@@ -1,6 +1,7 @@
 /** Configuration, parsed once from the environment (README "Configuration"). */
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PASSWORD_HASH_COST, MAX_PASSWORD_HASH_COST, MIN_PASSWORD_HASH_COST } from './auth/passwords.js';
 
 const intFrom = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
@@ -51,6 +52,14 @@ const EnvSchema = z.object({
   TOKEN_TTL_HOURS: intFrom(24 * 90),
   /** Base URL people reach this server at; links in exports use it. */
   PUBLIC_URL: z.string().optional(),
+  /** Lifetime of a browser session (the `cb_session` cookie). */
+  SESSION_TTL_HOURS: intFrom(24 * 14),
+  /** log2 of scrypt's N for new password hashes; lower only for test suites (server/auth/passwords.ts). */
+  PASSWORD_HASH_COST: z.coerce.number().int().min(MIN_PASSWORD_HASH_COST).max(MAX_PASSWORD_HASH_COST).default(DEFAULT_PASSWORD_HASH_COST),
+  /** Who may create an account: anyone, holders of a live invite, or nobody (operators add people). */
+  SIGNUP: z.enum(['open', 'invite', 'closed']).default('open'),
+  /** Behind a reverse proxy: take the client address and scheme from X-Forwarded-For/-Proto. */
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0', '']).default('false'),
   /**
    * The organisation named as author of ClaimReview exports, unless a board sets its own.
    * Unset (and no board setting): ClaimReview leaves every claim out ("no-publisher").
@@ -101,6 +110,12 @@ export interface Config {
     restPerIpBurst: number;
   };
   tokenTtlMs: number;
+  sessionTtlMs: number;
+  /** log2 N of scrypt for new password hashes. */
+  passwordHashCost: number;
+  signup: 'open' | 'invite' | 'closed';
+  /** Express's `trust proxy`: client address and scheme from the proxy's X-Forwarded-* headers. */
+  trustProxy: boolean;
   realtime: RealtimeLimits;
 }
 
@@ -159,6 +174,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       restPerIpBurst: e.REST_PER_IP_BURST,
     },
     tokenTtlMs: e.TOKEN_TTL_HOURS * 3_600_000,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    passwordHashCost: e.PASSWORD_HASH_COST,
+    signup: e.SIGNUP,
+    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     realtime: {
       connectTimeoutMs: e.CONNECT_TIMEOUT_MS,
       maxPreauthBytes: e.MAX_PREAUTH_BYTES,

@@ -28,6 +28,8 @@ export interface Conn {
   readonly userName: string;
   /** When the token the connection authenticated with expires (epoch ms); absent: never [T13]. */
   readonly tokenExpiresAt?: number;
+  /** The credential it authenticated with; ending that credential closes it [AC6]. */
+  readonly credentialId: string;
   readonly transport: 'socket.io' | 'y-websocket';
   readonly channel: UpdateChannel;
   /** Sends one y-protocols sync message for a doc. */
@@ -103,13 +105,20 @@ export class Hub {
     auth.boards.onChange((c) => {
       for (const st of this.#connsOn(c.boardId)) st.conn.boardStateChanged(c);
     });
-    auth.authn.onUserRevoked((userId) => {
-      for (const st of [...this.#conns.values()]) {
-        if (st.conn.userId !== userId) continue;
-        this.remove(st.conn);
-        st.conn.close(ErrorCode.Unauthorized, 'signed out');
-      }
+    auth.authn.onUserRevoked((userId) => this.#closeWhere((c) => c.userId === userId));
+    // A session ended or a token revoked: the connections it opened close at once [AC6].
+    auth.authn.onCredentialRevoked((ids) => {
+      const ended = new Set(ids);
+      this.#closeWhere((c) => ended.has(c.credentialId));
     });
+  }
+
+  #closeWhere(match: (c: Conn) => boolean): void {
+    for (const st of [...this.#conns.values()]) {
+      if (!match(st.conn)) continue;
+      this.remove(st.conn);
+      st.conn.close(ErrorCode.Unauthorized, 'signed out');
+    }
   }
 
   add(conn: Conn): void {

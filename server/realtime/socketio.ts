@@ -1,5 +1,6 @@
 /**
- * Socket.IO transport [T1–T5, P1–P4, T11–T15]. Handshake `auth: { token }`; then
+ * Socket.IO transport [T1–T5, P1–P4, T11–T15]. Handshake `auth: { token }` or the session
+ * cookie of the handshake request; then
  * `board:join`, `sync:message`, `awareness:update`, `board:leave`. Every handler goes
  * through `handle`, which parses the payload with its schema, checks the ack, and catches
  * sync and async errors, so no client input can throw into Socket.IO. Before a connection
@@ -35,6 +36,7 @@ import { MAX_OPEN_DOCS } from '../../shared/protocol/schemas.js';
 import { guardUpgradeListeners } from './upgrade.js';
 import { binaryFrame, writePrebuiltEngine } from './ws-frames.js';
 import { originAllowed } from './origin-check.js';
+import { sessionSecretFrom } from '../auth/session-cookie.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import type { Config, RealtimeLimits } from '../config.js';
 import { FrameLimiter, type FloodCooldown, type KeyedBuckets } from '../limits.js';
@@ -88,6 +90,9 @@ class SocketIoConn implements Conn {
   }
   get tokenExpiresAt() {
     return this.socket.data.tokenExpiresAt;
+  }
+  get credentialId() {
+    return this.socket.data.credentialId;
   }
   sendSync(docKey: string, message: Uint8Array): void {
     this.socket.emit('sync:message', { docKey, message });
@@ -163,16 +168,20 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
     next(err);
   };
 
+  // A token in `auth` (scripts, tests), else the session cookie the handshake request
+  // carried (browsers on this origin: allowRequest already refused foreign origins) [T1, AC1].
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    o.auth.authn.authenticate(token).then(
-      (user) => {
-        if (!user) return refuse(next, ErrorCode.Unauthorized, 'a valid token is required');
+    o.auth.authn.authenticate(token !== undefined ? token : sessionSecretFrom(socket.handshake.headers)).then(
+      (found) => {
+        if (!found) return refuse(next, ErrorCode.Unauthorized, 'a valid token or session is required');
+        const { user, credential } = found;
         const wait = o.floodCooldown.remaining(user.id);
         if (wait > 0) return refuse(next, ErrorCode.RateLimited, `closed for flooding: connect again in ${Math.ceil(wait / 1000)} s`);
         socket.data.userId = user.id;
         socket.data.userName = user.name;
-        if (user.tokenExpiresAt !== undefined) socket.data.tokenExpiresAt = user.tokenExpiresAt;
+        socket.data.credentialId = credential.id;
+        if (credential.expiresAt !== undefined) socket.data.tokenExpiresAt = credential.expiresAt;
         next();
       },
       (err: unknown) => {

@@ -1,5 +1,5 @@
 /**
- * y-websocket transport at /yjs/<docKey>?token=… [Y1–Y5]: the standard protocol, so a
+ * y-websocket transport at /yjs/<docKey>?token=… (or the session cookie) [Y1–Y5]: the standard protocol, so a
  * stock `WebsocketProvider` (room name = doc key, `params: { token }`) takes part. Same
  * authentication, authority and DocRegistry as Socket.IO. A write the connection may not
  * make is answered with the y-protocols auth message "permission denied" and dropped.
@@ -23,7 +23,8 @@ import {
   wsSyncFrame,
 } from '../../shared/protocol/sync-codec.js';
 import type { Auth } from '../auth/index.js';
-import type { TokenUser } from '../persistence/store.js';
+import type { Authenticated } from '../persistence/store.js';
+import { sessionSecretFrom } from '../auth/session-cookie.js';
 import type { Conn, Hub, OutboundUpdate, UpdateChannel } from './hub.js';
 import { originAllowed } from './origin-check.js';
 import { parseUpgradeUrl, refuseUpgrade as refuse } from './upgrade.js';
@@ -72,15 +73,17 @@ class WsConn implements Conn {
   readonly userId: string;
   readonly userName: string;
   readonly tokenExpiresAt?: number;
+  readonly credentialId: string;
   constructor(
     readonly ws: WebSocket,
-    user: TokenUser,
+    { user, credential }: Authenticated,
     readonly docKey: string,
     readonly boardId: string,
   ) {
     this.userId = user.id;
     this.userName = user.name;
-    if (user.tokenExpiresAt !== undefined) this.tokenExpiresAt = user.tokenExpiresAt;
+    this.credentialId = credential.id;
+    if (credential.expiresAt !== undefined) this.tokenExpiresAt = credential.expiresAt;
   }
   sendFrame(frame: Uint8Array): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
@@ -135,22 +138,25 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
     const parsed = parseDocKey(docKey);
     if (!parsed) return refuse(socket, 404, 'Not Found');
     void (async () => {
-      const user = await o.auth.authn.authenticate(url.query.get('token'));
-      if (!user) return refuse(socket, 401, 'Unauthorized');
-      if (o.floodCooldown.remaining(user.id) > 0) return refuse(socket, 429, 'Too Many Requests');
-      const allowed = await o.auth.docs.check(docKey, user.id, 'read');
+      // `?token=` (stock clients, scripts), else the session cookie of the upgrade request
+      // (a browser on this origin: a foreign Origin was refused above) [Y1, AC1].
+      const token = url.query.get('token');
+      const found = await o.auth.authn.authenticate(token !== null ? token : sessionSecretFrom(req.headers));
+      if (!found) return refuse(socket, 401, 'Unauthorized');
+      if (o.floodCooldown.remaining(found.user.id) > 0) return refuse(socket, 429, 'Too Many Requests');
+      const allowed = await o.auth.docs.check(docKey, found.user.id, 'read');
       if (!allowed.ok) return refuse(socket, 404, 'Not Found');
       if (socket.destroyed) return;
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, user, docKey, parsed.boardId));
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, found, docKey, parsed.boardId));
     })().catch((err: unknown) => {
       o.logger.error({ err }, 'y-websocket upgrade failed');
       refuse(socket, 500, 'Internal Server Error');
     });
   }
 
-  function onConnection(ws: WebSocket, user: TokenUser, docKey: string, boardId: string) {
-    const userId = user.id;
-    const conn = new WsConn(ws, user, docKey, boardId);
+  function onConnection(ws: WebSocket, found: Authenticated, docKey: string, boardId: string) {
+    const userId = found.user.id;
+    const conn = new WsConn(ws, found, docKey, boardId);
     const log = o.logger.child({ conn: conn.id, user: userId, docKey });
     o.hub.add(conn);
     o.hub.joinBoard(conn, boardId);
