@@ -87,7 +87,7 @@ describe('account error messages', () => {
   it('names wrong passwords, taken e-mails, closed sign-up and lost connections', () => {
     expect(accountErrorMessage(new ApiError(401, 'INVALID_CREDENTIALS', 'x'))).toBe('E-mail or password is wrong.');
     expect(accountErrorMessage(new ApiError(409, 'EMAIL_TAKEN', 'x'))).toMatch(/already exists/);
-    expect(accountErrorMessage(new ApiError(403, 'SIGNUP_CLOSED', 'x'))).toMatch(/does not accept new accounts/);
+    expect(accountErrorMessage(new ApiError(403, 'SIGNUP_CLOSED', 'this server does not take new accounts; ask its operator'))).toBe('This server does not take new accounts; ask its operator.');
     expect(accountErrorMessage(new TypeError('Failed to fetch'))).toMatch(/Cannot reach the server/);
     expect(accountErrorMessage(new ApiError(400, 'VALIDATION', 'password is too common'))).toBe('Password is too common.');
   });

@@ -27,7 +27,7 @@ export interface CredentialInfo {
 
 export interface AuthConfig {
   signup: 'open' | 'invite' | 'closed';
-  oidc: { enabled: boolean; label: string };
+  oidc: { enabled: boolean; label: string | null };
   /** Whether this server sends e-mail (password reset links, invitations). */
   email: boolean;
 }
@@ -45,6 +45,8 @@ export interface SessionInfo {
 export interface TokenInfo {
   id: string;
   name: string;
+  /** 'legacy': the token a name-only user had before accounts. */
+  kind?: 'pat' | 'legacy';
   createdAt: number | string;
   expiresAt: number | string | null;
   lastUsedAt: number | string | null;

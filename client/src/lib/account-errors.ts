@@ -29,7 +29,8 @@ export function accountErrorMessage(e: unknown): string {
     case 'EMAIL_TAKEN':
       return 'An account with this e-mail address already exists. Sign in instead, or reset its password.';
     case 'SIGNUP_CLOSED':
-      return 'This server does not accept new accounts. Ask its administrator for one.';
+      // The server says which: closed, or by invitation only.
+      return sentence(e.message || 'this server does not accept new accounts');
     case 'RATE_LIMITED':
       return 'Too many requests. Wait a moment and try again.';
     default:
