@@ -48,7 +48,9 @@ describe('invite preview reader', () => {
     const p = readInvitePreview({
       invite: { board: { id: 'b', title: 'Budget story' }, inviter: { name: 'Olivia' }, role: 'reviewer', expiresAt: '2030-01-01T00:00:00Z', maxUses: 1, uses: 0, email: 'o***@x.org', state: 'open' },
     });
-    expect(p).toEqual({ boardTitle: 'Budget story', inviterName: 'Olivia', role: 'reviewer', expiresAt: Date.parse('2030-01-01T00:00:00Z'), maxUses: 1, uses: 0, email: 'o***@x.org', state: 'open' });
+    expect(p).toEqual({ boardId: 'b', boardTitle: 'Budget story', inviterName: 'Olivia', role: 'reviewer', expiresAt: Date.parse('2030-01-01T00:00:00Z'), maxUses: 1, uses: 0, email: 'o***@x.org', state: 'open', message: null });
+    const blocked = readInvitePreview({ invite: { state: 'blocked', message: 'you were removed from this board after this invite was created' } });
+    expect([blocked.state, blocked.message]).toEqual(['blocked', 'you were removed from this board after this invite was created']);
   });
 
   it('survives missing, wrongly typed and hostile fields', () => {

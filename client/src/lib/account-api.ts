@@ -70,10 +70,13 @@ export interface SignUp {
   invite?: string;
 }
 
-export type InviteState = 'open' | 'expired' | 'revoked' | 'used_up';
+/** The invite's standing for whoever asks: the last three only for a signed-in caller
+ * (removed from the board after the invite was made; not the address it is for; already in). */
+export type InviteState = 'open' | 'expired' | 'revoked' | 'used_up' | 'blocked' | 'wrong_account' | 'member';
 
 /** An invite as the preview shows it; every field may be missing from a partial answer. */
 export interface InvitePreview {
+  boardId: string | null;
   boardTitle: string | null;
   inviterName: string | null;
   role: Role | null;
@@ -82,11 +85,14 @@ export interface InvitePreview {
   uses: number | null;
   /** Masked address the invite is for, when it is addressed to one. */
   email: string | null;
+  /** Unknown states read as 'open': accepting is where the server decides. */
   state: InviteState;
+  /** The server's sentence for a state other than open. */
+  message: string | null;
 }
 
 const ROLES: readonly string[] = ['owner', 'editor', 'reviewer', 'viewer'];
-const STATES: readonly string[] = ['open', 'expired', 'revoked', 'used_up'];
+const STATES: readonly string[] = ['open', 'expired', 'revoked', 'used_up', 'blocked', 'wrong_account', 'member'];
 
 const str = (v: unknown, max = 500): string | null => (typeof v === 'string' && v.length > 0 ? v.slice(0, max) : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -110,6 +116,7 @@ export function readInvitePreview(body: unknown): InvitePreview {
   const role = str(i.role);
   const state = str(i.state);
   return {
+    boardId: str(board.id, 64),
     boardTitle: str(board.title),
     inviterName: str(inviter.name),
     role: role && ROLES.includes(role) ? (role as Role) : null,
@@ -118,6 +125,7 @@ export function readInvitePreview(body: unknown): InvitePreview {
     uses: num(i.uses),
     email: str(i.email, 320),
     state: state && STATES.includes(state) ? (state as InviteState) : 'open',
+    message: str(i.message, 500),
   };
 }
 
