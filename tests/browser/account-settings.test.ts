@@ -1,10 +1,12 @@
 /**
  * The account pages at work: settings (profile, password, sessions, personal access tokens)
  * by keyboard at desktop width and 390 px, and the start page's errors: a wrong password,
- * an e-mail already taken, the back-off with its wait, sign-up closed or by invitation.
+ * an e-mail already taken, the back-off with its wait, sign-up closed or by invitation, and
+ * why single sign-on sent the user back.
  */
 import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { OIDC_ERRORS } from '../../shared/protocol/oidc.js';
 import { signIn, startServer } from '../helpers/server.js';
 import { a11yViolations, createUser, openAs, screenshot, tabTo, useServerAndBrowser, type TestServer } from './helpers.js';
 
@@ -139,6 +141,12 @@ describe('start page errors', () => {
         return /Too many attempts\. Wait \d+ seconds? before trying again\. You can try again in \d+ seconds?\./.test(text) && button?.disabled === true;
       });
       await expect.poll(() => submit.isDisabled(), { timeout: 20_000 }).toBe(false);
+
+      // Single sign-on sends refusals back to /signin?error=<code>: the page says why.
+      await page.goto('/signin?error=oidc_domain');
+      await page.getByTestId('sso-error').filter({ hasText: OIDC_ERRORS.oidc_domain }).waitFor();
+      await page.goto('/signin?error=%3Cscript%3E');
+      await page.getByTestId('sso-error').filter({ hasText: OIDC_ERRORS.oidc_failed }).waitFor();
     } finally {
       await context.close();
       await own.close();
