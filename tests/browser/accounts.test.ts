@@ -203,4 +203,25 @@ describe('accounts in the browser', () => {
     expect(k.errors).toEqual([]);
     await k.context.close();
   });
+
+  it('a session ended from another device takes the open board back to the start page and keeps this device’s copies', async () => {
+    const eve = await createUser(server.url, 'Eve Elsewhere');
+    const created = await fetch(`${server.url}/api/boards`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${eve.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Ended elsewhere', text: ARTICLE }),
+    });
+    const boardId: string = ((await created.json()) as { board: { id: string } }).board.id;
+    const e = await openAs(browser, server, eve, `/boards/${boardId}`);
+    await waitSaved(e.page);
+    const before = boardDbs(await indexedDbNames(e.page));
+    expect(before.length).toBeGreaterThan(0);
+    // "Sign out everywhere" from a script holding the account's token.
+    const ended = await fetch(`${server.url}/api/me/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${eve.token}` } });
+    expect(ended.status).toBe(204);
+    await e.page.getByTestId('session-notice').filter({ hasText: 'Your session has ended' }).waitFor({ timeout: 5000 });
+    expect(await e.page.getByTestId('signin-form').isVisible()).toBe(true);
+    expect(boardDbs(await indexedDbNames(e.page)).sort()).toEqual(before.sort());
+    await e.context.close();
+  });
 });

@@ -61,6 +61,11 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
 }
 
+/** Asks the server whether the session stands; a 401 reaches the unauthorized handler. */
+export async function checkSession(): Promise<void> {
+  await request('GET', '/api/me').catch(() => undefined);
+}
+
 export interface RequestOptions {
   /** Authenticate with this token instead of the cookie (the legacy claim uses it). */
   bearer?: string;

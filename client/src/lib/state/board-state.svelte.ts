@@ -52,7 +52,7 @@ import { boardDocKey, liveDocKey, parseDocKey, reviewerDocKey, sealedDocKey } fr
 import type { Role } from '../../../../shared/protocol/roles.js';
 import { BoardConnection, type ClientSocket } from '../sync/board-connection.js';
 import { ServerClock } from '../sync/server-clock.js';
-import { ApiError, cacheBoard, forgetBoard, liveApi, members as fetchMembers, type BoardInfo, type User } from '../api.js';
+import { ApiError, cacheBoard, checkSession, forgetBoard, liveApi, members as fetchMembers, type BoardInfo, type User } from '../api.js';
 import { buildLiveSummary, type LiveSummary } from '../../../../shared/export/live-summary.js';
 import { isLiveSummary } from './live-summary.js';
 import { BoardLifecycleState } from './board-lifecycle.svelte.js';
@@ -185,6 +185,14 @@ export class BoardState {
     this.#liveDoc.on('update', this.#liveDocChanged);
     // Authenticated by the session cookie, which the same-origin upgrade carries.
     this.#socket = io({ parser: wireParser, autoConnect: false, transports: ['websocket'] }) as ClientSocket;
+    // Closed by the server (signed out elsewhere, expired) or the session refused: a REST
+    // call's 401 then tells the Session, which returns to the start page.
+    this.#socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') void checkSession();
+    });
+    this.#socket.on('connect_error', (err) => {
+      if (err.message === 'UNAUTHORIZED') void checkSession();
+    });
     this.#conn = new BoardConnection(this.#socket, info.id, {
       onStatus: this.#changed,
       onJoin: (join) => {
