@@ -124,11 +124,12 @@ export class Session {
       this.#apply(user, credential.sharedComputer === true || ssoShared || cached?.sharedComputer === true);
       return;
     } catch (e) {
-      if (!(e instanceof ApiError)) {
-        // Offline: a cached profile keeps working; otherwise nothing can be checked.
+      // Only a 401 says there is no session. Offline or a failing server: a cached profile
+      // keeps working; otherwise nothing can be checked yet.
+      if (!(e instanceof ApiError && e.status === 401)) {
         if (cached) return;
         if (legacy) this.#enterLegacy(legacy);
-        else this.#signedOut('You are offline. Sign in when you are back online.');
+        else this.#signedOut(e instanceof ApiError ? 'The server could not check your session. Try again in a moment.' : 'You are offline. Sign in when you are back online.');
         return;
       }
     }
@@ -152,7 +153,8 @@ export class Session {
         return;
       }
     } catch (e) {
-      if (!(e instanceof ApiError)) {
+      // Kept unless the server says the token is dead (401).
+      if (!(e instanceof ApiError && e.status === 401)) {
         this.#enterLegacy(legacy);
         return;
       }
