@@ -115,6 +115,8 @@ describe('accounts in the browser', () => {
     await tabTo(pb, '[data-testid="signin-form"] button[type="submit"]');
     await pb.keyboard.press('Enter');
     await pb.getByTestId('me').filter({ hasText: 'Nadia Newsroom' }).waitFor();
+    // The form is gone: the focus starts at the top of the new page.
+    await expect.poll(() => pb.evaluate(() => document.activeElement?.id)).toBe('main');
     await tabTo(pb, `a[href="/boards/${boardId}"]`);
     await pb.keyboard.press('Enter');
     await pb.waitForURL(`**/boards/${boardId}`);

@@ -46,6 +46,8 @@ export class Session {
   /** A message for the start page: why the user was signed out, what was deleted. */
   #notice = $state<string | null>(null);
   #config: Promise<AuthConfig> | null = null;
+  /** Bumped when the user's own sign-in, sign-up, claim or sign-out replaced the page. */
+  #moved = $state(0);
   /** Set while this tab signs out, so the 401s that race it are not a second sign-out. */
   #leaving = false;
 
@@ -84,6 +86,11 @@ export class Session {
   }
   get notice(): string | null {
     return this.#notice;
+  }
+
+  /** Changes when the user's own sign-in or sign-out replaced the page: focus goes to it. */
+  get moved(): number {
+    return this.#moved;
   }
 
   dismissNotice(): void {
@@ -192,11 +199,13 @@ export class Session {
   async signIn(email: string, password: string, sharedComputer: boolean): Promise<void> {
     const { user } = await accountApi.signIn(email.trim(), password, sharedComputer);
     this.#apply(user, sharedComputer);
+    this.#moved++;
   }
 
   async signUp(form: SignUp): Promise<void> {
     const { user } = await accountApi.signUp(form);
     this.#apply(user, form.sharedComputer);
+    this.#moved++;
   }
 
   /** A name-only user sets e-mail and password with the old token, then signs in with them. */
@@ -206,6 +215,7 @@ export class Session {
     await accountApi.claim(legacy.token, email.trim(), password);
     const { user } = await accountApi.signIn(email.trim(), password, false);
     this.#apply(user, false);
+    this.#moved++;
   }
 
   /** Leaves the old name-only identity behind (its boards stay with that name). */
@@ -258,6 +268,7 @@ export class Session {
       .filter(Boolean)
       .join(' ');
     this.navigate('/');
+    this.#moved++;
   }
 
   /** The server no longer accepts the session (expired, or ended from another device). */
