@@ -177,7 +177,7 @@ export class Accounts {
    * A reset link for the account, `${PUBLIC_URL}/reset/<token>` (1 h, single use): for the
    * mail, an owner of a shared board, or the operator's CLI. Only the token's hash is kept.
    */
-  async createResetLink(userId: string, actor: string, detail: Record<string, unknown> = {}): Promise<string> {
+  async createResetLink(userId: string, actor = 'server', detail: Record<string, unknown> = {}): Promise<string> {
     const token = newToken();
     const now = this.now();
     await this.store.accounts.createPasswordReset(hashToken(token), userId, now, now + RESET_TTL_MS);
