@@ -36,7 +36,7 @@ function setup() {
     cacheInfo: (i) => cached.push(`${i.role}${i.archived ? ' archived' : ''}`),
     forgetInfo: () => cached.push('forgotten'),
   };
-  const board = new BoardState({ id: 'b1', title: 'Board', role: 'reviewer', docs: [BOARD, LIVE], writable: [] }, { id: 'u1', name: 'Uma' }, 'token', env);
+  const board = new BoardState({ id: 'b1', title: 'Board', role: 'reviewer', docs: [BOARD, LIVE], writable: [] }, { id: 'u1', name: 'Uma' }, env);
   const join = async (role: Role) => {
     answerJoin(socket, joinResult({ role, docs: [BOARD, LIVE, MINE], writable: role === 'viewer' ? [] : [MINE, BOX] }));
     // Docs attach as their stores load; answer each exchange until nothing is asked.

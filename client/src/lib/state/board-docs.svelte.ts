@@ -10,19 +10,21 @@
  * own edits show at once.
  */
 import { createSubscriber } from 'svelte/reactivity';
-import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { readBoard, readReviewer, readVotes, type BoardSnapshot, type ReviewerSnapshot, type VoteEntry } from '../../../../shared/model/index.js';
 import { readLive, type LiveState } from '../../../../shared/model/live.js';
 import { parseDocKey } from '../../../../shared/protocol/doc-keys.js';
+import { openOfflineCopy } from '../offline-copies.js';
 
 /** A doc's local store: loads into the doc, then keeps every update of it. */
 export interface LocalStore {
   whenSynced: Promise<unknown>;
   destroy(): unknown;
 }
-export type OpenLocalStore = (name: string, doc: Y.Doc) => LocalStore;
-export const indexedDbStore: OpenLocalStore = (name, doc) => new IndexeddbPersistence(name, doc);
+/** Null: no local copy (a shared computer): the doc lives in memory only. */
+export type OpenLocalStore = (name: string, doc: Y.Doc) => LocalStore | null;
+/** This device's offline copy (IndexedDB), unless the session is on a shared computer. */
+export const indexedDbStore: OpenLocalStore = (name, doc) => openOfflineCopy(name, doc);
 
 /** Where loaded docs go to be kept in sync (the BoardConnection). */
 export interface DocSink {
@@ -144,9 +146,11 @@ export class BoardDocs {
       doc.on('update', (_u: Uint8Array, origin: unknown) => this.#reviewerChanged(userId, origin));
     }
     const store = this.#opts.openStore(`claimboard:${this.userId}:${key}`, doc);
-    this.#stores.push(store);
-    await store.whenSynced;
-    if (this.#destroyed) return;
+    if (store) {
+      this.#stores.push(store);
+      await store.whenSynced;
+      if (this.#destroyed) return;
+    }
     this.#sink.attach(key, doc);
   }
 

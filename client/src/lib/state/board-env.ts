@@ -5,7 +5,7 @@
  */
 import { io } from 'socket.io-client';
 import { wireParser } from '../../../../shared/protocol/wire.js';
-import { cacheBoard, forgetBoard, liveApi, members, type BoardInfo, type User } from '../api.js';
+import { cacheBoard, checkSession, forgetBoard, liveApi, members, type BoardInfo, type User } from '../api.js';
 import type { ClientSocket } from '../sync/board-connection.js';
 import type { OpenLocalStore } from './board-docs.svelte.js';
 import type { KeyValueStore } from './board-storage.js';
@@ -26,9 +26,9 @@ export interface BoardStateEnv {
   forgetInfo(): void;
 }
 
-export function browserEnv(info: BoardInfo, user: User, token: string): BoardStateEnv {
+export function browserEnv(info: BoardInfo, user: User): BoardStateEnv {
   return {
-    socket: io({ parser: wireParser, auth: { token }, autoConnect: false, transports: ['websocket'] }) as ClientSocket,
+    socket: sessionSocket(),
     storage: localStorage,
     online: navigator.onLine,
     window,
@@ -37,4 +37,20 @@ export function browserEnv(info: BoardInfo, user: User, token: string): BoardSta
     cacheInfo: (i) => cacheBoard(user.id, i),
     forgetInfo: () => forgetBoard(user.id, info.id),
   };
+}
+
+/**
+ * The board's Socket.IO connection, authenticated by the session cookie that the same-origin
+ * upgrade carries. Closed by the server (signed out elsewhere, expired) or the session refused:
+ * a REST call's 401 then tells the Session, which returns to the start page.
+ */
+function sessionSocket(): ClientSocket {
+  const socket = io({ parser: wireParser, autoConnect: false, transports: ['websocket'] }) as ClientSocket;
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io server disconnect') void checkSession();
+  });
+  socket.on('connect_error', (err) => {
+    if (err.message === 'UNAUTHORIZED') void checkSession();
+  });
+  return socket;
 }

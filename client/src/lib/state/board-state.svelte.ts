@@ -63,10 +63,10 @@ export class BoardState {
   readonly #autosave: VoteAutosave;
 
   /** `env`: the browser's unless given (tests). */
-  constructor(info: BoardInfo, user: User, token: string, env?: BoardStateEnv) {
+  constructor(info: BoardInfo, user: User, env?: BoardStateEnv) {
     this.boardId = info.id;
     this.user = user;
-    this.#env = env ?? browserEnv(info, user, token);
+    this.#env = env ?? browserEnv(info, user);
     const e = this.#env;
     const storage = new BoardStorage(e.storage, user.id, info.id);
     this.lifecycle = new BoardLifecycleState(info.id, info.archived ?? false);
