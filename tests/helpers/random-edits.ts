@@ -3,6 +3,7 @@
  * reviewer docs (votes, notes), and plain-value views of a doc for comparing replicas.
  */
 import * as Y from 'yjs';
+import { wsProvider, type socketClient } from './server.js';
 
 /** Content of a doc as plain values, for comparison independent of key order. */
 export function content(doc: Y.Doc) {
@@ -57,3 +58,57 @@ export const equalSv = (a: Uint8Array, b: Uint8Array) => {
   return x.size === y.size && [...x].every(([c, k]) => y.get(c) === k);
 };
 
+
+/** One client's copies of a board's docs, with what a seeded run does to it. */
+export interface Replica {
+  name: string;
+  docs: Map<string, Y.Doc>;
+  writable: string[];
+  online: () => boolean;
+  goOffline: () => void;
+  goOnline: () => void;
+  settled: () => boolean;
+  errors?: unknown[];
+  debug?: () => unknown;
+  close: () => void;
+}
+
+/** A Socket.IO client (through the app's BoardConnection) holding `keys`, writing `writable`. */
+export function socketReplica(name: string, c: ReturnType<typeof socketClient>, writable: string[]): Replica {
+  return {
+    name,
+    docs: c.docs,
+    writable,
+    // `active`: connected or connecting. Calling connect() again while a connection is
+    // opening would send a second CONNECT packet, which the server rightly refuses.
+    online: () => c.socket.active,
+    goOffline: () => c.socket.disconnect(),
+    goOnline: () => c.socket.connect(),
+    settled: () => c.conn.saved,
+    errors: c.errors,
+    debug: () => ({ sock: c.socket.connected, conn: c.conn.connected, synced: c.conn.synced, saved: c.conn.saved, join: c.conn.joinResult?.role }),
+    close: c.close,
+  };
+}
+
+/** Stock y-websocket providers, one per doc key, as one replica. */
+export function wsReplica(name: string, base: string, token: string, keys: string[], writable: string[]): Replica {
+  const providers = keys.map((k) => wsProvider(base, token, k));
+  let online = true;
+  return {
+    name,
+    docs: new Map(keys.map((k, i) => [k, providers[i]!.doc])),
+    writable,
+    online: () => online,
+    goOffline: () => {
+      online = false;
+      for (const p of providers) p.provider.disconnect();
+    },
+    goOnline: () => {
+      online = true;
+      for (const p of providers) void p.provider.connect();
+    },
+    settled: () => providers.every((p) => p.provider.synced && p.provider.wsconnected),
+    close: () => providers.forEach((p) => p.close()),
+  };
+}

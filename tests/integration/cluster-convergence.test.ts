@@ -12,7 +12,7 @@ import { PgUpdateLog } from '../../server/persistence/pg/pg-update-log.js';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { pgReachable } from '../helpers/pg.js';
-import { content, equalSv, randomEdit } from '../helpers/random-edits.js';
+import { content, equalSv, randomEdit, socketReplica, wsReplica, type Replica } from '../helpers/random-edits.js';
 import { addMember, createBoard, createUser, socketClient, waitFor, wsProvider, type TestUser } from '../helpers/server.js';
 import { seededRandom } from '../helpers/updates.js';
 
@@ -38,16 +38,6 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-interface Replica {
-  name: string;
-  docs: Map<string, Y.Doc>;
-  writable: string[];
-  settled: () => boolean;
-  online: () => boolean;
-  goOffline: () => void;
-  goOnline: () => void;
-  close: () => void;
-}
 
 /** The state a process holds: a fresh y-websocket provider synced from it. */
 async function processState(url: string, token: string, key: string): Promise<Y.Doc> {
@@ -76,38 +66,10 @@ async function runSeed(seed: number): Promise<void> {
   const keys = [bKey, ...editors.map((u) => reviewerDocKey(board.id, u.id))];
   const replicas: Replica[] = [];
   for (const [i, u] of editors.slice(0, 4).entries()) {
-    const c = socketClient(urls[i % 3]!, u.token, board.id, keys);
-    replicas.push({
-      name: `${u.name}@p${i % 3}`,
-      docs: c.docs,
-      writable: [bKey, reviewerDocKey(board.id, u.id)],
-      settled: () => c.conn.saved,
-      online: () => c.socket.active,
-      goOffline: () => c.socket.disconnect(),
-      goOnline: () => c.socket.connect(),
-      close: c.close,
-    });
+    replicas.push(socketReplica(`${u.name}@p${i % 3}`, socketClient(urls[i % 3]!, u.token, board.id, keys), [bKey, reviewerDocKey(board.id, u.id)]));
   }
   for (const [j, u] of editors.slice(4).entries()) {
-    const url = urls[(j + 1) % 3]!;
-    const providers = keys.map((k) => wsProvider(url, u.token, k));
-    let online = true;
-    replicas.push({
-      name: `${u.name}@ws-p${(j + 1) % 3}`,
-      docs: new Map(keys.map((k, i) => [k, providers[i]!.doc])),
-      writable: [bKey, reviewerDocKey(board.id, u.id)],
-      settled: () => providers.every((p) => p.provider.synced && p.provider.wsconnected),
-      online: () => online,
-      goOffline: () => {
-        online = false;
-        for (const p of providers) p.provider.disconnect();
-      },
-      goOnline: () => {
-        online = true;
-        for (const p of providers) void p.provider.connect();
-      },
-      close: () => providers.forEach((p) => p.close()),
-    });
+    replicas.push(wsReplica(`${u.name}@ws-p${(j + 1) % 3}`, urls[(j + 1) % 3]!, u.token, keys, [bKey, reviewerDocKey(board.id, u.id)]));
   }
   try {
     await waitFor(() => replicas.every((r) => r.settled()), 'initial sync', 15_000);

@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
-import { addMember, createBoard, createUser, serverState, socketClient, startServer, waitFor, wsProvider, type TestServer, type TestUser } from '../helpers/server.js';
+import { addMember, createBoard, createUser, serverState, socketClient, startServer, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
 import { seededRandom } from '../helpers/updates.js';
-import { content, equalSv, randomEdit, toDoc } from '../helpers/random-edits.js';
+import { content, equalSv, randomEdit, socketReplica, toDoc, wsReplica, type Replica } from '../helpers/random-edits.js';
 
 const SEEDS = Number(process.env.CONVERGENCE_SEEDS ?? 10);
 const SEED_START = Number(process.env.CONVERGENCE_SEED_START ?? 1);
@@ -29,18 +29,6 @@ beforeAll(async () => {
 });
 afterAll(() => srv.close());
 
-type Replica = {
-  name: string;
-  docs: Map<string, Y.Doc>;
-  writable: string[];
-  online: () => boolean;
-  goOffline: () => void;
-  goOnline: () => void;
-  settled: () => boolean;
-  errors?: unknown[];
-  debug?: () => unknown;
-  close: () => void;
-};
 
 async function runSeed(seed: number): Promise<void> {
   const rand = seededRandom(seed);
@@ -52,42 +40,11 @@ async function runSeed(seed: number): Promise<void> {
   const replicas: Replica[] = [];
   // Five Socket.IO clients: the board doc and every reviewer doc.
   for (const u of users.slice(0, 5)) {
-    const c = socketClient(srv.url, u.token, board.id, allKeys);
-    replicas.push({
-      name: u.name,
-      docs: c.docs,
-      writable: [bKey, reviewerDocKey(board.id, u.id)],
-      // `active`: connected or connecting. Calling connect() again while a connection is
-      // opening would send a second CONNECT packet, which the server rightly refuses.
-      online: () => c.socket.active,
-      goOffline: () => c.socket.disconnect(),
-      goOnline: () => c.socket.connect(),
-      settled: () => c.conn.saved,
-      errors: c.errors,
-      debug: () => ({ sock: c.socket.connected, conn: c.conn.connected, synced: c.conn.synced, saved: c.conn.saved, join: c.conn.joinResult?.role }),
-      close: c.close,
-    });
+    replicas.push(socketReplica(u.name, socketClient(srv.url, u.token, board.id, allKeys), [bKey, reviewerDocKey(board.id, u.id)]));
   }
   // One stock y-websocket provider per doc for the sixth user.
   const six = users[5]!;
-  const providers = allKeys.map((k) => wsProvider(srv.url, six.token, k));
-  let wsOnline = true;
-  replicas.push({
-    name: 'ws',
-    docs: new Map(allKeys.map((k, i) => [k, providers[i]!.doc])),
-    writable: [bKey, reviewerDocKey(board.id, six.id)],
-    online: () => wsOnline,
-    goOffline: () => {
-      wsOnline = false;
-      for (const p of providers) p.provider.disconnect();
-    },
-    goOnline: () => {
-      wsOnline = true;
-      for (const p of providers) void p.provider.connect();
-    },
-    settled: () => providers.every((p) => p.provider.synced && p.provider.wsconnected),
-    close: () => providers.forEach((p) => p.close()),
-  });
+  replicas.push(wsReplica('ws', srv.url, six.token, allKeys, [bKey, reviewerDocKey(board.id, six.id)]));
   try {
     await waitFor(() => replicas.every((r) => r.settled()), 'initial sync', 10_000);
     for (let step = 0; step < STEPS; step++) {
