@@ -75,6 +75,9 @@ export interface ExportVote {
   at: number;
   claimId: string;
   confidence: Confidence;
+  /** Whether the vote counts toward the consensus: false for a former member's while the
+   * board does not count them [M4]. */
+  counted: boolean;
   rating: ScaleValue | 'unverifiable';
   rationale: string | null;
   reviewer: string;
@@ -97,6 +100,8 @@ export type ExportDecision =
   | { at: number; by: string; id: string; kind: 'thread'; noteId: string; resolved: boolean; reviewerId: string };
 
 export interface ExportPerson {
+  /** Left or was removed from the board [M4]. */
+  former: boolean;
   id: string;
   name: string | null;
   role: string | null;
@@ -191,6 +196,8 @@ export interface ClaimboardExportV1 {
     agreementMeasure: 'krippendorff-alpha';
     agreementMetric: 'ordinal';
     consensusMeasure: 'tastle-wierman';
+    /** Former members' votes count toward the consensus and alpha [M4]. */
+    countFormerMembers: boolean;
     pseudonymised: boolean;
     quorum: number;
     scale: { id: string; labels: { label: string; rating: ScaleValue }[]; max: 5; min: 1 };

@@ -181,6 +181,7 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
     at: v.at,
     claimId: v.claimId,
     confidence: v.confidence,
+    counted: analysis.counts(userId),
     rating: v.rating,
     rationale: v.rationale ?? null,
     reviewer: directory.person(userId).id,
@@ -248,6 +249,7 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
       agreementMeasure: 'krippendorff-alpha',
       agreementMetric: 'ordinal',
       consensusMeasure: 'tastle-wierman',
+      countFormerMembers: input.countFormerMembers === true,
       pseudonymised: options.pseudonymise ?? false,
       quorum: settings.quorum,
       scale: { id: settings.scale, labels: SCALE.map((s) => ({ label: s.label, rating: s.rating })), max: 5, min: 1 },
@@ -255,7 +257,11 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
       threshold: settings.threshold,
     },
     publication,
-    reviewers: directory.reviewers.map((p) => ({ id: p.id, name: p.name, role: p.role })),
+    // In rank order, as `directory.reviewers` lists them.
+    reviewers: [...new Set(analysis.reviewers.map((r) => r.userId))].map((userId) => {
+      const p = directory.person(userId);
+      return { former: analysis.isFormer(userId), id: p.id, name: p.name, role: p.role };
+    }),
     schema: EXPORT_SCHEMA_ID,
     state: {
       docs: [
