@@ -8,7 +8,6 @@ import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
 import { canManage, canWriteBoard, type Role } from '../../shared/protocol/roles.js';
 import {
   CreateBoardSchema,
-  CreateInviteSchema,
   CreateUserSchema,
   DuplicateBoardSchema,
   ExplainSuggestionSchema,
@@ -18,13 +17,15 @@ import {
   LiveStartSchema,
   LiveTimerSchema,
   PatchBoardSchema,
-  PatchMemberSchema,
 } from '../../shared/protocol/schemas.js';
 import type { LiveReviewService } from '../live/live-review.js';
 import { roundOf } from '../../shared/model/live.js';
 import type { Auth } from '../auth/index.js';
 import type { AuditLog } from '../audit.js';
 import { hashToken, newId, newToken } from '../auth/tokens.js';
+import { authed, type AuthedRequest } from './authed.js';
+import { inviteRoutes, publicInviteRoutes } from './invite-routes.js';
+import { memberRoutes } from './member-routes.js';
 import type { Store, UserRecord } from '../persistence/store.js';
 import { EXPORT_FORMATS, type BoardService } from '../boards.js';
 import type { BoardLifecycle } from '../board-lifecycle.js';
@@ -48,15 +49,6 @@ export interface RouteDeps {
   publicUrl: string;
 }
 
-type AuthedRequest = Request & { user: UserRecord };
-
-/** Express 5 forwards rejected promises to the error handler; this only types `req.user`. */
-const authed =
-  (fn: (req: AuthedRequest, res: Response) => Promise<void> | void) =>
-  (req: Request, res: Response, next: NextFunction) =>
-    Promise.resolve(fn(req as AuthedRequest, res)).catch(next);
-
-const ROLE_RANK: Record<Role, number> = { viewer: 0, reviewer: 1, editor: 2, owner: 3 };
 
 export function apiRouter(d: RouteDeps): Router {
   const r = express.Router();
@@ -64,10 +56,15 @@ export function apiRouter(d: RouteDeps): Router {
   const agenda = jsonBody(AGENDA_BODY_BYTES);
   const article = jsonBody(d.maxBodyBytes);
 
-  const requireUser = async (req: Request, _res: Response, next: NextFunction) => {
+  /** The caller, from the bearer token; null without one (or with one that is not valid). */
+  const callerOf = async (req: Request): Promise<UserRecord | null> => {
     const h = req.headers.authorization;
     const m = typeof h === 'string' ? /^Bearer (\S+)$/.exec(h) : null;
-    const user = m ? await d.auth.authn.authenticate(m[1]) : null;
+    return m ? d.auth.authn.authenticate(m[1]) : null;
+  };
+
+  const requireUser = async (req: Request, _res: Response, next: NextFunction) => {
+    const user = await callerOf(req);
     if (!user) return next(new AppError(ErrorCode.Unauthorized, 'a valid bearer token is required'));
     (req as AuthedRequest).user = user;
     next();
@@ -91,6 +88,7 @@ export function apiRouter(d: RouteDeps): Router {
       createdAt: b.createdAt,
       archived: b.archivedAt !== null,
       archivedAt: b.archivedAt,
+      countFormerMembers: await d.store.membership.countsFormerMembers(boardId),
       docs: await d.auth.catalogue.docsFor(boardId, userId, role),
       writable: d.auth.catalogue.writableDocs(boardId, userId, role),
     };
@@ -108,6 +106,9 @@ export function apiRouter(d: RouteDeps): Router {
   r.get('/time', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ now: d.now() });
   });
+
+  // The invite page reads an invite before its reader signs in [M1–M3].
+  publicInviteRoutes(r, { ...d, roleOn, callerOf });
 
   r.use(requireUser);
 
@@ -172,137 +173,14 @@ export function apiRouter(d: RouteDeps): Router {
     res.status(201).json({ board: await boardJson(copyId, req.user.id, 'owner') });
   }));
 
-  r.post('/boards/:id/invites', small, authed(async (req, res) => {
-    const { boardId, role } = await roleOn(req);
-    const body = parse(CreateInviteSchema, req.body);
-    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors invite');
-    await d.auth.boards.requireActive(boardId);
-    if (ROLE_RANK[body.role] > ROLE_RANK[role]) {
-      throw new AppError(ErrorCode.Forbidden, `an ${role} cannot invite an ${body.role}`);
-    }
-    const token = newToken();
-    const now = d.now();
-    const invite = {
-      id: `i_${newId()}`,
-      boardId,
-      role: body.role,
-      createdBy: req.user.id,
-      createdAt: now,
-      expiresAt: body.expiresInHours === undefined ? null : Math.round(now + body.expiresInHours * 3_600_000),
-      maxUses: body.maxUses ?? null,
-      uses: 0,
-      revokedAt: null,
-    };
-    await d.store.createInvite(invite, hashToken(token));
-    d.audit.record(boardId, req.user.id, 'invite.created', { inviteId: invite.id, role: invite.role, expiresAt: invite.expiresAt, maxUses: invite.maxUses });
-    res.status(201).json({
-      invite: {
-        id: invite.id,
-        token,
-        url: `${d.publicUrl}/invite/${token}`,
-        role: invite.role,
-        expiresAt: invite.expiresAt === null ? null : new Date(invite.expiresAt).toISOString(),
-        maxUses: invite.maxUses,
-      },
-    });
-  }));
-
-  r.delete('/boards/:id/invites/:inviteId', authed(async (req, res) => {
-    const { boardId, role } = await roleOn(req);
-    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors revoke invites');
-    await d.auth.boards.requireActive(boardId);
-    const inviteId = String(req.params.inviteId);
-    if (!(await d.store.revokeInvite(boardId, inviteId, d.now()))) {
-      throw new AppError(ErrorCode.NotFound, 'no such invite');
-    }
-    d.audit.record(boardId, req.user.id, 'invite.revoked', { inviteId });
-    res.status(204).end();
-  }));
-
-  r.post('/invites/:token/accept', small, authed(async (req, res) => {
-    const token = String(req.params.token);
-    const result = token.length > 200 ? ({ ok: false, reason: 'not_found' } as const)
-      : await d.store.acceptInvite(hashToken(token), req.user.id, d.now());
-    if (!result.ok) {
-      if (result.reason === 'not_found') throw new AppError(ErrorCode.NotFound, 'no such invite');
-      throw new AppError(ErrorCode.Gone, `this invite is ${result.reason.replace('_', ' ')}`);
-    }
-    if (!result.alreadyMember) {
-      d.auth.members.changed(result.boardId, req.user.id, result.role);
-      d.audit.record(result.boardId, req.user.id, 'member.joined', { role: result.role });
-    }
-    res.json({ boardId: result.boardId, role: result.role });
-  }));
-
-  r.get('/boards/:id/members', authed(async (req, res) => {
-    const { boardId } = await roleOn(req);
-    const members = await d.store.listMembers(boardId);
-    const now = Date.now();
-    res.json({
-      members: members.map((m) => ({
-        userId: m.userId,
-        name: m.name,
-        role: m.role,
-        joinedAt: m.joinedAt,
-        lastSeenAt: d.auth.members.lastSeen(boardId, m.userId, m.lastSeenAt, now),
-      })),
-    });
-  }));
-
-  const requireOwnerOrSelf = (role: Role, self: boolean) => {
-    if (!canManage(role) && !self) throw new AppError(ErrorCode.Forbidden, 'only owners manage members');
-  };
-
-  const keepAnOwner = async (boardId: string, userId: string, newRole: Role | null) => {
-    if (newRole === 'owner') return;
-    const members = await d.store.listMembers(boardId);
-    const owners = members.filter((m) => m.role === 'owner');
-    if (owners.length === 1 && owners[0]!.userId === userId) {
-      throw new AppError(ErrorCode.Conflict, 'a board keeps at least one owner');
-    }
-  };
-
-  r.patch('/boards/:id/members/:userId', small, authed(async (req, res) => {
-    const { boardId, role } = await roleOn(req);
-    const body = parse(PatchMemberSchema, req.body);
-    requireOwnerOrSelf(role, false);
-    const userId = String(req.params.userId);
-    if (!(await d.store.getRole(boardId, userId))) throw new AppError(ErrorCode.NotFound, 'no such member');
-    await keepAnOwner(boardId, userId, body.role);
-    const before = await d.store.getRole(boardId, userId);
-    await d.store.setMember(boardId, userId, body.role, d.now());
-    d.auth.members.changed(boardId, userId, body.role);
-    d.audit.record(boardId, req.user.id, 'member.role_changed', { userId, from: before, to: body.role });
-    res.json({ member: { userId, role: body.role } });
-  }));
-
-  r.delete('/boards/:id/members/:userId', authed(async (req, res) => {
-    const { boardId, role } = await roleOn(req);
-    const userId = String(req.params.userId);
-    requireOwnerOrSelf(role, userId === req.user.id);
-    if (!(await d.store.getRole(boardId, userId))) throw new AppError(ErrorCode.NotFound, 'no such member');
-    await keepAnOwner(boardId, userId, null);
-    await d.store.removeMember(boardId, userId);
-    d.auth.members.changed(boardId, userId, null);
-    d.audit.record(boardId, req.user.id, userId === req.user.id ? 'member.left' : 'member.removed', { userId });
-    res.status(204).end();
-  }));
+  inviteRoutes(r, { ...d, roleOn, callerOf });
+  memberRoutes(r, { ...d, roleOn });
 
   r.get('/boards/:id/audit', authed(async (req, res) => {
     const { boardId, role } = await roleOn(req);
     if (!canManage(role)) throw new AppError(ErrorCode.Forbidden, 'only owners read the audit log');
     const entries = await d.store.listAudit(boardId);
     res.json({ audit: entries.map((e) => ({ at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, detail: e.detail })) });
-  }));
-
-  r.get('/boards/:id/invites', authed(async (req, res) => {
-    const { boardId, role } = await roleOn(req);
-    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors see invites');
-    const invites = await d.store.listInvites(boardId);
-    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-    res.json({
-      invites: invites.map((i) => ({ id: i.id, role: i.role, createdBy: i.createdBy, createdAt: iso(i.createdAt), expiresAt: iso(i.expiresAt), maxUses: i.maxUses, uses: i.uses, revokedAt: iso(i.revokedAt) })),
-    });
   }));
 
   // ---- live review [L1–L9] ----

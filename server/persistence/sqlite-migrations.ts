@@ -9,6 +9,7 @@
  */
 import type Database from 'better-sqlite3';
 import { SCHEMA } from './sqlite-schema.js';
+import { MEMBERSHIP_MIGRATION } from './sqlite-migration-membership.js';
 
 export interface Migration {
   version: number;
@@ -36,6 +37,7 @@ export const MIGRATIONS: Migration[] = [
       addColumnIfMissing(db, 'boards', 'archived_at', 'INTEGER');
     },
   },
+  { version: 3, ...MEMBERSHIP_MIGRATION },
 ];
 
 /** Brings the file to the newest version; refuses a file written by a newer Claimboard. */

@@ -1,0 +1,150 @@
+/**
+ * Invites [M1–M3]: made by owners and editors (single use and 72 hours unless they choose
+ * otherwise, optionally addressed to an e-mail), listed while open, revoked, previewed by
+ * anyone holding the link, and accepted. Only a token's hash is stored, so no listing can
+ * show a link again.
+ */
+import type { Request, Router } from 'express';
+import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
+import { canWriteBoard, type Role } from '../../shared/protocol/roles.js';
+import { CreateInviteSchema, IdSchema, InviteTokenSchema } from '../../shared/protocol/schemas.js';
+import type { Auth } from '../auth/index.js';
+import type { AuditLog } from '../audit.js';
+import { hashToken, newId, newToken } from '../auth/tokens.js';
+import { inviteStanding } from '../persistence/invite-standing.mjs';
+import type { InviteRecord } from '../persistence/membership-store.js';
+import type { Store, UserRecord } from '../persistence/store.js';
+import { authed, type AuthedRequest } from './authed.js';
+import { SMALL_BODY_BYTES, jsonBody } from './body.js';
+import { parse } from './errors.js';
+import { maskEmail, refusal, standingMessage } from './invite-words.js';
+
+export interface InviteRouteDeps {
+  store: Store;
+  auth: Auth;
+  audit: AuditLog;
+  now: () => number;
+  /** Base URL people reach this server at: invite links use it, never the request's Host [H3]. */
+  publicUrl: string;
+  /** The caller's role on the board in the URL, or the same 404 as a missing board [A5]. */
+  roleOn(req: AuthedRequest): Promise<{ boardId: string; role: Role }>;
+  /** The caller when the request carries valid credentials, else null. */
+  callerOf(req: Request): Promise<UserRecord | null>;
+}
+
+const ROLE_RANK: Record<Role, number> = { viewer: 0, reviewer: 1, editor: 2, owner: 3 };
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+
+/** A token from the path, or the same 404 as an unknown one. */
+function tokenOf(req: Request): string {
+  const t = InviteTokenSchema.safeParse(req.params.token);
+  if (!t.success) throw new AppError(ErrorCode.NotFound, 'no such invite');
+  return t.data;
+}
+
+/** An invite as its board's owners and editors see it (never its token). */
+export const inviteJson = (i: InviteRecord) => ({
+  id: i.id,
+  role: i.role,
+  createdBy: i.createdBy,
+  createdAt: iso(i.createdAt),
+  expiresAt: iso(i.expiresAt),
+  maxUses: i.maxUses,
+  uses: i.uses,
+  email: i.email,
+  revokedAt: iso(i.revokedAt),
+});
+
+/** `GET /api/invites/:token`: no sign-in needed; a signed-in caller learns their own standing. */
+export function publicInviteRoutes(r: Router, d: InviteRouteDeps): void {
+  r.get('/invites/:token', async (req, res) => {
+    const found = await d.store.membership.findInvite(hashToken(tokenOf(req)));
+    if (!found || d.auth.boards.isDeleted(found.invite.boardId)) throw new AppError(ErrorCode.NotFound, 'no such invite');
+    const { invite } = found;
+    const caller = await d.callerOf(req);
+    const candidate = caller ? await d.store.membership.candidate(invite.boardId, caller.id) : null;
+    const state = inviteStanding(invite, d.now(), candidate);
+    res.set('Cache-Control', 'no-store').json({
+      invite: {
+        board: { id: invite.boardId, title: found.boardTitle },
+        inviter: { name: found.inviterName },
+        role: invite.role,
+        createdAt: iso(invite.createdAt),
+        expiresAt: iso(invite.expiresAt),
+        maxUses: invite.maxUses,
+        uses: invite.uses,
+        email: maskEmail(invite.email),
+        state,
+        message: standingMessage(state, { email: invite.email, departure: candidate?.departure ?? null, ...(caller ? { userId: caller.id } : {}) }),
+      },
+    });
+  });
+}
+
+export function inviteRoutes(r: Router, d: InviteRouteDeps): void {
+  const small = jsonBody(SMALL_BODY_BYTES);
+
+  r.post('/boards/:id/invites', small, authed(async (req, res) => {
+    const { boardId, role } = await d.roleOn(req);
+    const body = parse(CreateInviteSchema, req.body);
+    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors invite');
+    await d.auth.boards.requireActive(boardId);
+    if (ROLE_RANK[body.role] > ROLE_RANK[role]) throw new AppError(ErrorCode.Forbidden, `an ${role} cannot invite an ${body.role}`);
+    const token = newToken();
+    const now = d.now();
+    const invite: InviteRecord = {
+      id: `i_${newId()}`,
+      boardId,
+      role: body.role,
+      createdBy: req.user.id,
+      createdAt: now,
+      expiresAt: Math.round(now + body.expiresInHours * 3_600_000),
+      maxUses: body.maxUses,
+      uses: 0,
+      revokedAt: null,
+      email: body.email ?? null,
+    };
+    invite.createdAt = await d.store.membership.createInvite(invite, hashToken(token));
+    d.audit.record(boardId, req.user.id, 'invite.created', {
+      inviteId: invite.id,
+      role: invite.role,
+      expiresAt: invite.expiresAt,
+      maxUses: invite.maxUses,
+      email: invite.email,
+    });
+    res.status(201).json({ invite: { ...inviteJson(invite), token, url: `${d.publicUrl}/invite/${token}` } });
+  }));
+
+  /** The invites that can still be used (not revoked, expired or used up), oldest first. */
+  r.get('/boards/:id/invites', authed(async (req, res) => {
+    const { boardId, role } = await d.roleOn(req);
+    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors see invites');
+    const now = d.now();
+    const open = (await d.store.membership.listInvites(boardId)).filter((i) => inviteStanding(i, now, null) === 'open');
+    res.set('Cache-Control', 'no-store').json({ invites: open.map(inviteJson) });
+  }));
+
+  r.delete('/boards/:id/invites/:inviteId', authed(async (req, res) => {
+    const { boardId, role } = await d.roleOn(req);
+    if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors revoke invites');
+    await d.auth.boards.requireActive(boardId);
+    const inviteId = IdSchema.safeParse(req.params.inviteId);
+    const revoked = inviteId.success ? await d.store.membership.revokeInvite(boardId, inviteId.data, d.now()) : null;
+    if (!revoked) throw new AppError(ErrorCode.NotFound, 'no such invite');
+    d.audit.record(boardId, req.user.id, 'invite.revoked', { inviteId: revoked.id, role: revoked.role, email: revoked.email, uses: revoked.uses });
+    res.status(204).end();
+  }));
+
+  r.post('/invites/:token/accept', small, authed(async (req, res) => {
+    const result = await d.store.membership.acceptInvite(hashToken(tokenOf(req)), req.user.id, d.now());
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw new AppError(ErrorCode.NotFound, 'no such invite');
+      throw refusal(result.reason, { email: result.email, departure: result.departure ?? null, userId: req.user.id });
+    }
+    if (!result.alreadyMember) {
+      d.auth.members.changed(result.boardId, req.user.id, result.role);
+      d.audit.record(result.boardId, req.user.id, 'member.joined', { role: result.role, inviteId: result.inviteId, name: req.user.name });
+    }
+    res.json({ boardId: result.boardId, role: result.role });
+  }));
+}
