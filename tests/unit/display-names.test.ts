@@ -1,5 +1,6 @@
 /** [M5] People are recognisable: names with a disambiguator where two share one, colours that differ. */
 import { describe, expect, it } from 'vitest';
+import { initials } from '../../client/src/lib/verdict.js';
 import { AVATAR_COLORS, displayNames, emailLocalPart, nameKey, ownColor, type Person } from '../../shared/people/display-names.js';
 
 const person = (userId: string, name: string, email: string | null = null, avatarColor: string | null = null): Person => ({ userId, name, email, avatarColor });
@@ -65,5 +66,12 @@ describe('[M5] display names', () => {
     for (const c of AVATAR_COLORS) expect(contrastWithWhite(c.hex), c.name).toBeGreaterThanOrEqual(4.5);
     expect(new Set(AVATAR_COLORS.map((c) => c.name)).size).toBe(AVATAR_COLORS.length);
     expect(ownColor({ userId: 'u_x', avatarColor: 'not a colour' })).toBe(ownColor({ userId: 'u_x', avatarColor: null }));
+  });
+
+  it('avatar initials skip a namesake\'s tag', () => {
+    expect(initials('Ann (blue)')).toBe('A');
+    expect(initials('Sam Lee (sam.lee@)')).toBe('SL');
+    expect(initials('Émile Zola')).toBe('ÉZ');
+    expect(initials('(x)')).toBe('(');
   });
 });

@@ -25,6 +25,8 @@ export interface BoardInfo {
   createdAt?: number;
   /** Read-only until an owner unarchives it [B1]. */
   archived?: boolean;
+  /** Former members' votes count toward consensus [M4] (default false). */
+  countFormerMembers?: boolean;
 }
 
 export interface BoardListItem {
@@ -101,7 +103,28 @@ export const api = {
     request<{ board: BoardInfo }>('POST', '/api/boards', body),
   acceptInvite: (token: string) =>
     request<{ boardId: string; role: Role }>('POST', `/api/invites/${encodeURIComponent(token)}/accept`),
+  /** What an invite link is for, and whether it can be used (by this user, when signed in) [M1–M3]. */
+  invitePreview: (token: string) => request<{ invite: InvitePreview }>('GET', `/api/invites/${encodeURIComponent(token)}`),
 };
+
+/** The standing of an invite for whoever asks (see PROTOCOL M3). */
+export type InviteState = 'open' | 'expired' | 'revoked' | 'used_up' | 'blocked' | 'wrong_account' | 'member';
+
+export interface InvitePreview {
+  board: { id: string; title: string };
+  inviter: { name: string | null };
+  role: Role;
+  createdAt: string;
+  expiresAt: string | null;
+  /** Null: any number of people may use it. */
+  maxUses: number | null;
+  uses: number;
+  /** The address it is for, masked ("r***@example.com"), or null. */
+  email: string | null;
+  state: InviteState;
+  /** What the state means, in a sentence; null when the invite is open. */
+  message: string | null;
+}
 
 /** The source article's details, as the new-board form sends them (empty fields left out). */
 export interface NewBoardSource {
@@ -151,6 +174,12 @@ export function cachedBoard(userId: string, boardId: string): BoardInfo | null {
 export interface Member {
   userId: string;
   name: string;
+  /** The name with a disambiguator when another person on the board has the same one [M5]. */
+  displayName: string;
+  /** `#rrggbb`, readable with white text; namesakes' differ. */
+  avatarColor: string;
+  /** In full for owners and editors, the local part ("olivia.o@") for others; null without one. */
+  email: string | null;
   role: Role;
   /** Epoch ms. */
   joinedAt: number;
@@ -158,25 +187,46 @@ export interface Member {
   lastSeenAt: number | null;
 }
 
+/** Someone who left or was removed from the board [M4]: their votes stay, marked. */
+export interface FormerMember {
+  userId: string;
+  name: string;
+  displayName: string;
+  avatarColor: string;
+  email: string | null;
+  /** The role they had (null when not recorded). */
+  role: Role | null;
+  /** Epoch ms. */
+  departedAt: number;
+  /** True: removed by someone else; false: they left. */
+  removed: boolean;
+}
+
+export interface MembersAnswer {
+  members: Member[];
+  formerMembers: FormerMember[];
+  countFormerMembers: boolean;
+}
+
 /** An invite as listed (the token is never listed: only its hash is stored). Times are ISO. */
 export interface InviteInfo {
   id: string;
   role: Role;
+  createdBy: string;
   createdAt: string;
   expiresAt: string | null;
+  /** Null: any number of people may use it (chosen by its maker). */
   maxUses: number | null;
   uses: number;
+  /** The only account that may accept it, if it is addressed. */
+  email: string | null;
   revokedAt: string | null;
 }
 
 /** A freshly created invite: the only moment its token is known. */
-export interface CreatedInvite {
-  id: string;
+export interface CreatedInvite extends InviteInfo {
   token: string;
   url: string;
-  role: Role;
-  expiresAt: string | null;
-  maxUses?: number | null;
 }
 
 export interface AuditEntry {
@@ -190,8 +240,11 @@ export interface AuditEntry {
 
 export interface InviteOptions {
   role: Role;
+  /** Default 72. */
   expiresInHours?: number;
-  maxUses?: number;
+  /** Default 1; null: any number of people. */
+  maxUses?: number | null;
+  email?: string;
 }
 
 const boardPath = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}`;
@@ -200,7 +253,7 @@ const boardPath = (boardId: string) => `/api/boards/${encodeURIComponent(boardId
 export const explainSuggestion = (boardId: string, start: number, end: number) =>
   request<{ explanation: SuggestionExplanation }>('POST', `${boardPath(boardId)}/suggestions/explain`, { start, end });
 
-export const members = (boardId: string) => request<{ members: Member[] }>('GET', `${boardPath(boardId)}/members`);
+export const members = (boardId: string) => request<MembersAnswer>('GET', `${boardPath(boardId)}/members`);
 
 /** Owner and editor administration of a board's members, invites and audit log. */
 export const boardAdmin = {
@@ -251,7 +304,8 @@ export const liveApi = {
 
 /** A board's lifecycle [B1, B3–B5]: rename, archive or unarchive, delete, duplicate. */
 export const boardLifecycleApi = {
-  patch: (boardId: string, body: { title?: string; archived?: boolean }) => request<{ board: BoardInfo }>('PATCH', boardPath(boardId), body),
+  patch: (boardId: string, body: { title?: string; archived?: boolean; countFormerMembers?: boolean }) =>
+    request<{ board: BoardInfo }>('PATCH', boardPath(boardId), body),
   remove: (boardId: string) => request<void>('DELETE', boardPath(boardId)),
   duplicate: (boardId: string, title?: string) => request<{ board: BoardInfo }>('POST', `${boardPath(boardId)}/duplicate`, title === undefined ? {} : { title }),
 };

@@ -52,7 +52,8 @@ import { boardDocKey, liveDocKey, parseDocKey, reviewerDocKey, sealedDocKey } fr
 import type { Role } from '../../../../shared/protocol/roles.js';
 import { BoardConnection, type ClientSocket } from '../sync/board-connection.js';
 import { ServerClock } from '../sync/server-clock.js';
-import { ApiError, cacheBoard, forgetBoard, liveApi, members as fetchMembers, type BoardInfo, type User } from '../api.js';
+import { ApiError, cacheBoard, forgetBoard, liveApi, type BoardInfo, type User } from '../api.js';
+import { BoardPeople } from './board-people.svelte.js';
 import { buildLiveSummary, type LiveSummary } from '../../../../shared/export/live-summary.js';
 import { isLiveSummary } from './live-summary.js';
 import { BoardLifecycleState } from './board-lifecycle.svelte.js';
@@ -64,7 +65,10 @@ export const LOCAL = Symbol('local');
 export interface PresencePeer {
   clientId: number;
   userId: string;
+  /** As the members list shows them (namesakes told apart) [M5]. */
   name: string;
+  /** Their avatar colour, the members list's. */
+  color: string;
   claimId: string | null;
   /** Whether their view follows the live review's facilitator (absent: not said). */
   following: boolean | null;
@@ -106,7 +110,6 @@ type SubscriberKind = 'board' | 'reviewers' | 'live' | 'review';
 export type ClaimFilter = 'all' | 'todo' | 'contested' | 'noquorum' | 'accepted' | 'proposed' | 'rejected' | 'replaced';
 
 const lastVisitKey = (userId: string, boardId: string) => `claimboard.lastVisit.${userId}.${boardId}`;
-const namesKey = (boardId: string) => `claimboard.names.${boardId}`;
 const followKey = (boardId: string) => `claimboard.follow.${boardId}`;
 
 export class BoardState {
@@ -151,9 +154,8 @@ export class BoardState {
   #heldRetries = 0;
   #heldTimer: ReturnType<typeof setTimeout> | null = null;
   #info = $state<BoardInfo>() as BoardInfo;
-  #names = $state<Record<string, string>>({});
-  /** Members' roles as last fetched (for "k of m voted": viewers do not vote). */
-  #roles = $state<Record<string, Role>>({});
+  /** Names, colours and roles as the members list says; former members [M4, M5]. */
+  readonly people: BoardPeople;
   #lastError = $state<string | null>(null);
   #lastVisit: number | null;
   #online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
@@ -173,12 +175,7 @@ export class BoardState {
     this.#lastVisit = Number.isFinite(prev) && prev > 0 ? prev : null;
     // This visit starts now; the next one counts what changed after it.
     localStorage.setItem(lastVisitKey(user.id, info.id), String(Date.now()));
-    try {
-      this.#names = JSON.parse(localStorage.getItem(namesKey(info.id)) ?? '{}') as Record<string, string>;
-    } catch {
-      this.#names = {};
-    }
-    this.#names[user.id] = user.name;
+    this.people = new BoardPeople(info.id, user, info.countFormerMembers ?? false);
     this.#following = localStorage.getItem(followKey(info.id)) !== 'false';
     this.boardDoc.on('update', this.#boardChanged);
     this.#liveDoc.on('update', this.#liveDocChanged);
@@ -190,7 +187,7 @@ export class BoardState {
         this.lifecycle.apply(join);
         cacheBoard(user.id, this.#info);
         void this.#attachDocs(join.docs);
-        void this.#refreshNames();
+        void this.people.refresh();
         // Back online: the clock may have jumped or drifted meanwhile.
         if (readLive(this.#liveDoc).status === 'active') void this.#clock.sync();
         this.#changed();
@@ -207,11 +204,12 @@ export class BoardState {
         cacheBoard(user.id, this.#info);
         void this.#attachDocs(docs);
         if (why === 'content') return;
-        void this.#refreshNames();
+        void this.people.refresh();
         this.#membershipVersion++;
       },
       onState: (push) => {
         this.lifecycle.apply(push);
+        if (push.countFormerMembers !== undefined) this.people.setCountFormerMembers(push.countFormerMembers);
         this.#info = { ...this.#info, archived: push.archived };
         cacheBoard(user.id, this.#info);
       },
@@ -290,19 +288,6 @@ export class BoardState {
       }),
     );
     this.#changed();
-  }
-
-  async #refreshNames(): Promise<void> {
-    try {
-      const { members } = await fetchMembers(this.boardId);
-      const names = { ...this.#names };
-      for (const m of members) names[m.userId] = m.name;
-      this.#names = names;
-      this.#roles = Object.fromEntries(members.map((m) => [m.userId, m.role as Role]));
-      localStorage.setItem(namesKey(this.boardId), JSON.stringify(names));
-    } catch {
-      /* offline: keep the cached names */
-    }
   }
 
   /** Removed from the board: stop syncing (the server already dropped our subscriptions)
@@ -440,10 +425,11 @@ export class BoardState {
 
   #consensus: BoardConsensus = $derived.by(() => {
     const s = this.#board.meta.settings;
+    // A former member's ballot counts only when the board says so [M4].
     return boardConsensus(
       this.#board.claims.map((c) => c.id),
-      [...this.#reviewers.values()].map((r) => ({ votes: r.votes })),
-      { quorum: s.quorum, threshold: s.threshold },
+      [...this.#reviewers].map(([userId, r]) => ({ votes: r.votes, former: this.people.isFormer(userId) })),
+      { quorum: s.quorum, threshold: s.threshold, countFormerMembers: this.people.countFormerMembers },
     );
   });
 
@@ -470,7 +456,8 @@ export class BoardState {
       out.push({
         clientId,
         userId: user.id,
-        name: typeof user.name === 'string' ? user.name : 'someone',
+        name: this.people.nameOf(user.id) ?? (typeof user.name === 'string' ? user.name : 'someone'),
+        color: this.people.colorOf(user.id),
         claimId: typeof claimId === 'string' ? claimId : null,
         following: typeof following === 'boolean' ? following : null,
       });
@@ -487,6 +474,7 @@ export class BoardState {
           p.clientId === q.clientId &&
           p.userId === q.userId &&
           p.name === q.name &&
+          p.color === q.color &&
           p.claimId === q.claimId &&
           p.following === q.following
         );
@@ -515,7 +503,7 @@ export class BoardState {
     const out = new Map<string, LiveParticipant>();
     out.set(this.user.id, {
       userId: this.user.id,
-      name: this.user.name,
+      name: this.nameOf(this.user.id),
       self: true,
       present: true,
       facilitator: live.facilitatorId === this.user.id,
@@ -550,8 +538,7 @@ export class BoardState {
 
   /** Whether a member votes (owners, editors, reviewers); unknown members are assumed to. */
   votes(userId: string): boolean {
-    const role = this.#roles[userId];
-    return role === undefined || role !== 'viewer';
+    return this.people.votes(userId);
   }
 
   /** The live review as the server last wrote it ('none' before any was started). */
@@ -689,8 +676,13 @@ export class BoardState {
     return this.canVote ? null : 'You are a viewer on this board: viewers can read but not vote or write notes.';
   }
 
+  /** The name to show someone by: namesakes told apart [M5]. */
   nameOf(userId: string): string {
-    return this.#names[userId] ?? this.#peers.find((p) => p.userId === userId)?.name ?? 'Reviewer ' + userId.slice(-4);
+    return this.people.nameOf(userId) ?? this.#peers.find((p) => p.userId === userId)?.name ?? 'Reviewer ' + userId.slice(-4);
+  }
+
+  colorOf(userId: string): string {
+    return this.people.colorOf(userId);
   }
 
   claim(id: string | null): ClaimSnapshot | undefined {
@@ -701,12 +693,15 @@ export class BoardState {
     return this.#consensus.claims.get(id);
   }
 
-  /** Every reviewer's vote on a claim. */
-  votesOn(claimId: string): Array<VoteEntry & { userId: string }> {
-    const out: Array<VoteEntry & { userId: string }> = [];
+  /**
+   * Every reviewer's vote on a claim; a former member's is marked, and `counted` says whether
+   * it counts toward the consensus [M4].
+   */
+  votesOn(claimId: string): Array<VoteEntry & { userId: string; former: boolean; counted: boolean }> {
+    const out: Array<VoteEntry & { userId: string; former: boolean; counted: boolean }> = [];
     for (const [userId, r] of this.#reviewers) {
       const v = r.votes.find((x) => x.claimId === claimId);
-      if (v) out.push({ ...v, userId });
+      if (v) out.push({ ...v, userId, former: this.people.isFormer(userId), counted: this.people.counts(userId) });
     }
     return out;
   }
@@ -1014,8 +1009,11 @@ export class BoardState {
 
   /** The summary built from the docs this client holds (null before any live review). */
   localSummary(): LiveSummary | null {
-    const reviewers = [...this.#reviewers].map(([userId, r]) => ({ userId, votes: r.votes }));
-    return buildLiveSummary({ board: this.#board, reviewers, live: this.#live }, { now: this.serverNow() });
+    const reviewers = [...this.#reviewers].map(([userId, r]) => ({ userId, votes: r.votes, former: this.people.isFormer(userId) }));
+    return buildLiveSummary(
+      { board: this.#board, reviewers, live: this.#live, countFormerMembers: this.people.countFormerMembers },
+      { now: this.serverNow() },
+    );
   }
 
   /**
