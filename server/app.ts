@@ -33,6 +33,8 @@ import { AuditLog } from './audit.js';
 import { FloodCooldown, KeyedBuckets } from './limits.js';
 import { attachSocketIo } from './realtime/socketio.js';
 import { attachYWebsocket } from './realtime/ywebsocket.js';
+import { startCluster } from './cluster/index.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 
 export interface AppDeps {
   store?: Store;
@@ -40,6 +42,8 @@ export interface AppDeps {
   now?: () => number;
   /** The built client to serve (tests point it at a fixture); default `client/dist`. */
   clientDist?: string;
+  /** Outgoing e-mail; default: from `config.mail` (disabled without SMTP_URL). */
+  mailer?: Mailer;
 }
 
 export interface App {
@@ -56,6 +60,8 @@ export interface App {
   readonly boards: BoardService;
   readonly live: LiveReviewService;
   readonly logger: Logger;
+  /** `mailer.enabled` says whether this server sends e-mail (GET /api/auth/config's `email`). */
+  readonly mailer: Mailer;
   /** Binds to config.port (0 picks a free one) and resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -76,6 +82,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       },
     },
   });
+  const mailer = deps.mailer ?? createMailer(config.mail.smtpUrl, logger, config.mail.from);
   const validator = new LanedValidator(config.validateTimeoutMs, logger);
   const registry = new DocRegistry({
     store,
@@ -86,6 +93,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     maxUpdateBytes: config.maxUpdateBytes,
   });
   const auth = createAuth(store, now);
+  const cluster = startCluster(store, registry, config.redisUrl, logger);
   const importer = new ImportRunner(config.importTimeoutMs, logger);
   const boards = new BoardService(store, registry, auth, now, {
     publicUrl: config.publicUrl,
@@ -138,7 +146,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
   });
   // Bodies are parsed per route, each with its own size limit (server/http/body.ts).
-  app.use('/api', apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl }));
+  app.use('/api', apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl, mailer }));
   app.use('/api', notFound);
   const clientDist = deps.clientDist ?? CLIENT_DIST;
   if (fs.existsSync(clientDist)) {
@@ -195,6 +203,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     boards,
     live,
     logger,
+    mailer,
     // Clients are let in once the validator's worker is up, so the first writes after a
     // (re)start are not kept waiting for it to boot.
     listen: async () => {
@@ -222,6 +231,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
         await httpClosed;
         clearTimeout(grace);
+        await cluster?.close();
+        // No request is left to queue mail: send what is queued (bounded by its drain time).
+        await mailer.close();
         await registry.close();
         await validator.close();
         await importer.close();

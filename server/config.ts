@@ -50,13 +50,23 @@ const EnvSchema = z.object({
   /** Lifetime of a token from POST /api/users or POST /api/me/tokens. */
   TOKEN_TTL_HOURS: intFrom(24 * 90),
   /** Base URL people reach this server at; links in exports use it. */
-  PUBLIC_URL: z.string().optional(),
+  PUBLIC_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL' }).optional()),
   /**
    * The organisation named as author of ClaimReview exports, unless a board sets its own.
    * Unset (and no board setting): ClaimReview leaves every claim out ("no-publisher").
    */
   PUBLISHER_NAME: z.string().trim().max(200).optional(),
   PUBLISHER_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/ }).optional()),
+  /** `smtp://` or `smtps://` (user and password in the URL if the relay wants them); unset: no e-mail. */
+  SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^smtps?$/, error: 'expected an smtp:// or smtps:// URL' }).optional()),
+  /** The From of every e-mail: one line, `Name <address>` or a bare address. */
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .max(320)
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'MAIL_FROM must be one line')
+    .regex(/^(?:[^<>@]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, 'expected "Name <address>" or an address')
+    .default('Claimboard <no-reply@localhost>'),
 });
 
 export interface Config {
@@ -102,6 +112,8 @@ export interface Config {
   };
   tokenTtlMs: number;
   realtime: RealtimeLimits;
+  /** Outgoing e-mail (README "E-mail"); without `smtpUrl` nothing is sent. Never logged: it may hold a password. */
+  mail: { smtpUrl?: string; from: string };
 }
 
 /** Per-connection caps of the realtime transports (both unless said otherwise). */
@@ -159,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       restPerIpBurst: e.REST_PER_IP_BURST,
     },
     tokenTtlMs: e.TOKEN_TTL_HOURS * 3_600_000,
+    mail: { ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}), from: e.MAIL_FROM },
     realtime: {
       connectTimeoutMs: e.CONNECT_TIMEOUT_MS,
       maxPreauthBytes: e.MAX_PREAUTH_BYTES,

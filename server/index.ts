@@ -1,9 +1,12 @@
 /** Entry point: `npm start`. Configuration from the environment (README "Configuration"). */
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { openPgStore } from './persistence/pg/pg-store.js';
 
 const config = loadConfig();
-const app = createApp(config);
+// Cluster mode [K1–K6]: PostgreSQL is the one durable copy (README "Running several processes").
+const store = config.databaseUrl ? await openPgStore(config.databaseUrl) : undefined;
+const app = createApp(config, { store });
 const port = await app.listen();
 app.logger.info({ port, host: config.host, dataDir: config.dataDir }, `Claimboard listening on http://localhost:${port}`);
 

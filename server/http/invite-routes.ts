@@ -1,8 +1,8 @@
 /**
  * Invites [M1–M3]: made by owners and editors (single use and 72 hours unless they choose
- * otherwise, optionally addressed to an e-mail), listed while open, revoked, previewed by
- * anyone holding the link, and accepted. Only a token's hash is stored, so no listing can
- * show a link again.
+ * otherwise, optionally addressed to an e-mail, and then mailed there when e-mail is set up),
+ * listed while open, revoked, previewed by anyone holding the link, and accepted. Only a
+ * token's hash is stored, so no listing can show a link again.
  */
 import type { Request, Router } from 'express';
 import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
@@ -14,6 +14,9 @@ import { hashToken, newId, newToken } from '../auth/tokens.js';
 import { inviteStanding } from '../persistence/invite-standing.mjs';
 import type { InviteRecord } from '../persistence/membership-store.js';
 import type { Store, UserRecord } from '../persistence/store.js';
+import { KeyedBuckets } from '../limits.js';
+import type { Mailer } from '../mail/mailer.js';
+import { INVITE_MAILS_BURST, INVITE_MAILS_PER_HOUR, sendInviteMail } from '../mail/send.js';
 import { authed, type AuthedRequest } from './authed.js';
 import { SMALL_BODY_BYTES, jsonBody } from './body.js';
 import { parse } from './errors.js';
@@ -30,6 +33,8 @@ export interface InviteRouteDeps {
   roleOn(req: AuthedRequest): Promise<{ boardId: string; role: Role }>;
   /** The caller when the request carries valid credentials, else null. */
   callerOf(req: Request): Promise<UserRecord | null>;
+  /** Invites given an `email` are mailed when `mailer.enabled`. */
+  mailer: Mailer;
 }
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, reviewer: 1, editor: 2, owner: 3 };
@@ -83,6 +88,7 @@ export function publicInviteRoutes(r: Router, d: InviteRouteDeps): void {
 
 export function inviteRoutes(r: Router, d: InviteRouteDeps): void {
   const small = jsonBody(SMALL_BODY_BYTES);
+  const inviteMails = new KeyedBuckets(INVITE_MAILS_PER_HOUR / 3600, INVITE_MAILS_BURST, d.now);
 
   r.post('/boards/:id/invites', small, authed(async (req, res) => {
     const { boardId, role } = await d.roleOn(req);
@@ -90,6 +96,10 @@ export function inviteRoutes(r: Router, d: InviteRouteDeps): void {
     if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors invite');
     await d.auth.boards.requireActive(boardId);
     if (ROLE_RANK[body.role] > ROLE_RANK[role]) throw new AppError(ErrorCode.Forbidden, `an ${role} cannot invite an ${body.role}`);
+    const emailQueued = body.email !== undefined && d.mailer.enabled;
+    if (emailQueued && !inviteMails.take(req.user.id)) {
+      throw new AppError(ErrorCode.RateLimited, `at most ${INVITE_MAILS_PER_HOUR} invitation e-mails an hour; create the invite without an e-mail and share its link`);
+    }
     const token = newToken();
     const now = d.now();
     const invite: InviteRecord = {
@@ -112,7 +122,12 @@ export function inviteRoutes(r: Router, d: InviteRouteDeps): void {
       maxUses: invite.maxUses,
       email: invite.email,
     });
-    res.status(201).json({ invite: { ...inviteJson(invite), token, url: `${d.publicUrl}/invite/${token}` } });
+    const url = `${d.publicUrl}/invite/${token}`;
+    if (emailQueued) {
+      const boardTitle = (await d.store.getBoard(boardId))?.title ?? '';
+      await sendInviteMail(d.mailer, { to: invite.email!, boardTitle, inviterName: req.user.name, role: invite.role, url, expiresAt: invite.expiresAt });
+    }
+    res.status(201).json({ invite: { ...inviteJson(invite), token, url, emailQueued } });
   }));
 
   /** The invites that can still be used (not revoked, expired or used up), oldest first. */

@@ -33,6 +33,7 @@ import { z } from 'zod';
 import { parse } from './errors.js';
 import { AGENDA_BODY_BYTES, jsonBody, SMALL_BODY_BYTES } from './body.js';
 import { CSV_TABLES } from '../../shared/export/csv.js';
+import type { Mailer } from '../mail/mailer.js';
 
 export interface RouteDeps {
   store: Store;
@@ -47,8 +48,9 @@ export interface RouteDeps {
   maxBodyBytes: number;
   /** Base URL people reach this server at: invite links use it, never the request's Host. */
   publicUrl: string;
+  /** Invites given an `email` are mailed when `mailer.enabled`. */
+  mailer: Mailer;
 }
-
 
 export function apiRouter(d: RouteDeps): Router {
   const r = express.Router();

@@ -91,7 +91,9 @@ export interface MembershipStore {
   acceptInvite(tokenHash: string, userId: string, now: number): Promise<AcceptInviteResult>;
   /**
    * Ends a membership and records the departure (`by` the member themself: they left), in
-   * one transaction. Resolves with the role they had, or null when they were not a member.
+   * one transaction, at `at` or at the newest invite of the board if that is later (an
+   * invite made before the departure is never read as newer). Resolves with the role they
+   * had, or null when they were not a member.
    */
   removeMember(boardId: string, userId: string, at: number, by: string): Promise<Role | null>;
   /** Departed people who are not members again, by departure time. */

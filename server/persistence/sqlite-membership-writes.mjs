@@ -11,6 +11,7 @@ export function membershipWrites(db) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     lastDeparture: db.prepare('SELECT MAX(removed_at) AS at FROM member_removals WHERE board_id = ?'),
+    newestInvite: db.prepare('SELECT MAX(created_at) AS at FROM invites WHERE board_id = ?'),
     inviteById: db.prepare('SELECT * FROM invites WHERE board_id = ? AND id = ?'),
     revokeInvite: db.prepare('UPDATE invites SET revoked_at = ? WHERE board_id = ? AND id = ? AND revoked_at IS NULL'),
     inviteByHash: db.prepare('SELECT * FROM invites WHERE token_hash = ?'),
@@ -83,7 +84,9 @@ export function membershipWrites(db) {
       const existing = s.getRole.get(boardId, userId);
       if (!existing) return null;
       s.deleteMember.run(boardId, userId);
-      s.recordDeparture.run(boardId, userId, at, by, existing.role);
+      // Never earlier than an invite made before it, whatever the clock did meanwhile.
+      const newest = s.newestInvite.get(boardId).at;
+      s.recordDeparture.run(boardId, userId, newest !== null && newest > at ? newest : at, by, existing.role);
       return existing.role;
     }),
     setCountFormerMembers: tx((boardId, count) => s.setCountFormer.run(count ? 1 : 0, boardId).changes > 0),

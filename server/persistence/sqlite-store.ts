@@ -63,6 +63,10 @@ interface PendingSide {
 }
 
 type Row = Record<string, unknown>;
+type RawRow = { seq: number; data: Buffer; crc: number | null };
+
+const toStored = (rows: RawRow[]): StoredUpdate[] =>
+  rows.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data), intact: r.crc !== null && zlib.crc32(r.data) === r.crc }));
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
@@ -102,6 +106,7 @@ export class SqliteStore implements Store {
     const db = this.#db;
     this.#stmts = {
       load: db.prepare('SELECT seq, data, crc FROM updates WHERE doc_key = ? ORDER BY seq'),
+      loadAfter: db.prepare('SELECT seq, data, crc FROM updates WHERE doc_key = ? AND seq > ? ORDER BY seq'),
       // A range on the primary key (doc_key, seq), one index step per document.
       docKeysInRange: db.prepare('SELECT DISTINCT doc_key FROM updates WHERE doc_key >= ? AND doc_key < ? ORDER BY doc_key'),
       clientOwners: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_key = ?'),
@@ -130,8 +135,11 @@ export class SqliteStore implements Store {
   }
 
   async loadUpdates(docKey: string): Promise<StoredUpdate[]> {
-    const rows = this.#stmts.load.all(docKey) as Array<{ seq: number; data: Buffer; crc: number | null }>;
-    return rows.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data), intact: r.crc !== null && zlib.crc32(r.data) === r.crc }));
+    return toStored(this.#stmts.load.all(docKey) as RawRow[]);
+  }
+
+  async loadUpdatesAfter(docKey: string, afterSeq: number): Promise<StoredUpdate[]> {
+    return toStored(this.#stmts.loadAfter.all(docKey, afterSeq) as RawRow[]);
   }
 
   /** How many times the writer thread was replaced (for /health and tests). */

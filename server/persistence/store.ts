@@ -1,5 +1,6 @@
 /**
- * Storage contract. Every implementation passes tests/integration/store-contract.test.ts.
+ * Storage contract, in two halves: the update log and the directory. Every implementation
+ * passes the contract suites (tests/helpers/store-contract.ts, update-log-contract.ts).
  * Document updates form an append-only log per doc key; `appendUpdate` resolves only
  * after the update's transaction has committed durably, and appends arriving together
  * share one transaction (group commit) [S1, S2].
@@ -62,10 +63,15 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
-export interface Store {
-  // ---- documents ----
+/**
+ * The update log: documents as append-only logs of Yjs updates, per doc key. The one part
+ * every process of a cluster must agree on (PostgreSQL in cluster mode, SQLite embedded).
+ */
+export interface UpdateLog {
   /** Every stored update of a document in append order; undecodable rows are the caller's to quarantine. */
   loadUpdates(docKey: string): Promise<StoredUpdate[]>;
+  /** The rows after `afterSeq`, in order (cluster mode's catch-up reads other processes' commits). */
+  loadUpdatesAfter(docKey: string, afterSeq: number): Promise<StoredUpdate[]>;
   /** Appends one update; resolves with its sequence number once committed. */
   appendUpdate(docKey: string, data: Uint8Array): Promise<number>;
   /** Replaces every row with seq ≤ uptoSeq by one merged update, atomically. */
@@ -82,7 +88,11 @@ export interface Store {
   /** Which user introduced each Yjs client id in a document (see DocRegistry). */
   loadClientOwners(docKey: string): Promise<Map<number, string>>;
   addClientOwner(docKey: string, clientId: number, userId: string): Promise<void>;
+  close(): Promise<void>;
+}
 
+/** The directory: who people are, which boards exist, who may do what on them, and what happened. */
+export interface Directory {
   // ---- identity ----
   createUser(user: UserRecord, tokenHash: string, tokenExpiresAt: number | null): Promise<void>;
   /** The user a live (unexpired, unrevoked) token hash belongs to, with the token's expiry. */
@@ -99,7 +109,7 @@ export interface Store {
   /**
    * Removes the board and everything stored under it in one transaction [B3]: the rows
    * (and quarantined rows) of every doc key `board/<id>` and `board/<id>/…`, their client
-   * owners, members, invites and audit entries.
+   * owners, members, invites, departures and audit entries.
    */
   deleteBoard(boardId: string): Promise<void>;
   getRole(boardId: string, userId: string): Promise<Role | null>;
@@ -119,5 +129,10 @@ export interface Store {
   /** Commits one small write (durably, like any other) and resolves once it has [S11]. */
   probeWrite(now: number): Promise<void>;
 
+  close(): Promise<void>;
+}
+
+/** Both halves in one object, as the embedded SQLite store provides them. */
+export interface Store extends UpdateLog, Directory {
   close(): Promise<void>;
 }

@@ -116,6 +116,10 @@ export const CreateInviteSchema = z.strictObject({
   role: RoleSchema,
   expiresInHours: z.number().positive().max(24 * 365).default(DEFAULT_INVITE_HOURS),
   maxUses: z.number().int().positive().max(MAX_INVITE_USES).nullable().default(1),
+  /**
+   * Only the account with this e-mail accepts it [M2]; when e-mail is set up (SMTP_URL) the
+   * link is also mailed there. The link is answered either way.
+   */
   email: z.email().max(254).toLowerCase().optional(),
 });
 export type CreateInviteBody = z.infer<typeof CreateInviteSchema>;

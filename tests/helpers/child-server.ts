@@ -22,7 +22,7 @@ export function startChildServer(dataDir: string, env: Record<string, string> = 
   return new Promise((resolve, reject) => {
     const stderr: string[] = [];
     proc.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr.join('')}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr.join('')}`)), 60_000);
     proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr.join('')}`)));
     readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
       try {

@@ -9,7 +9,7 @@ import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { createApp, type App } from '../../server/app.js';
+import { createApp, type App, type AppDeps } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { BoardConnection, type ClientSocket } from '../../client/src/lib/sync/board-connection.js';
 import { createLogger } from '../../server/logger.js';
@@ -27,7 +27,8 @@ export function tempDir(prefix = 'claimboard-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startServer(overrides: Partial<Config> = {}, dataDir = tempDir()): Promise<TestServer> {
+/** `deps` replaces the app's own side effects (a logger the test reads, a mailer with short retries). */
+export async function startServer(overrides: Partial<Config> = {}, dataDir = tempDir(), deps: AppDeps = {}): Promise<TestServer> {
   const config: Config = {
     ...loadConfig({}),
     port: 0,
@@ -38,7 +39,7 @@ export async function startServer(overrides: Partial<Config> = {}, dataDir = tem
     limits: { framesPerSec: 100_000, framesBurst: 100_000, connectionsPerIpPerSec: 10_000, connectionsPerIpBurst: 10_000, floodCooldownMs: 0, restPerIpPerSec: 10_000, restPerIpBurst: 10_000 },
     ...overrides,
   };
-  const app = createApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const app = createApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...deps });
   const port = await app.listen();
   return { app, port, url: `http://127.0.0.1:${port}`, dataDir, close: () => app.close() };
 }

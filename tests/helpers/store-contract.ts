@@ -1,77 +1,25 @@
 /**
- * The storage contract [S1–S6]: every Store implementation runs this suite.
+ * The storage contract [S1–S11]: every Store implementation runs this suite, which runs the
+ * update log's (update-log-contract.ts) and then the directory's.
  * `make` returns a fresh, empty store; `reopen` (optional) opens the same storage again.
  */
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../server/persistence/store.js';
+import { updateLogContract } from './update-log-contract.js';
+
+const bytes = (...n: number[]) => new Uint8Array(n);
 
 export interface StoreFactory {
   make(): Promise<{ store: Store; reopen?: () => Promise<Store> }>;
 }
 
-const bytes = (...n: number[]) => new Uint8Array(n);
-
 export function storeContract(name: string, factory: StoreFactory): void {
-  describe(`Store contract: ${name}`, () => {
-    it('[S1] appends are numbered in order per document and load back in order', async () => {
-      const { store } = await factory.make();
-      const seqs = await Promise.all([1, 2, 3].map((n) => store.appendUpdate('board/a', bytes(n))));
-      const other = await store.appendUpdate('board/b', bytes(9));
-      expect(seqs).toEqual([1, 2, 3]);
-      expect(other).toBe(1);
-      expect((await store.loadUpdates('board/a')).map((r) => [...r.data])).toEqual([[1], [2], [3]]);
-      expect(await store.loadUpdates('board/none')).toEqual([]);
-      await store.close();
-    });
+  updateLogContract(name, factory);
+  describe(`Store contract (directory): ${name}`, () => {
 
-    it('[S2] appends issued together commit together and flush waits for them', async () => {
-      const { store } = await factory.make();
-      const all = Array.from({ length: 200 }, (_, i) => store.appendUpdate(`board/d${i % 7}`, bytes(i % 256)));
-      await store.flush();
-      const settled = await Promise.allSettled(all);
-      expect(settled.every((s) => s.status === 'fulfilled')).toBe(true);
-      let total = 0;
-      for (let d = 0; d < 7; d++) total += (await store.loadUpdates(`board/d${d}`)).length;
-      expect(total).toBe(200);
-      await store.close();
-    });
 
-    it('[S4] compaction replaces rows up to a seq by one, atomically; later rows stay', async () => {
-      const { store } = await factory.make();
-      for (let i = 1; i <= 5; i++) await store.appendUpdate('board/c', bytes(i));
-      await store.compact('board/c', bytes(100), 3);
-      const rows = await store.loadUpdates('board/c');
-      expect(rows.map((r) => [r.seq, [...r.data]])).toEqual([[3, [100]], [4, [4]], [5, [5]]]);
-      expect(await store.appendUpdate('board/c', bytes(6))).toBe(6);
-      await store.close();
-    });
 
-    it('[S8] lists the documents under a key prefix that have rows, and only those', async () => {
-      const { store } = await factory.make();
-      await store.appendUpdate('board/x/reviewer/b', bytes(1));
-      await store.appendUpdate('board/x/reviewer/a', bytes(1));
-      await store.appendUpdate('board/x/reviewer/a', bytes(2));
-      await store.appendUpdate('board/x/reviewerZ', bytes(1)); // not under the prefix
-      await store.appendUpdate('board/x/sealed/a', bytes(1));
-      await store.appendUpdate('board/xy/reviewer/c', bytes(1));
-      await store.appendUpdate('board/x/reviewer/q', bytes(1));
-      await store.flush();
-      const q = (await store.loadUpdates('board/x/reviewer/q'))[0]!.seq;
-      await store.quarantine('board/x/reviewer/q', q, 'test'); // its only row is gone
-      await store.compact('board/x/reviewer/a', bytes(9), 2);
-      expect(await store.docKeysWithPrefix('board/x/reviewer/')).toEqual(['board/x/reviewer/a', 'board/x/reviewer/b']);
-      expect(await store.docKeysWithPrefix('board/none/reviewer/')).toEqual([]);
-      await store.close();
-    });
 
-    it('[S5] a quarantined row leaves the log', async () => {
-      const { store } = await factory.make();
-      await store.appendUpdate('board/q', bytes(1));
-      const bad = await store.appendUpdate('board/q', bytes(2));
-      await store.quarantine('board/q', bad, 'test');
-      expect((await store.loadUpdates('board/q')).map((r) => r.seq)).toEqual([1]);
-      await store.close();
-    });
 
     it('[S6] users, tokens, boards, members and invites', async () => {
       const { store } = await factory.make();
@@ -121,7 +69,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    it('[S6] extra tokens, Yjs client owners and the audit log', async () => {
+    it('[S6] extra tokens and the audit log', async () => {
       const { store } = await factory.make();
       await store.createUser({ id: 'u1', name: 'Ann', createdAt: 1 }, 'h1', null);
       await store.addToken('u1', 'h2', 2, 100);
@@ -129,10 +77,6 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.userByTokenHash('h2', 100)).toBeNull();
       await store.revokeTokensOf('u1', 3);
       expect(await store.userByTokenHash('h1', 4)).toBeNull();
-      await store.addClientOwner('board/o', 42, 'u1');
-      await store.addClientOwner('board/o', 42, 'u2'); // the first owner stays
-      await store.addClientOwner('board/o', 7, 'u2');
-      expect(await store.loadClientOwners('board/o')).toEqual(new Map([[42, 'u1'], [7, 'u2']]));
       await store.addAudit({ boardId: 'b', at: 5, actor: 'u1', action: 'invite.created', detail: { role: 'editor' } });
       await store.addAudit({ boardId: 'b', at: 6, actor: 'u1', action: 'export.taken', detail: {} });
       expect((await store.listAudit('b')).map((e) => [e.action, e.detail])).toEqual([['invite.created', { role: 'editor' }], ['export.taken', {}]]);
@@ -140,15 +84,6 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    it('[S1] what was committed is there after reopening', async () => {
-      const { store, reopen } = await factory.make();
-      if (!reopen) return;
-      await store.appendUpdate('board/r', bytes(7));
-      await store.close();
-      const again = await reopen();
-      expect((await again.loadUpdates('board/r')).map((r) => [...r.data])).toEqual([[7]]);
-      await again.close();
-    });
 
     it('[S11] a write probe commits and resolves', async () => {
       const { store } = await factory.make();
@@ -157,13 +92,6 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    it('[S7] rows read back as written are intact, compacted ones included', async () => {
-      const { store } = await factory.make();
-      for (let i = 1; i <= 3; i++) await store.appendUpdate('board/i', bytes(i, i));
-      await store.compact('board/i', bytes(50, 60, 70), 2);
-      expect((await store.loadUpdates('board/i')).map((r) => [r.seq, r.intact])).toEqual([[2, true], [3, true]]);
-      await store.close();
-    });
 
     it('[B1][B4] updateBoard renames and archives; false for no such board', async () => {
       const { store, reopen } = await factory.make();

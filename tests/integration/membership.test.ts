@@ -6,14 +6,13 @@
  * away their votes are kept, marked and not counted in the consensus or the export unless an
  * owner says so; names with a disambiguator.
  */
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { castVote } from '../../shared/model/index.js';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
 import { addMember, api, createBoard, createUser, serverState, socketClient, startServer, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
 import { exportErrors, validateExport } from '../helpers/export-schema.js';
+import { setEmail } from '../helpers/emails.js';
 
 let srv: TestServer;
 let owner: TestUser;
@@ -24,18 +23,7 @@ let claimId: string;
 const HOUR_MS = 3_600_000;
 const REMOVED = 'You were removed from this board after this invite was created. Ask for a new invite.';
 
-/**
- * Gives a test account an e-mail: the one the helper made it with once accounts have e-mails,
- * else written into the data file (the server reads it from there on every check).
- */
-function withEmail(user: TestUser, email: string): string {
-  const own = (user as TestUser & { email?: string }).email;
-  if (own) return own;
-  const db = new Database(path.join(srv.dataDir, 'claimboard.sqlite'));
-  db.prepare('UPDATE users SET email = ? WHERE id = ?').run(email.toLowerCase(), user.id);
-  db.close();
-  return email.toLowerCase();
-}
+const withEmail = (user: TestUser, email: string): string => setEmail(srv, user.id, email);
 
 const invite = (by: TestUser, body: object, board = boardId) => api(srv.url, 'POST', `/api/boards/${board}/invites`, { token: by.token, body });
 const accept = (token: string, who: TestUser) => api(srv.url, 'POST', `/api/invites/${token}/accept`, { token: who.token });

@@ -1,0 +1,170 @@
+/**
+ * The directory on PostgreSQL (cluster mode): users, tokens, boards, members, audit, and
+ * invites and departures (`membership`, pg-membership.ts), the same contract as the embedded
+ * store's (tests/helpers/store-contract.ts, tests/helpers/membership-contract.ts).
+ * Every write is one statement or one transaction; reads go to the pool.
+ */
+import type pg from 'pg';
+import type { Role } from '../../../shared/protocol/roles.js';
+import type { AuditEntry, BoardRecord, Directory, MemberRecord, TokenUser, UserRecord } from '../store.js';
+import { PgMembership } from './pg-membership.js';
+import { inTransaction } from './pg-pool.js';
+
+type Row = Record<string, unknown>;
+/** bigint columns come back as strings (they may exceed 2^53; ours are epoch ms and counts). */
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+const toBoard = (r: Row): BoardRecord => ({
+  id: r.id as string,
+  title: r.title as string,
+  createdBy: r.created_by as string,
+  createdAt: num(r.created_at),
+  archivedAt: numOrNull(r.archived_at),
+});
+
+/** A board's doc keys are `board/<id>` and `board/<id>/…`: byte-order range, never a LIKE pattern. */
+const BOARD_KEYS = `(doc_key = $1 OR (doc_key COLLATE "C" >= $2 AND doc_key COLLATE "C" < $3))`;
+
+export class PgDirectory implements Directory {
+  readonly #pool: pg.Pool;
+  readonly membership: PgMembership;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+    this.membership = new PgMembership(pool);
+  }
+
+  async createUser(user: UserRecord, tokenHash: string, tokenExpiresAt: number | null): Promise<void> {
+    await inTransaction(this.#pool, async (c) => {
+      await c.query('INSERT INTO users (id, name, created_at) VALUES ($1, $2, $3)', [user.id, user.name, user.createdAt]);
+      await c.query('INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [tokenHash, user.id, user.createdAt, tokenExpiresAt]);
+    });
+  }
+
+  async userByTokenHash(tokenHash: string, now: number): Promise<TokenUser | null> {
+    const { rows } = await this.#pool.query(
+      `SELECT u.id, u.name, u.created_at, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id
+       WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)`,
+      [tokenHash, now],
+    );
+    const r = rows[0] as Row | undefined;
+    if (!r) return null;
+    const user: TokenUser = { id: r.id as string, name: r.name as string, createdAt: num(r.created_at) };
+    if (r.expires_at !== null) user.tokenExpiresAt = num(r.expires_at);
+    return user;
+  }
+
+  async addToken(userId: string, tokenHash: string, now: number, expiresAt: number | null): Promise<void> {
+    await this.#pool.query('INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [tokenHash, userId, now, expiresAt]);
+  }
+
+  async revokeTokensOf(userId: string, now: number): Promise<void> {
+    await this.#pool.query('UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL', [now, userId]);
+  }
+
+  async createBoard(board: Omit<BoardRecord, 'archivedAt'>): Promise<void> {
+    await inTransaction(this.#pool, async (c) => {
+      await c.query('INSERT INTO boards (id, title, created_by, created_at) VALUES ($1, $2, $3, $4)', [board.id, board.title, board.createdBy, board.createdAt]);
+      await c.query(
+        `INSERT INTO members (board_id, user_id, role, joined_at) VALUES ($1, $2, 'owner', $3)
+         ON CONFLICT (board_id, user_id) DO UPDATE SET role = excluded.role`,
+        [board.id, board.createdBy, board.createdAt],
+      );
+    });
+  }
+
+  async getBoard(boardId: string): Promise<BoardRecord | null> {
+    const { rows } = await this.#pool.query('SELECT id, title, created_by, created_at, archived_at FROM boards WHERE id = $1', [boardId]);
+    return rows[0] ? toBoard(rows[0] as Row) : null;
+  }
+
+  async boardsOf(userId: string): Promise<Array<BoardRecord & { role: Role }>> {
+    const { rows } = await this.#pool.query(
+      `SELECT b.id, b.title, b.created_by, b.created_at, b.archived_at, m.role FROM members m
+       JOIN boards b ON b.id = m.board_id WHERE m.user_id = $1 ORDER BY b.created_at DESC, b.id`,
+      [userId],
+    );
+    return (rows as Row[]).map((r) => ({ ...toBoard(r), role: r.role as Role }));
+  }
+
+  async updateBoard(boardId: string, patch: { title?: string; archivedAt?: number | null }): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `UPDATE boards SET title = CASE WHEN $2 THEN $3 ELSE title END,
+                         archived_at = CASE WHEN $4 THEN $5::bigint ELSE archived_at END
+       WHERE id = $1`,
+      [boardId, patch.title !== undefined, patch.title ?? null, patch.archivedAt !== undefined, patch.archivedAt ?? null],
+    );
+    return rowCount === 1;
+  }
+
+  async deleteBoard(boardId: string): Promise<void> {
+    const keys = [`board/${boardId}`, `board/${boardId}/`, `board/${boardId}0`];
+    await inTransaction(this.#pool, async (c) => {
+      for (const table of ['updates', 'quarantine', 'doc_clients', 'docs']) {
+        await c.query(`DELETE FROM ${table} WHERE ${BOARD_KEYS}`, keys);
+      }
+      for (const table of ['invites', 'members', 'member_removals']) await c.query(`DELETE FROM ${table} WHERE board_id = $1`, [boardId]);
+      await c.query('DELETE FROM audit WHERE board_id = $1', [boardId]);
+      await c.query('DELETE FROM boards WHERE id = $1', [boardId]);
+    });
+  }
+
+  async getRole(boardId: string, userId: string): Promise<Role | null> {
+    const { rows } = await this.#pool.query('SELECT role FROM members WHERE board_id = $1 AND user_id = $2', [boardId, userId]);
+    return (rows[0]?.role as Role | undefined) ?? null;
+  }
+
+  async listMembers(boardId: string): Promise<MemberRecord[]> {
+    const { rows } = await this.#pool.query(
+      `SELECT m.board_id, m.user_id, u.name, u.email, u.avatar_color, m.role, m.joined_at, m.last_seen_at
+       FROM members m JOIN users u ON u.id = m.user_id WHERE m.board_id = $1 ORDER BY m.joined_at, m.user_id`,
+      [boardId],
+    );
+    return (rows as Row[]).map((r) => ({
+      boardId: r.board_id as string,
+      userId: r.user_id as string,
+      name: r.name as string,
+      role: r.role as Role,
+      joinedAt: num(r.joined_at),
+      lastSeenAt: numOrNull(r.last_seen_at),
+      email: (r.email as string | null) ?? null,
+      avatarColor: (r.avatar_color as string | null) ?? null,
+    }));
+  }
+
+  async setMember(boardId: string, userId: string, role: Role, now: number): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO members (board_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (board_id, user_id) DO UPDATE SET role = excluded.role`,
+      [boardId, userId, role, now],
+    );
+  }
+
+  async touchMember(boardId: string, userId: string, now: number): Promise<void> {
+    await this.#pool.query('UPDATE members SET last_seen_at = $1 WHERE board_id = $2 AND user_id = $3', [now, boardId, userId]);
+  }
+
+  async addAudit(e: AuditEntry): Promise<void> {
+    await this.#pool.query('INSERT INTO audit (board_id, at, actor, action, detail) VALUES ($1, $2, $3, $4, $5)', [e.boardId, e.at, e.actor, e.action, JSON.stringify(e.detail)]);
+  }
+
+  async listAudit(boardId: string): Promise<AuditEntry[]> {
+    const { rows } = await this.#pool.query('SELECT board_id, at, actor, action, detail FROM audit WHERE board_id = $1 ORDER BY seq', [boardId]);
+    return (rows as Row[]).map((r) => ({
+      boardId: r.board_id as string,
+      at: num(r.at),
+      actor: r.actor as string,
+      action: r.action as string,
+      detail: r.detail as Record<string, unknown>,
+    }));
+  }
+
+  async probeWrite(now: number): Promise<void> {
+    await this.#pool.query('INSERT INTO write_probe (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [now]);
+  }
+
+  async close(): Promise<void> {
+    // The pool belongs to the PgStore that made this directory.
+  }
+}
