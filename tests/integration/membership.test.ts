@@ -217,7 +217,10 @@ describe('[M3][M4] removal holds (issue 13, must-show 4)', () => {
     expect(claimOf(back)).toMatchObject({ n: 3 });
     expect((await api(srv.url, 'GET', `/api/boards/${boardId}/members`, { token: owner.token })).body.formerMembers).toEqual([]);
 
-    const audit = (await api(srv.url, 'GET', `/api/boards/${boardId}/audit`, { token: owner.token })).body.audit;
+    // Audit entries are written after the answers (AuditLog.record does not hold them up).
+    const readAudit = async () => (await api(srv.url, 'GET', `/api/boards/${boardId}/audit`, { token: owner.token })).body.audit as any[];
+    await waitFor(async () => (await readAudit()).filter((e) => e.action === 'member.joined' && e.detail.name === 'Rob Reviewer').length === 2, 'the audit entries');
+    const audit = await readAudit();
     expect(audit.find((e: any) => e.action === 'member.removed' && e.detail.userId === rob.id).detail).toEqual({ userId: rob.id, name: 'Rob Reviewer', role: 'reviewer' });
     expect(audit.map((e: any) => e.action)).toEqual(expect.arrayContaining(['board.former_votes_counted', 'board.former_votes_not_counted']));
     expect(audit.filter((e: any) => e.action === 'member.joined' && e.detail.name === 'Rob Reviewer')).toHaveLength(2);
