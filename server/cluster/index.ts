@@ -10,15 +10,20 @@ import type { DocRegistry } from '../docs/registry.js';
 import type { Store } from '../persistence/store.js';
 import { ClusterSync, type HeadSource } from './cluster-sync.js';
 import { RedisPeerBus } from './redis-peer-bus.js';
+import { PgLocks, type Locks } from './locks.js';
+import type pg from 'pg';
 
 export interface Cluster {
   readonly nodeId: string;
   readonly bus: RedisPeerBus | null;
   readonly sync: ClusterSync;
+  /** Locks that hold across every process (PostgreSQL advisory locks) [K8]. */
+  readonly locks: Locks;
   close(): Promise<void>;
 }
 
-const hasHeads = (s: Store): s is Store & HeadSource => typeof (s as Partial<HeadSource>).heads === 'function';
+type ClusterStore = Store & HeadSource & { pool: pg.Pool };
+const isClusterStore = (s: Store): s is ClusterStore => typeof (s as Partial<HeadSource>).heads === 'function' && 'pool' in s;
 
 /**
  * Test hook (tests/integration/cluster-faults.test.ts): with CLAIMBOARD_TEST_CRASH_BEFORE_PUBLISH
@@ -35,7 +40,7 @@ function crashHook(): ((docKey: string) => void) | undefined {
 
 /** Null for the embedded store (one process, nothing to keep in step). */
 export function startCluster(store: Store, registry: DocRegistry, redisUrl: string | undefined, logger: Logger, tickMs?: number): Cluster | null {
-  if (!hasHeads(store)) return null;
+  if (!isClusterStore(store)) return null;
   const nodeId = `n_${randomBytes(6).toString('base64url')}`;
   const bus = redisUrl ? new RedisPeerBus(redisUrl, nodeId, logger) : null;
   bus?.start();
@@ -45,6 +50,7 @@ export function startCluster(store: Store, registry: DocRegistry, redisUrl: stri
     nodeId,
     bus,
     sync,
+    locks: new PgLocks(store.pool),
     async close() {
       sync.close();
       await bus?.close();

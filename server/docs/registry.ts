@@ -76,6 +76,10 @@ interface Entry {
   owners: Map<number, string>;
 }
 
+/** A store failure as the transports report it [K7]; an AppError (a refusal) passes through. */
+const unavailable = (err: unknown): AppError =>
+  err instanceof AppError ? err : new AppError(ErrorCode.StoreUnavailable, 'the store is unavailable: nothing was saved; your change is kept and sent again');
+
 /** The owner recorded for the server's own transactions. */
 const SERVER_OWNER = 'server';
 
@@ -345,7 +349,7 @@ export class DocRegistry {
         this.#opts.logger.error({ err, docKey: e.docKey }, 'store append failed; reloading the document');
         // Memory now holds what the store does not: drop the copy so it reloads from the store.
         this.#forceEvict(e);
-        throw err;
+        throw unavailable(err);
       },
     );
   }
@@ -406,7 +410,9 @@ export class DocRegistry {
       }
       let p = this.#entries.get(docKey);
       if (!p) {
-        p = this.#load(docKey);
+        p = this.#load(docKey).catch((err: unknown) => {
+          throw unavailable(err);
+        });
         this.#entries.set(docKey, p);
         p.catch(() => this.#entries.delete(docKey));
       }

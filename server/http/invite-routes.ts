@@ -6,38 +6,20 @@
  */
 import type { Request, Router } from 'express';
 import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
-import { canWriteBoard, type Role } from '../../shared/protocol/roles.js';
+import { atLeast, canWriteBoard } from '../../shared/protocol/roles.js';
+import type { InviteInfo } from '../../shared/protocol/rest.js';
 import { CreateInviteSchema, IdSchema, InviteTokenSchema } from '../../shared/protocol/schemas.js';
-import type { Auth } from '../auth/index.js';
-import type { AuditLog } from '../audit.js';
 import { hashToken, newId, newToken } from '../auth/tokens.js';
 import { inviteStanding } from '../persistence/invite-standing.mjs';
 import type { InviteRecord } from '../persistence/membership-store.js';
-import type { Store, UserRecord } from '../persistence/store.js';
 import { KeyedBuckets } from '../limits.js';
-import type { Mailer } from '../mail/mailer.js';
 import { INVITE_MAILS_BURST, INVITE_MAILS_PER_HOUR, sendInviteMail } from '../mail/send.js';
-import { authed, type AuthedRequest } from './authed.js';
 import { SMALL_BODY_BYTES, jsonBody } from './body.js';
 import { parse } from './errors.js';
 import { maskEmail, refusal, standingMessage } from './invite-words.js';
-
-export interface InviteRouteDeps {
-  store: Store;
-  auth: Auth;
-  audit: AuditLog;
-  now: () => number;
-  /** Base URL people reach this server at: invite links use it, never the request's Host [H3]. */
-  publicUrl: string;
-  /** The caller's role on the board in the URL, or the same 404 as a missing board [A5]. */
-  roleOn(req: AuthedRequest): Promise<{ boardId: string; role: Role }>;
-  /** The caller when the request carries valid credentials, else null. */
-  callerOf(req: Request): Promise<UserRecord | null>;
-  /** Invites given an `email` are mailed when `mailer.enabled`. */
-  mailer: Mailer;
-}
-
-const ROLE_RANK: Record<Role, number> = { viewer: 0, reviewer: 1, editor: 2, owner: 3 };
+import { optionalCaller } from './request-auth.js';
+import { authed, roleOn } from './route-helpers.js';
+import type { RouteDeps } from './routes.js';
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 /** A token from the path, or the same 404 as an unknown one. */
@@ -48,11 +30,11 @@ function tokenOf(req: Request): string {
 }
 
 /** An invite as its board's owners and editors see it (never its token). */
-export const inviteJson = (i: InviteRecord) => ({
+export const inviteJson = (i: InviteRecord): InviteInfo => ({
   id: i.id,
   role: i.role,
   createdBy: i.createdBy,
-  createdAt: iso(i.createdAt),
+  createdAt: new Date(i.createdAt).toISOString(),
   expiresAt: iso(i.expiresAt),
   maxUses: i.maxUses,
   uses: i.uses,
@@ -60,13 +42,16 @@ export const inviteJson = (i: InviteRecord) => ({
   revokedAt: iso(i.revokedAt),
 });
 
-/** `GET /api/invites/:token`: no sign-in needed; a signed-in caller learns their own standing. */
-export function publicInviteRoutes(r: Router, d: InviteRouteDeps): void {
+/**
+ * `GET /api/invites/:token`: no sign-in needed; a caller signed in (session cookie or bearer
+ * token) learns their own standing.
+ */
+export function publicInviteRoutes(r: Router, d: RouteDeps): void {
   r.get('/invites/:token', async (req, res) => {
     const found = await d.store.membership.findInvite(hashToken(tokenOf(req)));
     if (!found || d.auth.boards.isDeleted(found.invite.boardId)) throw new AppError(ErrorCode.NotFound, 'no such invite');
     const { invite } = found;
-    const caller = await d.callerOf(req);
+    const caller = await optionalCaller(d.auth.authn, req);
     const candidate = caller ? await d.store.membership.candidate(invite.boardId, caller.id) : null;
     const state = inviteStanding(invite, d.now(), candidate);
     res.set('Cache-Control', 'no-store').json({
@@ -86,16 +71,16 @@ export function publicInviteRoutes(r: Router, d: InviteRouteDeps): void {
   });
 }
 
-export function inviteRoutes(r: Router, d: InviteRouteDeps): void {
+export function inviteRoutes(r: Router, d: RouteDeps): void {
   const small = jsonBody(SMALL_BODY_BYTES);
   const inviteMails = new KeyedBuckets(INVITE_MAILS_PER_HOUR / 3600, INVITE_MAILS_BURST, d.now);
 
   r.post('/boards/:id/invites', small, authed(async (req, res) => {
-    const { boardId, role } = await d.roleOn(req);
+    const { boardId, role } = await roleOn(d.auth, req);
     const body = parse(CreateInviteSchema, req.body);
     if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors invite');
     await d.auth.boards.requireActive(boardId);
-    if (ROLE_RANK[body.role] > ROLE_RANK[role]) throw new AppError(ErrorCode.Forbidden, `an ${role} cannot invite an ${body.role}`);
+    if (!atLeast(role, body.role)) throw new AppError(ErrorCode.Forbidden, `an ${role} cannot invite an ${body.role}`);
     const emailQueued = body.email !== undefined && d.mailer.enabled;
     if (emailQueued && !inviteMails.take(req.user.id)) {
       throw new AppError(ErrorCode.RateLimited, `at most ${INVITE_MAILS_PER_HOUR} invitation e-mails an hour; create the invite without an e-mail and share its link`);
@@ -132,7 +117,7 @@ export function inviteRoutes(r: Router, d: InviteRouteDeps): void {
 
   /** The invites that can still be used (not revoked, expired or used up), oldest first. */
   r.get('/boards/:id/invites', authed(async (req, res) => {
-    const { boardId, role } = await d.roleOn(req);
+    const { boardId, role } = await roleOn(d.auth, req);
     if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors see invites');
     const now = d.now();
     const open = (await d.store.membership.listInvites(boardId)).filter((i) => inviteStanding(i, now, null) === 'open');
@@ -140,7 +125,7 @@ export function inviteRoutes(r: Router, d: InviteRouteDeps): void {
   }));
 
   r.delete('/boards/:id/invites/:inviteId', authed(async (req, res) => {
-    const { boardId, role } = await d.roleOn(req);
+    const { boardId, role } = await roleOn(d.auth, req);
     if (!canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors revoke invites');
     await d.auth.boards.requireActive(boardId);
     const inviteId = IdSchema.safeParse(req.params.inviteId);

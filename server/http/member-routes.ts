@@ -8,22 +8,14 @@ import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
 import { canManage, canWriteBoard, type Role } from '../../shared/protocol/roles.js';
 import { PatchMemberSchema } from '../../shared/protocol/schemas.js';
 import { displayNames, emailLocalPart } from '../../shared/people/display-names.js';
-import type { Auth } from '../auth/index.js';
-import type { AuditLog } from '../audit.js';
-import type { MemberRecord, Store } from '../persistence/store.js';
-import { authed, type AuthedRequest } from './authed.js';
+import type { FormerMember, Member } from '../../shared/protocol/rest.js';
+import type { MemberRecord } from '../persistence/store.js';
 import { SMALL_BODY_BYTES, jsonBody } from './body.js';
 import { parse } from './errors.js';
+import { authed, roleOn } from './route-helpers.js';
+import type { RouteDeps } from './routes.js';
 
-export interface MemberRouteDeps {
-  store: Store;
-  auth: Auth;
-  audit: AuditLog;
-  now: () => number;
-  roleOn(req: AuthedRequest): Promise<{ boardId: string; role: Role }>;
-}
-
-export function memberRoutes(r: Router, d: MemberRouteDeps): void {
+export function memberRoutes(r: Router, d: RouteDeps): void {
   const small = jsonBody(SMALL_BODY_BYTES);
 
   /**
@@ -32,7 +24,7 @@ export function memberRoutes(r: Router, d: MemberRouteDeps): void {
    * count. E-mails in full for owners and editors, the local part ("olivia.o@") for the rest.
    */
   r.get('/boards/:id/members', authed(async (req, res) => {
-    const { boardId, role } = await d.roleOn(req);
+    const { boardId, role } = await roleOn(d.auth, req);
     const [members, formers, countFormerMembers] = await Promise.all([
       d.store.listMembers(boardId),
       d.store.membership.listFormerMembers(boardId),
@@ -42,7 +34,7 @@ export function memberRoutes(r: Router, d: MemberRouteDeps): void {
     const email = (e: string | null) => (e === null ? null : canWriteBoard(role) ? e : emailLocalPart(e));
     const now = Date.now();
     res.set('Cache-Control', 'no-store').json({
-      members: members.map((m) => ({
+      members: members.map((m): Member => ({
         userId: m.userId,
         name: m.name,
         displayName: shown.get(m.userId)!.displayName,
@@ -52,7 +44,7 @@ export function memberRoutes(r: Router, d: MemberRouteDeps): void {
         joinedAt: m.joinedAt,
         lastSeenAt: d.auth.members.lastSeen(boardId, m.userId, m.lastSeenAt, now),
       })),
-      formerMembers: formers.map((f) => ({
+      formerMembers: formers.map((f): FormerMember => ({
         userId: f.userId,
         name: f.name,
         displayName: shown.get(f.userId)!.displayName,
@@ -80,7 +72,7 @@ export function memberRoutes(r: Router, d: MemberRouteDeps): void {
   };
 
   r.patch('/boards/:id/members/:userId', small, authed(async (req, res) => {
-    const { boardId, role } = await d.roleOn(req);
+    const { boardId, role } = await roleOn(d.auth, req);
     const body = parse(PatchMemberSchema, req.body);
     if (!canManage(role)) throw new AppError(ErrorCode.Forbidden, 'only owners manage members');
     const userId = String(req.params.userId);
@@ -93,7 +85,7 @@ export function memberRoutes(r: Router, d: MemberRouteDeps): void {
 
   /** Owners remove anyone; any member removes themself (leaves). Never the last owner. */
   r.delete('/boards/:id/members/:userId', authed(async (req, res) => {
-    const { boardId, role } = await d.roleOn(req);
+    const { boardId, role } = await roleOn(d.auth, req);
     const userId = String(req.params.userId);
     const self = userId === req.user.id;
     if (!canManage(role) && !self) throw new AppError(ErrorCode.Forbidden, 'only owners manage members');

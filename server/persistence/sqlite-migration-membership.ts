@@ -8,13 +8,14 @@
  * migration lands first; idempotent (columns added only when missing, IF NOT EXISTS).
  */
 import type Database from 'better-sqlite3';
-import { addColumnIfMissing, type Migration } from './sqlite-migrations.js';
+import type { Migration } from './sqlite-migrations.js';
+import { addColumnIfMissing } from './sqlite-schema.js';
 
 export const MEMBERSHIP_MIGRATION: Omit<Migration, 'version'> = {
   name: 'membership that holds: addressed invites, departures, counting former members',
   up(db: Database.Database) {
-    // The accounts migration adds these to users; added here too when missing, so this one
-    // reads them whatever ran before it.
+    // The accounts migration (2) already added these to users; added here only when missing,
+    // so this one stands whatever ran before it.
     addColumnIfMissing(db, 'users', 'email', 'TEXT');
     addColumnIfMissing(db, 'users', 'avatar_color', 'TEXT');
     // An invite addressed to an e-mail (lower-cased): only that account accepts it [M2].

@@ -8,8 +8,11 @@
  * Append new migrations at the end with the next version; never edit a released one.
  */
 import type Database from 'better-sqlite3';
-import { SCHEMA } from './sqlite-schema.js';
+import { addColumnIfMissing, SCHEMA } from './sqlite-schema.js';
+import { ACCOUNTS_MIGRATION } from './sqlite-migration-accounts.js';
 import { MEMBERSHIP_MIGRATION } from './sqlite-migration-membership.js';
+
+export { addColumnIfMissing };
 
 export interface Migration {
   version: number;
@@ -17,13 +20,6 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-const hasColumn = (db: Database.Database, table: string, column: string): boolean =>
-  (db.pragma(`table_info(${table})`) as Array<{ name: string }>).some((c) => c.name === column);
-
-/** Adds a column unless the table has it (files from before it was part of the schema). */
-export function addColumnIfMissing(db: Database.Database, table: string, column: string, decl: string): void {
-  if (!hasColumn(db, table, column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
-}
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -37,6 +33,7 @@ export const MIGRATIONS: Migration[] = [
       addColumnIfMissing(db, 'boards', 'archived_at', 'INTEGER');
     },
   },
+  { version: 2, ...ACCOUNTS_MIGRATION },
   { version: 3, ...MEMBERSHIP_MIGRATION },
 ];
 

@@ -25,9 +25,8 @@ import type {
   MemberRecord,
   Store,
   StoredUpdate,
-  TokenUser,
-  UserRecord,
 } from './store.js';
+import { SqliteAccounts } from './sqlite-accounts.js';
 import { migrate } from './sqlite-migrations.js';
 import { SqliteMembership } from './sqlite-membership.js';
 import { DEFAULT_WRITER_SUPERVISION, WriterLostError, WriterThread, type WriterSupervision } from './sqlite-writer-thread.js';
@@ -81,6 +80,7 @@ export class SqliteStore implements Store {
   /** Settles when the newest append so far has (and so every earlier one has). */
   #lastAppend: Promise<unknown> = Promise.resolve();
   readonly #stmts;
+  readonly accounts: SqliteAccounts;
   readonly membership: SqliteMembership;
 
   constructor(file: string, opts: SqliteStoreOptions = {}) {
@@ -104,6 +104,7 @@ export class SqliteStore implements Store {
       ...opts.writer,
     });
     const db = this.#db;
+    this.accounts = new SqliteAccounts(db, (op, ...args) => this.#dir(op, ...args));
     this.#stmts = {
       load: db.prepare('SELECT seq, data, crc FROM updates WHERE doc_key = ? ORDER BY seq'),
       loadAfter: db.prepare('SELECT seq, data, crc FROM updates WHERE doc_key = ? AND seq > ? ORDER BY seq'),
@@ -111,10 +112,6 @@ export class SqliteStore implements Store {
       docKeysInRange: db.prepare('SELECT DISTINCT doc_key FROM updates WHERE doc_key >= ? AND doc_key < ? ORDER BY doc_key'),
       clientOwners: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_key = ?'),
       listAudit: db.prepare('SELECT board_id, at, actor, action, detail FROM audit WHERE board_id = ? ORDER BY seq'),
-      userByToken: db.prepare(
-        `SELECT u.id, u.name, u.created_at, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`,
-      ),
       getBoard: db.prepare('SELECT id, title, created_by, created_at, archived_at FROM boards WHERE id = ?'),
       boardsOf: db.prepare(
         `SELECT b.id, b.title, b.created_by, b.created_at, b.archived_at, m.role FROM members m
@@ -279,26 +276,6 @@ export class SqliteStore implements Store {
 
   addClientOwner(docKey: string, clientId: number, userId: string): Promise<void> {
     return this.#sideWrite({ kind: 'owner', docKey, clientId, userId });
-  }
-
-  createUser(user: UserRecord, tokenHash: string, expiresAt: number | null): Promise<void> {
-    return this.#dir('createUser', user, tokenHash, expiresAt);
-  }
-
-  async userByTokenHash(tokenHash: string, now: number): Promise<TokenUser | null> {
-    const r = this.#stmts.userByToken.get(tokenHash, now) as Row | undefined;
-    if (!r) return null;
-    const user: TokenUser = { id: r.id as string, name: r.name as string, createdAt: r.created_at as number };
-    if (r.expires_at !== null) user.tokenExpiresAt = r.expires_at as number;
-    return user;
-  }
-
-  addToken(userId: string, tokenHash: string, now: number, expiresAt: number | null): Promise<void> {
-    return this.#dir('addToken', userId, tokenHash, now, expiresAt);
-  }
-
-  revokeTokensOf(userId: string, now: number): Promise<void> {
-    return this.#dir('revokeTokensOf', userId, now);
   }
 
   createBoard(board: Omit<BoardRecord, 'archivedAt'>): Promise<void> {

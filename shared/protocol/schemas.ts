@@ -58,10 +58,6 @@ export type AwarenessUpdatePayload = z.input<typeof AwarenessUpdateSchema>;
 
 // ---- REST bodies ----
 
-export const CreateUserSchema = z.object({
-  name: z.string().trim().min(1).max(80),
-});
-
 export const SourceSchema = z
   .object({
     /** http(s) only: the URL is published in exports (ClaimReview `appearance.url`). */

@@ -30,8 +30,8 @@ describe('membership that holds', () => {
 
     // Rob joins through the invite page, which names the board, the inviter and the role.
     const r = await openAs(browser, server, rob, oldLink);
-    await r.page.getByTestId('invite-summary').filter({ hasText: 'Olga Owner invites you to Holding board as reviewer' }).waitFor();
-    await r.page.getByText('This link is for one person.').waitFor();
+    await r.page.getByTestId('invite-summary').filter({ hasText: 'Olga Owner invites you to the board “Holding board” as reviewer' }).waitFor();
+    await r.page.getByText('It can be used once.').waitFor();
     await r.page.getByRole('button', { name: 'Accept the invitation' }).click();
     await r.page.waitForURL(`${server.url}/boards/${boardId}`);
     const first = r.page.locator('[data-testid="claim-list"] .claim-item').first();
@@ -81,7 +81,7 @@ describe('membership that holds', () => {
 
     // Rob opens his old link: refused, with the reason and what to do, and nothing to click.
     await r.page.goto(oldLink);
-    await r.page.getByTestId('invite-refused').filter({ hasText: REMOVED }).waitFor();
+    await r.page.getByTestId('invite-state').filter({ hasText: REMOVED }).waitFor();
     expect(await r.page.getByRole('button', { name: 'Accept the invitation' }).count()).toBe(0);
     await screenshot(r.page, 'invite-blocked');
     expect(await a11yViolations(r.page)).toEqual([]);

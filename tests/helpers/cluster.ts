@@ -7,11 +7,14 @@ import { createTestDatabase, type TestDatabase } from './pg.js';
 import { startRedis, type TestRedis } from './redis.js';
 import { startChildServer, type ChildServer } from './child-server.js';
 import { tempDir } from './server.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export interface TestCluster {
   db: TestDatabase;
   redis: TestRedis;
   servers: ChildServer[];
+  /** With `pgProxy`: the processes reach PostgreSQL through it (for cutting the network). */
+  pgProxy: TcpProxy | null;
   /** Starts one more process on the same database and Redis. */
   addServer(env?: Record<string, string>): Promise<ChildServer>;
   close(): Promise<void>;
@@ -29,12 +32,15 @@ const OPEN_LIMITS: Record<string, string> = {
   LOG_LEVEL: 'info',
 };
 
-export async function startTestCluster(n: number, env: Record<string, string> = {}): Promise<TestCluster> {
+export async function startTestCluster(n: number, env: Record<string, string> = {}, o: { pgProxy?: boolean } = {}): Promise<TestCluster> {
   const db = await createTestDatabase();
   const redis = await startRedis();
+  const pgProxy = o.pgProxy ? await startTcpProxy([Number(new URL(db.url).port || 5432)]) : null;
+  const dbUrl = new URL(db.url);
+  if (pgProxy) dbUrl.port = String(pgProxy.port);
   const servers: ChildServer[] = [];
   const addServer = async (extra: Record<string, string> = {}) => {
-    const s = await startChildServer(tempDir('claimboard-node-'), { ...OPEN_LIMITS, DATABASE_URL: db.url, REDIS_URL: redis.url, ...env, ...extra });
+    const s = await startChildServer(tempDir('claimboard-node-'), { ...OPEN_LIMITS, DATABASE_URL: dbUrl.toString(), REDIS_URL: redis.url, ...env, ...extra });
     servers.push(s);
     return s;
   };
@@ -43,6 +49,7 @@ export async function startTestCluster(n: number, env: Record<string, string> = 
     await Promise.all(Array.from({ length: n }, () => addServer()));
   } catch (err) {
     for (const s of servers) await s.kill();
+    await pgProxy?.close();
     await redis.stop();
     await db.drop();
     throw err;
@@ -51,9 +58,12 @@ export async function startTestCluster(n: number, env: Record<string, string> = 
     db,
     redis,
     servers,
+    pgProxy,
     addServer,
     async close() {
+      pgProxy?.setMode('pass');
       await Promise.all(servers.map((s) => s.kill('SIGTERM')));
+      await pgProxy?.close();
       await redis.stop();
       await db.drop();
     },

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InviteRecord } from '../../server/persistence/membership-store.js';
 import type { Store } from '../../server/persistence/store.js';
+import { addUser } from './store-contract.js';
 
 export interface MembershipFactory {
   make(): Promise<{ store: Store; setEmail(userId: string, email: string): Promise<void> }>;
@@ -15,7 +16,7 @@ const NOW = 1_700_000_000_000;
 
 async function boardWithPeople(store: Store): Promise<void> {
   for (const [id, name] of [['u_owner', 'Olivia Owner'], ['u_rob', 'Rob'], ['u_sam', 'Sam'], ['u_new', 'Nia']]) {
-    await store.createUser({ id: id!, name: name!, createdAt: NOW }, `h_${id}`, null);
+    await addUser(store, id!, name!, NOW, `h_${id}`, null);
   }
   await store.createBoard({ id: 'b1', title: 'Board one', createdBy: 'u_owner', createdAt: NOW });
 }

@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { castVote } from '../../shared/model/index.js';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
-import { addMember, api, createBoard, createUser, serverState, socketClient, startServer, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
+import { addMember, api, createBoard, createUser, serverState, signIn, socketClient, startServer, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
 import { exportErrors, validateExport } from '../helpers/export-schema.js';
-import { setEmail } from '../helpers/emails.js';
 
 let srv: TestServer;
 let owner: TestUser;
@@ -22,8 +21,6 @@ let claimId: string;
 
 const HOUR_MS = 3_600_000;
 const REMOVED = 'You were removed from this board after this invite was created. Ask for a new invite.';
-
-const withEmail = (user: TestUser, email: string): string => setEmail(srv, user.id, email);
 
 const invite = (by: TestUser, body: object, board = boardId) => api(srv.url, 'POST', `/api/boards/${board}/invites`, { token: by.token, body });
 const accept = (token: string, who: TestUser) => api(srv.url, 'POST', `/api/invites/${token}/accept`, { token: who.token });
@@ -124,14 +121,20 @@ describe('[M2] an invite addressed to an e-mail is for that account alone', () =
   it('another account is refused (preview and accept), the addressed one joins', async () => {
     const rosa = await createUser(srv.url, 'Rosa');
     const sam = await createUser(srv.url, 'Sam');
-    const nemo = await createUser(srv.url, 'Nemo'); // no e-mail, or (once accounts have them) another one
-    const rosaEmail = withEmail(rosa, 'Rosa.Rossi@paper.example');
-    withEmail(sam, 'sam@paper.example');
+    const nemo = await createUser(srv.url, 'Nemo'); // accounts each have their own e-mail
+    const rosaEmail = rosa.email;
     const made = await invite(owner, { role: 'reviewer', email: rosaEmail.toUpperCase() });
     expect(made.body.invite.email).toBe(rosaEmail);
     const masked = `${rosaEmail[0]}***${rosaEmail.slice(rosaEmail.lastIndexOf('@'))}`;
     expect((await preview(made.body.invite.token)).body.invite).toMatchObject({ state: 'open', email: masked });
     expect((await preview(made.body.invite.token, sam)).body.invite).toMatchObject({ state: 'wrong_account', message: expect.stringContaining(masked) });
+    // A browser is signed in by its session cookie, not a bearer token: the preview knows it too.
+    const samCookie = await signIn(srv.url, sam.email, sam.password);
+    const byCookie = (cookie: string) => api(srv.url, 'GET', `/api/invites/${made.body.invite.token}`, { headers: { cookie } });
+    expect((await byCookie(samCookie)).body.invite).toMatchObject({ state: 'wrong_account' });
+    expect((await byCookie(await signIn(srv.url, rosa.email, rosa.password))).body.invite).toMatchObject({ state: 'open' });
+    // A cookie that is no session reads as signed out: answered, never a 401.
+    expect(await byCookie('cb_session=not-a-session')).toMatchObject({ status: 200, body: { invite: { state: 'open' } } });
     for (const who of [sam, nemo]) {
       expect(await accept(made.body.invite.token, who)).toMatchObject({
         status: 403,
@@ -246,8 +249,7 @@ describe('[M5] the members list says who is who', () => {
   it('namesakes get their e-mail\'s local part and different colours; full e-mails only for owners and editors', async () => {
     const b = (await createBoard(srv.url, owner)).id;
     const [s1, s2, v] = await Promise.all([createUser(srv.url, 'Sam Lee'), createUser(srv.url, 'Sam Lee'), createUser(srv.url, 'Vic Viewer')]);
-    const e1 = withEmail(s1!, 'sam.lee@paper.example');
-    const e2 = withEmail(s2!, 'slee@desk.example');
+    const [e1, e2] = [s1!.email, s2!.email];
     for (const [u, role] of [[s1!, 'reviewer'], [s2!, 'reviewer'], [v!, 'viewer']] as const) await addMember(srv.url, owner, b, u, role);
     const asOwner = (await api(srv.url, 'GET', `/api/boards/${b}/members`, { token: owner.token })).body.members;
     const sam = (u: TestUser, list: any[]) => list.find((m) => m.userId === u.id);

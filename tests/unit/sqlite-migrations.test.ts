@@ -30,6 +30,24 @@ describe('versioned migrations of the embedded store', () => {
     db.close();
   });
 
+  it('[AC9] migration 2 turns every stored token into a legacy credential with the same hash, and drops tokens', () => {
+    const dir = tempDir();
+    fs.copyFileSync('tests/fixtures/datadir-v0/claimboard.sqlite', path.join(dir, 'c.sqlite'));
+    const db = open(path.join(dir, 'c.sqlite'));
+    const tokens = db.prepare('SELECT hash, user_id, created_at, expires_at, revoked_at FROM tokens ORDER BY hash').all();
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    migrate(db);
+    const creds = db.prepare("SELECT hash, user_id, created_at, expires_at, revoked_at FROM credentials WHERE kind = 'legacy' ORDER BY hash").all();
+    expect(creds).toEqual(tokens);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'tokens'").get()).toBeUndefined();
+    const users = db.prepare('SELECT email, password_hash, email_verified, claimed_at FROM users').all();
+    expect(users.every((u) => JSON.stringify(u) === JSON.stringify({ email: null, password_hash: null, email_verified: 0, claimed_at: null }))).toBe(true);
+    // One account per e-mail.
+    db.prepare("UPDATE users SET email = 'a@example.test' WHERE rowid = (SELECT MIN(rowid) FROM users)").run();
+    expect(() => db.prepare("UPDATE users SET email = 'a@example.test' WHERE rowid = (SELECT MAX(rowid) FROM users)").run()).toThrow(/UNIQUE/);
+    db.close();
+  });
+
   it('adds the columns a pre-checksum file lacks', () => {
     const db = open(path.join(tempDir(), 'old.sqlite'));
     db.exec('CREATE TABLE updates (doc_key TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (doc_key, seq)) WITHOUT ROWID');

@@ -1,12 +1,14 @@
 /**
- * The directory on PostgreSQL (cluster mode): users, tokens, boards, members, audit, and
- * invites and departures (`membership`, pg-membership.ts), the same contract as the embedded
- * store's (tests/helpers/store-contract.ts, tests/helpers/membership-contract.ts).
+ * The directory on PostgreSQL (cluster mode): boards, members and audit, with the accounts
+ * (pg-accounts.ts) and invites and departures (`membership`, pg-membership.ts), the same
+ * contract as the embedded store's (tests/helpers/store-contract.ts,
+ * tests/helpers/membership-contract.ts).
  * Every write is one statement or one transaction; reads go to the pool.
  */
 import type pg from 'pg';
 import type { Role } from '../../../shared/protocol/roles.js';
-import type { AuditEntry, BoardRecord, Directory, MemberRecord, TokenUser, UserRecord } from '../store.js';
+import type { AuditEntry, BoardRecord, Directory, MemberRecord } from '../store.js';
+import { PgAccounts } from './pg-accounts.js';
 import { PgMembership } from './pg-membership.js';
 import { inTransaction } from './pg-pool.js';
 
@@ -28,39 +30,13 @@ const BOARD_KEYS = `(doc_key = $1 OR (doc_key COLLATE "C" >= $2 AND doc_key COLL
 
 export class PgDirectory implements Directory {
   readonly #pool: pg.Pool;
+  readonly accounts: PgAccounts;
   readonly membership: PgMembership;
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
+    this.accounts = new PgAccounts(pool);
     this.membership = new PgMembership(pool);
-  }
-
-  async createUser(user: UserRecord, tokenHash: string, tokenExpiresAt: number | null): Promise<void> {
-    await inTransaction(this.#pool, async (c) => {
-      await c.query('INSERT INTO users (id, name, created_at) VALUES ($1, $2, $3)', [user.id, user.name, user.createdAt]);
-      await c.query('INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [tokenHash, user.id, user.createdAt, tokenExpiresAt]);
-    });
-  }
-
-  async userByTokenHash(tokenHash: string, now: number): Promise<TokenUser | null> {
-    const { rows } = await this.#pool.query(
-      `SELECT u.id, u.name, u.created_at, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id
-       WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)`,
-      [tokenHash, now],
-    );
-    const r = rows[0] as Row | undefined;
-    if (!r) return null;
-    const user: TokenUser = { id: r.id as string, name: r.name as string, createdAt: num(r.created_at) };
-    if (r.expires_at !== null) user.tokenExpiresAt = num(r.expires_at);
-    return user;
-  }
-
-  async addToken(userId: string, tokenHash: string, now: number, expiresAt: number | null): Promise<void> {
-    await this.#pool.query('INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [tokenHash, userId, now, expiresAt]);
-  }
-
-  async revokeTokensOf(userId: string, now: number): Promise<void> {
-    await this.#pool.query('UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL', [now, userId]);
   }
 
   async createBoard(board: Omit<BoardRecord, 'archivedAt'>): Promise<void> {

@@ -52,21 +52,49 @@ export const PG_MIGRATIONS: PgMigration[] = [
   },
   {
     version: 2,
-    name: 'directory: users, tokens, boards, members, invites, audit',
+    name: 'directory: users and their credentials, password resets, boards, members, invites, audits',
     sql: `
       CREATE TABLE users (
         id text PRIMARY KEY,
         name text NOT NULL,
-        created_at bigint NOT NULL
+        created_at bigint NOT NULL,
+        email text UNIQUE,
+        password_hash text,
+        avatar_color text,
+        email_verified boolean NOT NULL DEFAULT false,
+        claimed_at bigint
       );
-      CREATE TABLE tokens (
+      CREATE TABLE credentials (
+        id text PRIMARY KEY,
+        hash text NOT NULL UNIQUE,
+        user_id text NOT NULL REFERENCES users(id),
+        kind text NOT NULL CHECK (kind IN ('session', 'pat', 'legacy')),
+        name text,
+        created_at bigint NOT NULL,
+        expires_at bigint,
+        revoked_at bigint,
+        last_used_at bigint,
+        shared_computer boolean NOT NULL DEFAULT false,
+        user_agent text
+      );
+      CREATE INDEX credentials_by_user ON credentials(user_id, kind);
+      CREATE TABLE password_resets (
         hash text PRIMARY KEY,
         user_id text NOT NULL REFERENCES users(id),
         created_at bigint NOT NULL,
-        expires_at bigint,
-        revoked_at bigint
+        expires_at bigint NOT NULL,
+        used_at bigint
       );
-      CREATE INDEX tokens_by_user ON tokens(user_id);
+      CREATE INDEX password_resets_by_user ON password_resets(user_id);
+      CREATE TABLE user_audit (
+        seq bigserial PRIMARY KEY,
+        user_id text NOT NULL,
+        at bigint NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        detail jsonb NOT NULL
+      );
+      CREATE INDEX user_audit_by_user ON user_audit(user_id, seq);
       CREATE TABLE boards (
         id text PRIMARY KEY,
         title text NOT NULL,

@@ -33,6 +33,10 @@ export function createPgPool(connectionString: string, o: PgPoolOptions = {}): p
   return pool;
 }
 
+/** An error PostgreSQL answered (it carries a SQLSTATE), as opposed to one of reaching it. */
+export const isServerError = (err: unknown): boolean =>
+  typeof (err as { code?: unknown } | null)?.code === 'string' && /^[0-9A-Z]{5}$/.test((err as { code: string }).code);
+
 /** Runs `fn` in one transaction on one client; rolls back on error and releases the client. */
 export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -43,6 +47,12 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => 
     await client.query('COMMIT');
     return out;
   } catch (err) {
+    if (!isServerError(err)) {
+      // A timeout or a broken connection: a ROLLBACK would wait out another timeout. The
+      // connection is destroyed instead, and PostgreSQL rolls the transaction back itself.
+      broken = true;
+      throw err;
+    }
     try {
       await client.query('ROLLBACK');
     } catch {

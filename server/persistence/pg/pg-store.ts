@@ -39,6 +39,7 @@ export async function openPgStore(url: string, o: PgPoolOptions = {}): Promise<P
   const directory = new PgDirectory(pool);
   return {
     ...bound<Directory>(directory),
+    accounts: directory.accounts,
     ...bound<UpdateLog>(log),
     membership: directory.membership,
     pool,

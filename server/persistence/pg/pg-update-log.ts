@@ -12,7 +12,7 @@
 import zlib from 'node:zlib';
 import type pg from 'pg';
 import type { StoredUpdate, UpdateLog } from '../store.js';
-import { inTransaction } from './pg-pool.js';
+import { inTransaction, isServerError } from './pg-pool.js';
 
 interface PendingAppend {
   docKey: string;
@@ -124,11 +124,14 @@ export class PgUpdateLog implements UpdateLog {
         for (const p of batch) p.reject(err);
         for (const o of owners) o.reject(err);
         // A later append of the same document may depend on one whose outcome is now
-        // unknown: it fails too rather than commit after a gap the client cannot see.
+        // unknown: it fails too rather than commit after a gap the client cannot see. When
+        // PostgreSQL itself is out of reach (no SQLSTATE: a timeout, a reset), everything
+        // queued fails at once instead of waiting out its own timeout in turn [K7].
         const lost = new Set(batch.map((p) => p.docKey));
+        const unreachable = !isServerError(err);
         this.#pending = this.#pending.filter((p) => {
-          if (!lost.has(p.docKey)) return true;
-          p.reject(new Error(`append not attempted: an earlier write of ${p.docKey} failed`));
+          if (!unreachable && !lost.has(p.docKey)) return true;
+          p.reject(new Error(`append not attempted: an earlier write ${unreachable ? 'found PostgreSQL unreachable' : `of ${p.docKey} failed`}`));
           return false;
         });
       },

@@ -12,7 +12,7 @@
  * people who left or were removed are listed as former members, and owners decide whether
  * their votes count [M4]. Everyone is shown by their `displayName` [M5].
  */
-import type { Role } from '../../../../shared/protocol/roles.js';
+import { atLeast, ROLE_RANK, type Role } from '../../../../shared/protocol/roles.js';
 import {
   boardAdmin,
   boardLifecycleApi,
@@ -24,8 +24,6 @@ import {
   type Member,
 } from '../api.js';
 
-const RANK: Record<Role, number> = { viewer: 0, reviewer: 1, editor: 2, owner: 3 };
-
 /** An invite that can still be used: not revoked, not expired, not used up. */
 export function isPending(invite: InviteInfo, now: number): boolean {
   if (invite.revokedAt !== null) return false;
@@ -36,11 +34,11 @@ export function isPending(invite: InviteInfo, now: number): boolean {
 export class MembersState {
   readonly boardId: string;
   #role: () => Role;
-  #members = $state<Member[]>([]);
-  #formers = $state<FormerMember[]>([]);
+  #members: Member[] = $state.raw([]);
+  #formers: FormerMember[] = $state.raw([]);
   #countFormerMembers = $state(false);
-  #invites = $state<InviteInfo[]>([]);
-  #audit = $state<AuditEntry[] | null>(null);
+  #invites: InviteInfo[] = $state.raw([]);
+  #audit: AuditEntry[] | null = $state.raw(null);
   #error = $state<string | null>(null);
   #loading = $state(false);
   #now = $state(Date.now());
@@ -56,7 +54,7 @@ export class MembersState {
   }
   /** Owners and editors see and make invites. */
   get canInvite(): boolean {
-    return RANK[this.role] >= RANK.editor;
+    return atLeast(this.role, 'editor');
   }
   /** Owners change roles, remove members and read the audit log. */
   get canManage(): boolean {
@@ -64,7 +62,7 @@ export class MembersState {
   }
   /** Roles this user may invite as (never above their own). */
   get invitableRoles(): Role[] {
-    return (['reviewer', 'viewer', 'editor', 'owner'] as const).filter((r) => RANK[r] <= RANK[this.role]);
+    return (['reviewer', 'viewer', 'editor', 'owner'] as const).filter((r) => atLeast(this.role, r));
   }
   get members(): Member[] {
     return this.#members;
@@ -154,7 +152,7 @@ export class MembersState {
         boardAdmin.members(this.boardId),
         this.canInvite ? boardAdmin.invites(this.boardId) : Promise.resolve({ invites: [] }),
       ]);
-      this.#members = [...m.members].sort((a, b) => RANK[b.role] - RANK[a.role] || a.displayName.localeCompare(b.displayName));
+      this.#members = [...m.members].sort((a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role] || a.displayName.localeCompare(b.displayName));
       this.#formers = [...(m.formerMembers ?? [])].sort((a, b) => b.departedAt - a.departedAt);
       this.#countFormerMembers = m.countFormerMembers ?? false;
       this.#invites = i.invites;
