@@ -122,7 +122,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     },
     now,
   );
-  const cluster = startCluster(store, registry, config.redisUrl, logger);
+  const cluster = startCluster(store, registry, auth, config.redisUrl, logger);
   const importer = new ImportRunner(config.importTimeoutMs, logger);
   const boards = new BoardService(store, registry, auth, now, {
     publicUrl: config.publicUrl,

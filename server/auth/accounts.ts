@@ -11,12 +11,11 @@ import type { Authentication } from './authentication.js';
 import { passwordProblem, type PasswordHasher } from './passwords.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 import { hashToken, newId, newToken } from './tokens.js';
+import { sendPasswordResetMail } from '../mail/send.js';
+import type { Mailer as FullMailer } from '../mail/mailer.js';
 
-/** What the mail engineer's Mailer provides (server/mail/mailer.ts); absent or disabled: no mail. */
-export interface Mailer {
-  readonly enabled: boolean;
-  send(msg: { to: string; subject: string; text: string; html?: string }): Promise<void>;
-}
+/** The part of the mailer (server/mail/mailer.ts) accounts use; absent or disabled: no mail. */
+export type Mailer = Pick<FullMailer, 'enabled' | 'send'>;
 
 export type SignupPolicy = 'open' | 'invite' | 'closed';
 
@@ -202,11 +201,7 @@ export class Accounts {
       this.#lastResetMail.set(account.id, now);
       if (this.#lastResetMail.size > 10_000) this.#lastResetMail.delete(this.#lastResetMail.keys().next().value!);
       const url = await this.createResetLink(account.id, 'server', { via: 'mail' });
-      await mailer.send({
-        to: email,
-        subject: 'Reset your Claimboard password',
-        text: `Someone (hopefully you) asked to reset the password of your Claimboard account.\n\nSet a new one within the hour: ${url}\n\nThe link works once. If you did not ask, ignore this mail: your password stays as it is.`,
-      });
+      await sendPasswordResetMail(mailer, { to: email, url, expiresAt: now + RESET_TTL_MS });
     })().catch((err: unknown) => this.logger.error({ err }, 'password reset mail failed'));
   }
 

@@ -134,6 +134,11 @@ export class Authentication {
     return ids;
   }
 
+  /** The user was signed out everywhere by another process (cluster mode): close their connections. */
+  userRevokedElsewhere(userId: string): void {
+    for (const l of this.#userListeners) l(userId);
+  }
+
   /** Credentials were ended elsewhere (a password reset): close their connections. */
   credentialsEnded(ids: readonly string[]): void {
     if (ids.length) this.#credentialsEnded(ids);

@@ -11,6 +11,8 @@ import type { Store } from '../persistence/store.js';
 import { ClusterSync, type HeadSource } from './cluster-sync.js';
 import { RedisPeerBus } from './redis-peer-bus.js';
 import { PgLocks, type Locks } from './locks.js';
+import { AccessEvents } from './access-events.js';
+import type { Auth } from '../auth/index.js';
 import type pg from 'pg';
 
 export interface Cluster {
@@ -39,12 +41,14 @@ function crashHook(): ((docKey: string) => void) | undefined {
 }
 
 /** Null for the embedded store (one process, nothing to keep in step). */
-export function startCluster(store: Store, registry: DocRegistry, redisUrl: string | undefined, logger: Logger, tickMs?: number): Cluster | null {
+export function startCluster(store: Store, registry: DocRegistry, auth: Auth, redisUrl: string | undefined, logger: Logger, tickMs?: number): Cluster | null {
   if (!isClusterStore(store)) return null;
   const nodeId = `n_${randomBytes(6).toString('base64url')}`;
   const bus = redisUrl ? new RedisPeerBus(redisUrl, nodeId, logger) : null;
   bus?.start();
   const sync = new ClusterSync(registry, bus, store, logger, { tickMs, beforePublish: crashHook() });
+  const access = new AccessEvents(store.pool, auth, nodeId, logger);
+  access.start();
   logger.info({ nodeId, redis: !!bus }, 'cluster mode: documents kept in step with the other processes');
   return {
     nodeId,
@@ -52,6 +56,7 @@ export function startCluster(store: Store, registry: DocRegistry, redisUrl: stri
     sync,
     locks: new PgLocks(store.pool),
     async close() {
+      access.close();
       sync.close();
       await bus?.close();
     },

@@ -4,7 +4,10 @@
  * callers need no `if`; they still check `mailer.enabled` where the answer tells the user
  * whether an e-mail went out.
  */
-import type { Mailer } from './mailer.js';
+import type { Mailer as FullMailer } from './mailer.js';
+
+/** What a send needs of the mailer (accounts take no more than this). */
+type Mailer = Pick<FullMailer, 'enabled' | 'send'>;
 import { inviteMail, passwordResetMail, signInNoticeMail, type InviteMailArgs, type PasswordResetMailArgs, type SignInNoticeMailArgs } from './templates.js';
 
 /**

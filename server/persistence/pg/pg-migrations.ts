@@ -140,6 +140,18 @@ export const PG_MIGRATIONS: PgMigration[] = [
     `,
   },
   { version: 3, ...PG_MEMBERSHIP_MIGRATION },
+  {
+    version: 4,
+    name: 'access events: membership, board state and credential changes for the other processes',
+    sql: `
+      CREATE TABLE access_events (
+        seq bigserial PRIMARY KEY,
+        node text NOT NULL,
+        at bigint NOT NULL,
+        event jsonb NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migratePg(pool: pg.Pool, migrations: PgMigration[] = PG_MIGRATIONS): Promise<number> {
