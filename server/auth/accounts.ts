@@ -11,7 +11,7 @@ import type { Authentication } from './authentication.js';
 import { passwordProblem, type PasswordHasher } from './passwords.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 import { hashToken, newId, newToken } from './tokens.js';
-import { sendPasswordResetMail } from '../mail/send.js';
+import { sendPasswordResetMail, sendSignInNotice } from '../mail/send.js';
 import type { Mailer as FullMailer } from '../mail/mailer.js';
 
 /** The part of the mailer (server/mail/mailer.ts) accounts use; absent or disabled: no mail. */
@@ -144,6 +144,21 @@ export class Accounts {
       await this.store.accounts.setPasswordHash(account.id, rehashed);
     }
     return account;
+  }
+
+  /**
+   * A sign-in notice by e-mail when the account signs in from a browser that none of its live
+   * sessions uses. Call it before the new session starts; the mail goes out afterwards.
+   */
+  async signInNotice(account: AccountRecord, userAgent: string | null, address: string): Promise<void> {
+    const mailer = this.opts.mailer;
+    if (!mailer?.enabled || !account.email) return;
+    const now = this.now();
+    const known = (await this.store.accounts.listCredentials(account.id, now)).some((c) => c.kind === 'session' && c.userAgent === userAgent);
+    if (known) return;
+    void sendSignInNotice(mailer, { to: account.email, when: now, userAgent, address, settingsUrl: `${this.opts.publicUrl}/settings` }).catch((err: unknown) =>
+      this.logger.error({ err }, 'sign-in notice failed'),
+    );
   }
 
   /** A name-only user (from before accounts) sets e-mail and password, once [AC7]. */

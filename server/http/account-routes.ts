@@ -63,6 +63,7 @@ export function accountPublicRoutes(r: Router, d: RouteDeps, site: SiteOptions):
   r.post('/session', write, small, async (req, res) => {
     const b = body(SignInSchema, req);
     const account = await accounts.signIn(b.email, b.password, address(req));
+    await accounts.signInNotice(account, userAgent(req), address(req));
     await startSession(req, res, account.id, b.sharedComputer === true, 'password');
     res.json({ user: accountJson(account) });
   });

@@ -40,3 +40,23 @@ describe('password reset by e-mail', () => {
     expect((await api(s.url, 'POST', '/api/session', { body: { email: u.email, password: u.password } })).status).toBe(401);
   });
 });
+
+describe('sign-in notices', () => {
+  it('[AC3] a sign-in from a browser none of the sessions uses sends a notice; the same browser again does not', async () => {
+    const relay = await startSmtp();
+    cleanup.push(() => relay.close());
+    const s = await startServer({ publicUrl: PUBLIC_URL, mail: { smtpUrl: relay.url, from: 'Claimboard <no-reply@claimboard.test>' } });
+    cleanup.push(() => s.close());
+    const u = await createUser(s.url, 'Nina Notice');
+    const signIn = (ua: string) => api(s.url, 'POST', '/api/session', { body: { email: u.email, password: u.password }, headers: { 'user-agent': ua } });
+    expect((await signIn('Browser A/1.0')).status).toBe(200);
+    await waitFor(() => relay.received.length === 1, 'the first notice');
+    expect((await signIn('Browser A/1.0')).status).toBe(200); // a known browser: no notice
+    expect((await signIn('Browser B/2.0')).status).toBe(200);
+    await waitFor(() => relay.received.length >= 2, 'the notice for the second browser');
+    await s.app.mailer.idle();
+    expect(relay.received).toHaveLength(2);
+    expect(relay.received.map((m) => m.parsed.text?.includes('Browser B/2.0'))).toEqual([false, true]);
+    expect(relay.received[0]!.parsed.text).toContain(`${PUBLIC_URL}/settings`);
+  });
+});
