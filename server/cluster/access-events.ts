@@ -1,10 +1,11 @@
 /**
  * Access changes between processes [K10]: a role change or removal, a board archived,
  * deleted or its countFormerMembers setting changed [M4], a user signed out everywhere or
- * some credentials ended, made through one process, are written to `access_events` in PostgreSQL, and every other process polls that table
- * (every 250 ms) and applies them to its own caches and live connections: the same listeners
- * as a local change (the hub closes or downgrades connections at once). Through PostgreSQL,
- * not Redis, so a removal holds within a second while Redis is down too.
+ * some credentials ended, made through one process, are written to `access_events` in
+ * PostgreSQL, and every other process polls that table (every 250 ms) and applies them to its
+ * own caches and live connections: the same listeners as a local change (the hub closes or
+ * downgrades connections at once). Through PostgreSQL, not Redis, so a removal holds within a
+ * second while Redis is down too.
  * REST requests never depend on this: they read roles and credentials from the store.
  */
 import type { Logger } from 'pino';
