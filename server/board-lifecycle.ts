@@ -1,7 +1,8 @@
 /**
  * A board's lifecycle after creation [B1–B5]: rename, archive and unarchive, delete, and
- * duplicate as a new board. Roles are checked here (the routes only find the caller's role):
- * owners and editors rename; owners archive, unarchive and delete; any member duplicates.
+ * duplicate as a new board; and whether former members' votes count [M4]. Roles are checked
+ * here (the routes only find the caller's role): owners and editors rename; owners archive,
+ * unarchive, delete and decide about former members' votes; any member duplicates.
  */
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
@@ -26,15 +27,27 @@ export class BoardLifecycle {
   ) {}
 
   /**
-   * Renames and/or archives or unarchives [B1, B4]. Renaming an archived board is refused
-   * (`ARCHIVED`) unless the same call unarchives it. Returns the board as it now is.
+   * Renames and/or archives or unarchives [B1, B4], and/or says whether former members'
+   * votes count [M4]. Renaming an archived board is refused (`ARCHIVED`) unless the same call
+   * unarchives it. Returns the board as it now is.
    */
-  async patch(boardId: string, userId: string, role: Role, body: { title?: string; archived?: boolean }): Promise<BoardRecord> {
+  async patch(
+    boardId: string,
+    userId: string,
+    role: Role,
+    body: { title?: string; archived?: boolean; countFormerMembers?: boolean },
+  ): Promise<BoardRecord> {
     if (body.archived !== undefined && !canManage(role)) throw new AppError(ErrorCode.Forbidden, 'only owners archive or unarchive a board');
+    if (body.countFormerMembers !== undefined && !canManage(role)) {
+      throw new AppError(ErrorCode.Forbidden, "only owners decide whether former members' votes count");
+    }
     if (body.title !== undefined && !canWriteBoard(role)) throw new AppError(ErrorCode.Forbidden, 'only owners and editors rename a board');
     const before = await this.#board(boardId);
     const willBeArchived = body.archived ?? before.archivedAt !== null;
     if (body.title !== undefined && willBeArchived) throw new AppError(ErrorCode.Archived, 'this board is archived: unarchive it to rename it');
+    if (body.countFormerMembers !== undefined && willBeArchived) {
+      throw new AppError(ErrorCode.Archived, 'this board is archived: unarchive it to change how votes count');
+    }
     const archivedAt = body.archived === undefined ? undefined : body.archived ? (before.archivedAt ?? this.now()) : null;
     const patch = { ...(body.title !== undefined ? { title: body.title } : {}), ...(archivedAt !== undefined ? { archivedAt } : {}) };
     if (!(await this.store.updateBoard(boardId, patch))) throw new AppError(ErrorCode.NotFound, 'no such board');
@@ -47,8 +60,18 @@ export class BoardLifecycle {
     if (archivedAt !== undefined && (archivedAt !== null) !== (before.archivedAt !== null)) {
       this.audit.record(boardId, userId, archivedAt === null ? 'board.unarchived' : 'board.archived', {});
     }
+    const counting = body.countFormerMembers;
+    if (counting !== undefined && counting !== (await this.store.membership.countsFormerMembers(boardId))) {
+      if (!(await this.store.membership.setCountFormerMembers(boardId, counting))) throw new AppError(ErrorCode.NotFound, 'no such board');
+      this.audit.record(boardId, userId, counting ? 'board.former_votes_counted' : 'board.former_votes_not_counted', {});
+    }
     const after = { ...before, ...patch };
-    this.auth.boards.changed({ boardId, archived: after.archivedAt !== null, ...(body.title !== undefined ? { title: after.title } : {}) });
+    this.auth.boards.changed({
+      boardId,
+      archived: after.archivedAt !== null,
+      ...(body.title !== undefined ? { title: after.title } : {}),
+      ...(counting !== undefined ? { countFormerMembers: counting } : {}),
+    });
     return after;
   }
 

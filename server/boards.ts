@@ -17,6 +17,7 @@ import {
   snapshotFromDocs,
   type CsvTable,
   type ExportInput,
+  type ExportMember,
   type LiveSummary,
 } from '../shared/export/index.js';
 import { newId } from './auth/tokens.js';
@@ -152,13 +153,22 @@ export class BoardService {
 
   /**
    * Runs `fn` on a snapshot of the board's documents: the board, live and every member's
-   * reviewer doc, empty or not (so an export names every reviewer, with or without votes;
-   * the board's list [D3] has only reviewer docs with content). A sealed document is never
-   * acquired, so it never enters a snapshot.
+   * and former member's reviewer doc, empty or not (so an export names every reviewer, with
+   * or without votes; the board's list [D3] has only reviewer docs with content), former
+   * members marked, with the board's choice whether their votes count [M4]. A sealed
+   * document is never acquired, so it never enters a snapshot.
    */
   async #withSnapshot<T>(boardId: string, fn: (input: ExportInput) => T): Promise<T> {
-    const members = await this.store.listMembers(boardId);
-    const docKeys = [boardDocKey(boardId), liveDocKey(boardId), ...members.map((m) => reviewerDocKey(boardId, m.userId))];
+    const [members, formers, countFormerMembers] = await Promise.all([
+      this.store.listMembers(boardId),
+      this.store.membership.listFormerMembers(boardId),
+      this.store.membership.countsFormerMembers(boardId),
+    ]);
+    const people: ExportMember[] = [
+      ...members.map(({ userId, name, role }) => ({ userId, name, role })),
+      ...formers.map(({ userId, name, departure }) => ({ userId, name, role: departure.role, former: true })),
+    ];
+    const docKeys = [boardDocKey(boardId), liveDocKey(boardId), ...people.map((m) => reviewerDocKey(boardId, m.userId))];
     const holder = `export:${++this.#exportHolders}`;
     const docs = await Promise.all(docKeys.map((k) => this.registry.acquire(k, holder)));
     try {
@@ -173,7 +183,7 @@ export class BoardService {
         else if (p?.kind === 'reviewer') reviewers.set(p.userId, docs[i]!);
       }
       if (!boardDoc) throw new AppError(ErrorCode.NotFound, 'no such board');
-      return fn(snapshotFromDocs(boardId, boardDoc, reviewers, members, liveDoc));
+      return fn({ ...snapshotFromDocs(boardId, boardDoc, reviewers, people, liveDoc), countFormerMembers });
     } finally {
       for (const k of docKeys) this.registry.release(k, holder);
     }

@@ -30,20 +30,24 @@ export class BoardCatalogue {
 
   /**
    * The board's listed docs [D3]: the board doc, the live doc, then the reviewer doc of
-   * every member who has written to it. Viewers' docs are included too: a reviewer demoted
-   * to viewer keeps the votes cast before (they count, and are exported). A member who
-   * never voted has an empty doc, which is not listed: a board with 200 members of whom 10
-   * voted costs a client 12 docs, not 202 (`board:docs` adds a doc when it gets content).
+   * every member who has written to it, and of every former member who had [M4] (their
+   * votes are kept, marked, and count only if the board says so). Viewers' docs are included
+   * too: a reviewer demoted to viewer keeps the votes cast before (they count, and are
+   * exported). A member who never voted has an empty doc, which is not listed: a board with
+   * 200 members of whom 10 voted costs a client 12 docs, not 202 (`board:docs` adds a doc
+   * when it gets content).
    */
   docsOf(boardId: string): Promise<string[]> {
     let list = this.#docLists.get(boardId);
     if (!list) {
       const content = this.#contentOf(boardId);
-      list = Promise.all([this.#store.listMembers(boardId), content.ready]).then(([members]) => [
-        boardDocKey(boardId),
-        liveDocKey(boardId),
-        ...members.filter((m) => content.users.has(m.userId)).map((m) => reviewerDocKey(boardId, m.userId)),
-      ]);
+      list = Promise.all([this.#store.listMembers(boardId), this.#store.membership.listFormerMembers(boardId), content.ready]).then(
+        ([members, formers]) => [
+          boardDocKey(boardId),
+          liveDocKey(boardId),
+          ...[...members, ...formers].filter((m) => content.users.has(m.userId)).map((m) => reviewerDocKey(boardId, m.userId)),
+        ],
+      );
       this.#docLists.set(boardId, list);
       if (this.#docLists.size > MAX_CACHED_BOARDS) this.#docLists.delete(this.#docLists.keys().next().value!);
       list.catch(() => this.#docLists.delete(boardId));

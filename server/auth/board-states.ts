@@ -9,7 +9,7 @@
 import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
 import type { Store } from '../persistence/store.js';
 
-export type BoardStateChange = { boardId: string; archived: boolean; title?: string };
+export type BoardStateChange = { boardId: string; archived: boolean; title?: string; countFormerMembers?: boolean };
 
 /** Boards whose archive state is kept in memory at most (bounded anyway). */
 const MAX_CACHED_BOARDS = 10_000;

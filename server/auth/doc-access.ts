@@ -2,7 +2,8 @@
  * Who may read and write which document [A1–A7], as one ordered chain of checks. Write
  * authority is decided per document, never per field (DESIGN.md "Documents and authority"):
  * - board/<id>: members read; owners and editors write.
- * - board/<id>/reviewer/<user>: members read; that user writes while they hold a voting role.
+ * - board/<id>/reviewer/<user>: members read (also after that user left or was removed [M4]);
+ *   that user writes while they hold a voting role.
  * - board/<id>/live: members read; only the server writes (LiveReviewService).
  * - board/<id>/sealed/<user>: that user alone reads, and writes while they hold a voting role.
  *
@@ -41,8 +42,13 @@ const archived: Refusal = { ok: false, reason: 'archived' };
  * its request), in order. A refusal that says `not_found` answers like a missing board [A5].
  */
 const CHAIN: ReadonlyArray<readonly [name: string, check: Check]> = [
-  // A reviewer doc of someone who is not a member does not exist (A1).
-  ['reviewer doc of a member', async (r, m) => (r.doc.kind === 'reviewer' && r.doc.userId !== r.userId && !(await m.roleOf(r.doc.boardId, r.doc.userId)) ? notFound : undefined)],
+  // A reviewer doc of someone who is not a member, and never was, does not exist (A1); a
+  // former member's stays readable, their votes kept and marked (M4).
+  ['reviewer doc of a member or former member', async (r, m) => {
+    if (r.doc.kind !== 'reviewer' || r.doc.userId === r.userId) return undefined;
+    if (await m.roleOf(r.doc.boardId, r.doc.userId)) return undefined;
+    return (await m.isFormer(r.doc.boardId, r.doc.userId)) ? undefined : notFound;
+  }],
   // Another member's sealed doc does not exist as far as anyone else can tell (A7).
   ['own sealed doc', (r) => (r.doc.kind === 'sealed' && r.doc.userId !== r.userId ? notFound : undefined)],
   // Reading stops here; writing follows the table above (A2).

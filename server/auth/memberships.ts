@@ -45,6 +45,15 @@ export class Memberships {
     return this.#states.isDeleted(boardId) ? null : role;
   }
 
+  /**
+   * Whether the user left or was removed from the board and is not a member again [M4]: their
+   * reviewer doc stays, and members still read it.
+   */
+  async isFormer(boardId: string, userId: string): Promise<boolean> {
+    if (this.#states.isDeleted(boardId)) return false;
+    return this.#store.membership.isFormerMember(boardId, userId);
+  }
+
   onRoleChange(l: (c: RoleChange) => void): void {
     this.#listeners.push(l);
   }

@@ -1,10 +1,11 @@
 /**
- * Access changes between processes [K10]: a role change or removal, a board archived or
- * deleted, a user signed out everywhere or some credentials ended, made through one process,
- * are written to `access_events` in PostgreSQL, and every other process polls that table
- * (every 250 ms) and applies them to its own caches and live connections: the same listeners
- * as a local change (the hub closes or downgrades connections at once). Through PostgreSQL,
- * not Redis, so a removal holds within a second while Redis is down too.
+ * Access changes between processes [K10]: a role change or removal, a board archived,
+ * deleted or its countFormerMembers setting changed [M4], a user signed out everywhere or
+ * some credentials ended, made through one process, are written to `access_events` in
+ * PostgreSQL, and every other process polls that table (every 250 ms) and applies them to its
+ * own caches and live connections: the same listeners as a local change (the hub closes or
+ * downgrades connections at once). Through PostgreSQL, not Redis, so a removal holds within a
+ * second while Redis is down too.
  * REST requests never depend on this: they read roles and credentials from the store.
  */
 import type { Logger } from 'pino';
@@ -14,7 +15,7 @@ import type { Auth } from '../auth/index.js';
 
 type AccessEvent =
   | { kind: 'role'; boardId: string; userId: string; role: Role | null }
-  | { kind: 'board'; boardId: string; archived: boolean; title?: string }
+  | { kind: 'board'; boardId: string; archived: boolean; title?: string; countFormerMembers?: boolean }
   | { kind: 'user'; userId: string }
   | { kind: 'credentials'; ids: string[] };
 
@@ -35,7 +36,15 @@ export class AccessEvents {
     this.#nodeId = nodeId;
     this.#logger = logger;
     auth.members.onRoleChange((c) => this.#publish({ kind: 'role', boardId: c.boardId, userId: c.userId, role: c.role }));
-    auth.boards.onChange((c) => this.#publish({ kind: 'board', boardId: c.boardId, archived: c.archived, ...(c.title !== undefined ? { title: c.title } : {}) }));
+    auth.boards.onChange((c) =>
+      this.#publish({
+        kind: 'board',
+        boardId: c.boardId,
+        archived: c.archived,
+        ...(c.title !== undefined ? { title: c.title } : {}),
+        ...(c.countFormerMembers !== undefined ? { countFormerMembers: c.countFormerMembers } : {}),
+      }),
+    );
     auth.authn.onUserRevoked((userId) => this.#publish({ kind: 'user', userId }));
     auth.authn.onCredentialRevoked((ids) => this.#publish({ kind: 'credentials', ids: [...ids] }));
   }
@@ -85,8 +94,14 @@ export class AccessEvents {
     try {
       this.stats.applied++;
       if (e.kind === 'role') this.#auth.members.changed(e.boardId, e.userId, e.role);
-      else if (e.kind === 'board') this.#auth.boards.changed({ boardId: e.boardId, archived: e.archived, ...(e.title !== undefined ? { title: e.title } : {}) });
-      else if (e.kind === 'user') this.#auth.authn.userRevokedElsewhere(e.userId);
+      else if (e.kind === 'board') {
+        this.#auth.boards.changed({
+          boardId: e.boardId,
+          archived: e.archived,
+          ...(e.title !== undefined ? { title: e.title } : {}),
+          ...(typeof e.countFormerMembers === 'boolean' ? { countFormerMembers: e.countFormerMembers } : {}),
+        });
+      } else if (e.kind === 'user') this.#auth.authn.userRevokedElsewhere(e.userId);
       else this.#auth.authn.credentialsEnded(e.ids);
     } catch (err) {
       this.#logger.error({ err, kind: e.kind }, 'applying an access change from another process failed');

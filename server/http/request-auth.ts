@@ -17,6 +17,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
 import type { Authentication } from '../auth/authentication.js';
 import { sessionSecretFrom } from '../auth/session-cookie.js';
+import type { Authenticated, UserRecord } from '../persistence/store.js';
 import type { AuthedRequest } from './route-helpers.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -47,13 +48,29 @@ export function fromThisSite(req: Request, o: SiteOptions, strict: boolean): boo
 
 const crossSite = () => new AppError(ErrorCode.CsrfRejected, 'cross-site request refused');
 
+/**
+ * Link 2 on its own: the caller a request's bearer token (when it has an Authorization
+ * header) or else its `cb_session` cookie names, null when neither is a live credential.
+ */
+export async function credentialOf(authn: Authentication, req: Request): Promise<{ found: Authenticated | null; via: 'bearer' | 'cookie' }> {
+  const h = req.headers.authorization;
+  const via = h !== undefined ? 'bearer' : 'cookie';
+  const secret = h !== undefined ? /^Bearer (\S+)$/.exec(h)?.[1] : sessionSecretFrom(req.headers);
+  return { found: secret ? await authn.authenticate(secret) : null, via };
+}
+
+/**
+ * The signed-in caller of a public read (the invite preview), or null: no cross-site check,
+ * since a GET changes nothing, and no 401 — a visitor who is not signed in is answered too.
+ */
+export async function optionalCaller(authn: Authentication, req: Request): Promise<UserRecord | null> {
+  return (await credentialOf(authn, req)).found?.user ?? null;
+}
+
 /** Links 2 and 3 for the routes that need a user; sets `req.user`, `req.credential`, `req.via`. */
 export function requireUser(authn: Authentication, site: SiteOptions): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const h = req.headers.authorization;
-    const via = h !== undefined ? 'bearer' : 'cookie';
-    const secret = h !== undefined ? /^Bearer (\S+)$/.exec(h)?.[1] : sessionSecretFrom(req.headers);
-    const found = secret ? await authn.authenticate(secret) : null;
+    const { found, via } = await credentialOf(authn, req);
     if (!found) return next(new AppError(ErrorCode.Unauthorized, 'sign in first: a session cookie or a bearer token is required'));
     if (via === 'cookie' && UNSAFE.has(req.method) && !fromThisSite(req, site, true)) return next(crossSite());
     const a = req as AuthedRequest;

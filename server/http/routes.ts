@@ -13,6 +13,7 @@ import type { BoardService } from '../boards.js';
 import type { BoardLifecycle } from '../board-lifecycle.js';
 import { accountPublicRoutes, accountRoutes } from './account-routes.js';
 import { boardRoutes } from './board-routes.js';
+import { publicInviteRoutes } from './invite-routes.js';
 import { liveRoutes } from './live-routes.js';
 import { requireUser } from './request-auth.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -43,6 +44,8 @@ export function apiRouter(d: RouteDeps): Router {
   const site = { publicOrigin: new URL(d.publicUrl).origin, allowedOrigins: d.allowedOrigins };
 
   accountPublicRoutes(r, d, site);
+  // The invite page reads an invite before its reader signs in [M1–M3].
+  publicInviteRoutes(r, d);
 
   /** The server's clock, for clients that show live-review timers in server time. */
   r.get('/time', (_req, res) => {

@@ -1,6 +1,7 @@
-// The directory's writes (boards, members, invites, audit; accounts are in
-// sqlite-account-writes.mjs), run by the writer thread (sqlite-writer.mjs) so that neither
-// their lock wait (busy_timeout) nor their fsync ever blocks the main event loop [S9]. Each is one BEGIN IMMEDIATE transaction.
+// The directory's writes (boards, members, audit; accounts are in sqlite-account-writes.mjs,
+// invites and departures in sqlite-membership-writes.mjs), run by the writer thread
+// (sqlite-writer.mjs) so that neither their lock wait (busy_timeout) nor their fsync ever
+// blocks the main event loop [S9]. Each is one BEGIN IMMEDIATE transaction.
 // Plain JavaScript, like the writer that imports it.
 
 /**
@@ -15,15 +16,6 @@ export function directoryWrites(db) {
       `INSERT INTO members (board_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (board_id, user_id) DO UPDATE SET role = excluded.role`,
     ),
-    removeMember: db.prepare('DELETE FROM members WHERE board_id = ? AND user_id = ?'),
-    getRole: db.prepare('SELECT role FROM members WHERE board_id = ? AND user_id = ?'),
-    insertInvite: db.prepare(
-      `INSERT INTO invites (id, board_id, token_hash, role, created_by, created_at, expires_at, max_uses)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    revokeInvite: db.prepare('UPDATE invites SET revoked_at = ? WHERE board_id = ? AND id = ? AND revoked_at IS NULL'),
-    inviteByHash: db.prepare('SELECT id, board_id, role, expires_at, max_uses, uses, revoked_at FROM invites WHERE token_hash = ?'),
-    useInvite: db.prepare('UPDATE invites SET uses = uses + 1 WHERE id = ?'),
     addAudit: db.prepare('INSERT INTO audit (board_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)'),
     renameBoard: db.prepare('UPDATE boards SET title = ? WHERE id = ?'),
     archiveBoard: db.prepare('UPDATE boards SET archived_at = ? WHERE id = ?'),
@@ -35,6 +27,7 @@ export function directoryWrites(db) {
     deleteClients: db.prepare("DELETE FROM doc_clients WHERE doc_key = ? OR (doc_key >= ? AND doc_key < ?)"),
     deleteInvites: db.prepare('DELETE FROM invites WHERE board_id = ?'),
     deleteMembers: db.prepare('DELETE FROM members WHERE board_id = ?'),
+    deleteDepartures: db.prepare('DELETE FROM member_removals WHERE board_id = ?'),
     deleteAudit: db.prepare('DELETE FROM audit WHERE board_id = ?'),
     deleteBoard: db.prepare('DELETE FROM boards WHERE id = ?'),
     probe: db.prepare('INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
@@ -62,32 +55,12 @@ export function directoryWrites(db) {
       s.deleteClients.run(...keys);
       s.deleteInvites.run(boardId);
       s.deleteMembers.run(boardId);
+      s.deleteDepartures.run(boardId);
       s.deleteAudit.run(boardId);
       s.deleteBoard.run(boardId);
     }),
     setMember: tx((boardId, userId, role, now) => {
       s.upsertMember.run(boardId, userId, role, now);
-    }),
-    removeMember: tx((boardId, userId) => {
-      s.removeMember.run(boardId, userId);
-    }),
-    createInvite: tx((inv, tokenHash) => {
-      s.insertInvite.run(inv.id, inv.boardId, tokenHash, inv.role, inv.createdBy, inv.createdAt, inv.expiresAt, inv.maxUses);
-    }),
-    revokeInvite: tx((boardId, inviteId, now) => s.revokeInvite.run(now, boardId, inviteId).changes > 0),
-    // Checks the invite, counts a use and adds the membership in one transaction.
-    acceptInvite: tx((tokenHash, userId, now) => {
-      const inv = s.inviteByHash.get(tokenHash);
-      if (!inv) return { ok: false, reason: 'not_found' };
-      if (inv.revoked_at !== null) return { ok: false, reason: 'revoked' };
-      if (inv.expires_at !== null && inv.expires_at <= now) return { ok: false, reason: 'expired' };
-      const existing = s.getRole.get(inv.board_id, userId);
-      // Accepting again is idempotent and never demotes: the current role stays.
-      if (existing) return { ok: true, boardId: inv.board_id, role: existing.role, alreadyMember: true };
-      if (inv.max_uses !== null && inv.uses >= inv.max_uses) return { ok: false, reason: 'used_up' };
-      s.useInvite.run(inv.id);
-      s.upsertMember.run(inv.board_id, userId, inv.role, now);
-      return { ok: true, boardId: inv.board_id, role: inv.role, alreadyMember: false };
     }),
     addAudit: tx((e) => {
       s.addAudit.run(e.boardId, e.at, e.actor, e.action, JSON.stringify(e.detail));

@@ -10,6 +10,7 @@
 import type Database from 'better-sqlite3';
 import { addColumnIfMissing, SCHEMA } from './sqlite-schema.js';
 import { ACCOUNTS_MIGRATION } from './sqlite-migration-accounts.js';
+import { MEMBERSHIP_MIGRATION } from './sqlite-migration-membership.js';
 
 export { addColumnIfMissing };
 
@@ -33,6 +34,7 @@ export const MIGRATIONS: Migration[] = [
     },
   },
   { version: 2, ...ACCOUNTS_MIGRATION },
+  { version: 3, ...MEMBERSHIP_MIGRATION },
 ];
 
 /** Brings the file to the newest version; refuses a file written by a newer Claimboard. */

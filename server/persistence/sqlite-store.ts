@@ -20,16 +20,15 @@ import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { Role } from '../../shared/protocol/roles.js';
 import type {
-  AcceptInviteResult,
   AuditEntry,
   BoardRecord,
-  InviteRecord,
   MemberRecord,
   Store,
   StoredUpdate,
 } from './store.js';
 import { SqliteAccounts } from './sqlite-accounts.js';
 import { migrate } from './sqlite-migrations.js';
+import { SqliteMembership } from './sqlite-membership.js';
 import { DEFAULT_WRITER_SUPERVISION, WriterLostError, WriterThread, type WriterSupervision } from './sqlite-writer-thread.js';
 
 export interface SqliteStoreOptions {
@@ -68,18 +67,6 @@ type RawRow = { seq: number; data: Buffer; crc: number | null };
 const toStored = (rows: RawRow[]): StoredUpdate[] =>
   rows.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data), intact: r.crc !== null && zlib.crc32(r.data) === r.crc }));
 
-const toInvite = (r: Row): InviteRecord => ({
-  id: r.id as string,
-  boardId: r.board_id as string,
-  role: r.role as Role,
-  createdBy: r.created_by as string,
-  createdAt: r.created_at as number,
-  expiresAt: (r.expires_at as number | null) ?? null,
-  maxUses: (r.max_uses as number | null) ?? null,
-  uses: r.uses as number,
-  revokedAt: (r.revoked_at as number | null) ?? null,
-});
-
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   /** Counters for the regression guard (tests/integration/regression-guard.test.ts). */
@@ -94,6 +81,7 @@ export class SqliteStore implements Store {
   #lastAppend: Promise<unknown> = Promise.resolve();
   readonly #stmts;
   readonly accounts: SqliteAccounts;
+  readonly membership: SqliteMembership;
 
   constructor(file: string, opts: SqliteStoreOptions = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -131,13 +119,11 @@ export class SqliteStore implements Store {
       ),
       getRole: db.prepare('SELECT role FROM members WHERE board_id = ? AND user_id = ?'),
       listMembers: db.prepare(
-        `SELECT m.board_id, m.user_id, u.name, m.role, m.joined_at, m.last_seen_at
+        `SELECT m.board_id, m.user_id, u.name, u.email, u.avatar_color, m.role, m.joined_at, m.last_seen_at
          FROM members m JOIN users u ON u.id = m.user_id WHERE m.board_id = ? ORDER BY m.joined_at, m.user_id`,
       ),
-      listInvites: db.prepare(
-        'SELECT * FROM invites WHERE board_id = ? ORDER BY created_at, id',
-      ),
     };
+    this.membership = new SqliteMembership(db, (op, ...args) => this.#dir(op, ...args));
   }
 
   /** Reads back a pragma, for the start-up check and its test. */
@@ -329,6 +315,8 @@ export class SqliteStore implements Store {
       role: r.role as Role,
       joinedAt: r.joined_at as number,
       lastSeenAt: (r.last_seen_at as number | null) ?? null,
+      email: (r.email as string | null) ?? null,
+      avatarColor: (r.avatar_color as string | null) ?? null,
     }));
   }
 
@@ -336,29 +324,8 @@ export class SqliteStore implements Store {
     return this.#dir('setMember', boardId, userId, role, now);
   }
 
-  removeMember(boardId: string, userId: string): Promise<void> {
-    return this.#dir('removeMember', boardId, userId);
-  }
-
   touchMember(boardId: string, userId: string, now: number): Promise<void> {
     return this.#sideWrite({ kind: 'touch', boardId, userId, at: now });
-  }
-
-  createInvite(invite: InviteRecord, tokenHash: string): Promise<void> {
-    return this.#dir('createInvite', invite, tokenHash);
-  }
-
-  async listInvites(boardId: string): Promise<InviteRecord[]> {
-    return (this.#stmts.listInvites.all(boardId) as Row[]).map(toInvite);
-  }
-
-  revokeInvite(boardId: string, inviteId: string, now: number): Promise<boolean> {
-    return this.#dir('revokeInvite', boardId, inviteId, now);
-  }
-
-  /** Checks the invite, counts a use and adds the membership in one transaction. */
-  acceptInvite(tokenHash: string, userId: string, now: number): Promise<AcceptInviteResult> {
-    return this.#dir('acceptInvite', tokenHash, userId, now);
   }
 
   addAudit(e: AuditEntry): Promise<void> {

@@ -12,6 +12,7 @@ import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { directoryWrites } from './sqlite-directory-writes.mjs';
 import { accountWrites } from './sqlite-account-writes.mjs';
+import { membershipWrites } from './sqlite-membership-writes.mjs';
 
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
@@ -68,7 +69,7 @@ const moveToQuarantine = db.transaction((docKey, seq, reason) => {
   deleteRow.run(docKey, seq);
 });
 
-const directory = { ...directoryWrites(db), ...accountWrites(db) };
+const directory = { ...directoryWrites(db), ...accountWrites(db), ...membershipWrites(db) };
 
 parentPort.on('message', (m) => {
   try {

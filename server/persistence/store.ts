@@ -6,6 +6,9 @@
  * share one transaction (group commit) [S1, S2].
  */
 import type { Role } from '../../shared/protocol/roles.js';
+import type { MembershipStore } from './membership-store.js';
+
+export type { AcceptInviteResult, InviteRecord } from './membership-store.js';
 
 export interface StoredUpdate {
   seq: number;
@@ -156,18 +159,9 @@ export interface MemberRecord {
   role: Role;
   joinedAt: number;
   lastSeenAt: number | null;
-}
-
-export interface InviteRecord {
-  id: string;
-  boardId: string;
-  role: Role;
-  createdBy: string;
-  createdAt: number;
-  expiresAt: number | null;
-  maxUses: number | null;
-  uses: number;
-  revokedAt: number | null;
+  /** The account's e-mail (lower-cased), when it has one. */
+  email: string | null;
+  avatarColor: string | null;
 }
 
 export interface AuditEntry {
@@ -180,10 +174,6 @@ export interface AuditEntry {
   action: string;
   detail: Record<string, unknown>;
 }
-
-export type AcceptInviteResult =
-  | { ok: true; boardId: string; role: Role; alreadyMember: boolean }
-  | { ok: false; reason: 'not_found' | 'expired' | 'revoked' | 'used_up' };
 
 /**
  * The update log: documents as append-only logs of Yjs updates, per doc key. The one part
@@ -227,21 +217,16 @@ export interface Directory {
   /**
    * Removes the board and everything stored under it in one transaction [B3]: the rows
    * (and quarantined rows) of every doc key `board/<id>` and `board/<id>/…`, their client
-   * owners, members, invites and audit entries.
+   * owners, members, invites, departures and audit entries.
    */
   deleteBoard(boardId: string): Promise<void>;
   getRole(boardId: string, userId: string): Promise<Role | null>;
   listMembers(boardId: string): Promise<MemberRecord[]>;
   setMember(boardId: string, userId: string, role: Role, now: number): Promise<void>;
-  removeMember(boardId: string, userId: string): Promise<void>;
   touchMember(boardId: string, userId: string, now: number): Promise<void>;
 
-  // ---- invites ----
-  createInvite(invite: InviteRecord, tokenHash: string): Promise<void>;
-  listInvites(boardId: string): Promise<InviteRecord[]>;
-  revokeInvite(boardId: string, inviteId: string, now: number): Promise<boolean>;
-  /** Atomically checks the invite, counts a use and adds the membership. */
-  acceptInvite(tokenHash: string, userId: string, now: number): Promise<AcceptInviteResult>;
+  // ---- invites, departures, former members (removeMember is there: it records the departure) ----
+  readonly membership: MembershipStore;
 
   // ---- audit ----
   addAudit(entry: AuditEntry): Promise<void>;

@@ -4,7 +4,7 @@
  * order. The JSON, ClaimReview and CSV builders all read from this, so they cannot
  * disagree on a number.
  */
-import { boardConsensus, type AlphaResult, type ClaimConsensus } from '../consensus/index.js';
+import { boardConsensus, countsTowardConsensus, type AlphaResult, type ClaimConsensus } from '../consensus/index.js';
 import type { ClaimSnapshot, NoteEntry, VoteEntry } from '../model/index.js';
 import { buildDirectory, type Directory } from './pseudonyms.js';
 import type { ExportInput, ExportReviewer } from './types.js';
@@ -25,6 +25,11 @@ export interface Analysis {
   /** Reviewers in export order (see pseudonyms.ts). */
   reviewers: ExportReviewer[];
   alpha: AlphaResult;
+  /** Whether a reviewer left or was removed from the board [M4]. */
+  isFormer(userId: string): boolean;
+  /** Whether a reviewer's votes count toward the consensus and alpha (members', and former
+   * members' when the board counts them) [M4]. */
+  counts(userId: string): boolean;
 }
 
 export interface AnalysisOptions {
@@ -57,13 +62,16 @@ export function analyse(input: ExportInput, options: AnalysisOptions = {}): Anal
     { pseudonymise: options.pseudonymise ?? false, ...(options.pseudonymSalt !== undefined ? { salt: options.pseudonymSalt } : {}) },
   );
   const reviewers = [...input.reviewers].sort((a, b) => directory.rank(a.userId) - directory.rank(b.userId));
+  const policy = { countFormerMembers: input.countFormerMembers === true };
+  const formers = new Set(reviewers.filter((r) => r.former === true).map((r) => r.userId));
   const consensus = boardConsensus(
     board.claims.map((c) => c.id),
-    reviewers.map((r) => ({ votes: r.votes })),
-    board.meta.settings,
+    reviewers.map((r) => ({ votes: r.votes, former: r.former === true })),
+    { ...board.meta.settings, ...policy },
   );
   const lastVoteAt = new Map<string, number>();
   for (const reviewer of reviewers) {
+    if (!countsTowardConsensus(reviewer, policy)) continue;
     for (const vote of reviewer.votes) {
       const previous = lastVoteAt.get(vote.claimId);
       if (previous === undefined || vote.at > previous) lastVoteAt.set(vote.claimId, vote.at);
@@ -80,6 +88,8 @@ export function analyse(input: ExportInput, options: AnalysisOptions = {}): Anal
     directory,
     reviewers,
     alpha: consensus.alpha,
+    isFormer: (userId) => formers.has(userId),
+    counts: (userId) => countsTowardConsensus({ former: formers.has(userId) }, policy),
   };
 }
 

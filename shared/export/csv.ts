@@ -36,8 +36,9 @@ export const CSV_COLUMNS = [
   'source_headline', 'source_publisher', 'source_author', 'source_published_at',
 ] as const;
 
+/** `counted`: "no" for a former member's vote while the board does not count them [M4]. */
 export const CSV_VOTE_COLUMNS = [
-  'claim_position', 'claim_id', 'reviewer', 'rating', 'confidence', 'rationale', 'reason', 'at',
+  'claim_position', 'claim_id', 'reviewer', 'rating', 'confidence', 'rationale', 'reason', 'at', 'counted',
 ] as const;
 
 export const CSV_NOTE_COLUMNS = [
@@ -74,7 +75,7 @@ function tableRows(analysis: Analysis, table: 'claims' | 'votes' | 'notes', opti
       [...CSV_VOTE_COLUMNS],
       ...orderedVotes(analysis, (v, userId): Cell[] => [
         position.get(v.claimId) ?? null, v.claimId, person(userId), v.rating, v.confidence,
-        v.rationale ?? null, v.reason ?? null, iso(v.at),
+        v.rationale ?? null, v.reason ?? null, iso(v.at), analysis.counts(userId) ? 'yes' : 'no',
       ]),
     ];
   }

@@ -13,222 +13,32 @@
  * of the canonical JSON of the export without `exportedAt` and without `state.contentHash`.
  */
 import { z } from 'zod';
-import { SCALE, type ClaimConsensus, type Distribution, type ScaleValue, type Verdict } from '../consensus/index.js';
-import {
-  suggestionDecisionKey,
-  threadDecisionKey,
-  toBase64,
-  type BoardSource,
-  type ClaimStatus,
-  type Confidence,
-  type Stance,
-  type VerdictVersion,
-} from '../model/index.js';
+import { SCALE } from '../consensus/index.js';
+import { suggestionDecisionKey, threadDecisionKey, toBase64, type BoardSource, type VerdictVersion } from '../model/index.js';
 import { analyse, orderedNotes, orderedVotes, type Analysis, type AnalysisOptions } from './analysis.js';
 import { canonicalJson, sha256Hex, sha256HexOfParts } from './canonical-json.js';
-import { buildLiveSummary, type LiveVoteValue, type RevisitFlag } from './live-summary.js';
-import type { Directory } from './pseudonyms.js';
-import { editorRatingLabel, planPublication, type ExclusionReason, type PublicationOptions } from './publication-plan.js';
+import {
+  EXPORT_SCHEMA_ID,
+  exportConsensus,
+  type ClaimboardExportV1,
+  type ExportClaim,
+  type ExportDecision,
+  type ExportEditorVerdict,
+  type ExportNote,
+  type ExportPublication,
+  type ExportStateDoc,
+  type ExportVerdictVersion,
+  type ExportVote,
+} from './json-export-model.js';
+import { exportLiveReview } from './json-live-review.js';
+import { editorRatingLabel, planPublication, type PublicationOptions } from './publication-plan.js';
 import type { ExportInput } from './types.js';
 
-export const EXPORT_SCHEMA_ID = 'claimboard.export/v1';
+export * from './json-export-model.js';
 
 export interface JsonExportOptions extends AnalysisOptions, PublicationOptions {
   /** RFC 3339 date-time to write as `exportedAt`; omitted when absent. Not hashed. */
   exportedAt?: string;
-}
-
-export interface ExportConsensus {
-  consensus: number | null;
-  distribution: Distribution;
-  mean: number | null;
-  median: number | null;
-  n: number;
-  unverifiable: number;
-  verdict: Verdict;
-  verdictLabel: string;
-  verdictRating: ScaleValue | null;
-}
-
-export interface ExportClaim {
-  anchor: {
-    end: number | null;
-    /** Base64 of Y.encodeRelativePosition. */
-    endPosition: string;
-    start: number | null;
-    startPosition: string;
-  } | null;
-  consensus: ExportConsensus;
-  createdAt: number;
-  createdBy: string | null;
-  id: string;
-  links: { mergedFrom: string[]; mergedInto: string | null; splitFrom: string | null; splitInto: string[] };
-  order: number;
-  position: number;
-  /** Who made the claim, when known. */
-  speaker: string | null;
-  status: ClaimStatus;
-  suggestion: { reasons: string[]; score: number } | null;
-  text: string;
-  /** The board's verdict (the editor's), beside the reviewers' `consensus`. */
-  verdict: ExportEditorVerdict | null;
-}
-
-export interface ExportVerdictVersion {
-  at: number;
-  by: string | null;
-  explanation: string;
-  label: string;
-  rating: ScaleValue | 'needs-context' | 'unverifiable';
-  summary: string | null;
-  url: string | null;
-}
-
-export interface ExportEditorVerdict extends ExportVerdictVersion {
-  /** Earlier published versions, oldest first: a change after publication stays on record. */
-  revisions: ExportVerdictVersion[];
-}
-
-/** What the ClaimReview export holds, and every claim it leaves out with the reason. */
-export interface ExportPublication {
-  baseUrl: string | null;
-  claimReview: {
-    excluded: { claimId: string; detail: string; reason: ExclusionReason }[];
-    included: { claimId: string; url: string }[];
-  };
-  organisation: { logo: string | null; name: string; url: string | null } | null;
-}
-
-export interface ExportVote {
-  at: number;
-  claimId: string;
-  confidence: Confidence;
-  rating: ScaleValue | 'unverifiable';
-  rationale: string | null;
-  reviewer: string;
-}
-
-export interface ExportNote {
-  at: number;
-  body: string;
-  claimId: string;
-  deleted: boolean;
-  editedAt: number | null;
-  evidence: { stance: Stance; title: string | null; url: string }[];
-  id: string;
-  replyTo: string | null;
-  reviewer: string;
-}
-
-export type ExportDecision =
-  | { at: number; by: string; claimId?: string; id: string; kind: 'suggestion'; outcome: 'accepted' | 'rejected'; reviewerId: string; suggestionId: string }
-  | { at: number; by: string; id: string; kind: 'thread'; noteId: string; resolved: boolean; reviewerId: string };
-
-export interface ExportPerson {
-  id: string;
-  name: string | null;
-  role: string | null;
-}
-
-export interface ExportStateDoc {
-  doc: 'board' | 'live' | 'reviewer';
-  reviewer: string | null;
-  stateVector: string;
-}
-
-/** A vote as a live round records it, without its free text. */
-export interface ExportLiveVoteValue {
-  at: number;
-  confidence: Confidence;
-  rating: ScaleValue | 'unverifiable';
-}
-
-export interface ExportLiveVote extends ExportLiveVoteValue {
-  rationale: string | null;
-  reviewer: string;
-}
-
-export interface ExportLiveChange {
-  from: ExportLiveVoteValue | null;
-  reason: string | null;
-  reviewer: string;
-  shift: number | null;
-  to: ExportLiveVoteValue | null;
-}
-
-export interface ExportLiveRound {
-  changes: ExportLiveChange[];
-  movement: {
-    changed: number;
-    consensusAfter: number | null;
-    consensusBefore: number | null;
-    meanAbsoluteShift: number | null;
-    pairs: number;
-    verdictAfter: Verdict;
-    verdictBefore: Verdict;
-  } | null;
-  openedAt: number;
-  revealedAt: number | null;
-  round1: { consensus: ExportConsensus; votes: ExportLiveVote[] } | null;
-  sealed: boolean;
-  votedCount: number;
-}
-
-export interface ExportLiveClaim {
-  agendaPosition: number | null;
-  claimId: string;
-  discussed: boolean;
-  revisit: { flag: RevisitFlag; reason: string }[];
-  round: ExportLiveRound | null;
-  timeSpentMs: number;
-}
-
-/** The live review (see live-summary.ts); present only when the board had one. */
-export interface ExportLiveReview {
-  agenda: string[];
-  claims: ExportLiveClaim[];
-  endedAt: number | null;
-  facilitator: string | null;
-  focus: string | null;
-  focusSince: number | null;
-  startedAt: number | null;
-  status: 'active' | 'ended';
-  totals: {
-    agendaClaims: number;
-    discussed: number;
-    meanAgreement: number | null;
-    revisit: number;
-    roundsOpened: number;
-    roundsRevealed: number;
-    roundsSealed: number;
-    timeSpentMs: number;
-  };
-}
-
-export interface ClaimboardExportV1 {
-  agreement: { alpha: number | null; metric: 'ordinal'; pairable: number; units: number };
-  article: { length: number; text: string };
-  board: { createdAt: number | null; createdBy: string | null; format: string; id: string; source: BoardSource; title: string };
-  claims: ExportClaim[];
-  decisions: ExportDecision[];
-  exportedAt?: string;
-  liveReview?: ExportLiveReview;
-  notes: ExportNote[];
-  publication: ExportPublication;
-  parameters: {
-    agreementMeasure: 'krippendorff-alpha';
-    agreementMetric: 'ordinal';
-    consensusMeasure: 'tastle-wierman';
-    pseudonymised: boolean;
-    quorum: number;
-    scale: { id: string; labels: { label: string; rating: ScaleValue }[]; max: 5; min: 1 };
-    suggestionThreshold: number;
-    threshold: number;
-  };
-  reviewers: ExportPerson[];
-  schema: typeof EXPORT_SCHEMA_ID;
-  state: { contentHash: string; docs: ExportStateDoc[] };
-  votes: ExportVote[];
 }
 
 /** The export without `exportedAt` and `state.contentHash`: what the hash covers. */
@@ -371,6 +181,7 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
     at: v.at,
     claimId: v.claimId,
     confidence: v.confidence,
+    counted: analysis.counts(userId),
     rating: v.rating,
     rationale: v.rationale ?? null,
     reviewer: directory.person(userId).id,
@@ -438,6 +249,7 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
       agreementMeasure: 'krippendorff-alpha',
       agreementMetric: 'ordinal',
       consensusMeasure: 'tastle-wierman',
+      countFormerMembers: input.countFormerMembers === true,
       pseudonymised: options.pseudonymise ?? false,
       quorum: settings.quorum,
       scale: { id: settings.scale, labels: SCALE.map((s) => ({ label: s.label, rating: s.rating })), max: 5, min: 1 },
@@ -445,7 +257,11 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
       threshold: settings.threshold,
     },
     publication,
-    reviewers: directory.reviewers.map((p) => ({ id: p.id, name: p.name, role: p.role })),
+    // In rank order, as `directory.reviewers` lists them.
+    reviewers: [...new Set(analysis.reviewers.map((r) => r.userId))].map((userId) => {
+      const p = directory.person(userId);
+      return { former: analysis.isFormer(userId), id: p.id, name: p.name, role: p.role };
+    }),
     schema: EXPORT_SCHEMA_ID,
     state: {
       docs: [
@@ -461,111 +277,6 @@ function exportContent(analysis: Analysis, options: JsonExportOptions): ExportCo
     votes,
   };
 }
-
-function exportConsensus(c: ClaimConsensus): ExportConsensus {
-  return {
-    consensus: c.consensus,
-    distribution: { 1: c.distribution[1], 2: c.distribution[2], 3: c.distribution[3], 4: c.distribution[4], 5: c.distribution[5] },
-    mean: c.mean,
-    median: c.median,
-    n: c.n,
-    unverifiable: c.unverifiable,
-    verdict: c.verdict,
-    verdictLabel: c.verdictLabel,
-    verdictRating: c.verdictRating,
-  };
-}
-
-/**
- * The `liveReview` section: the live summary without the clock (only completed focus
- * stretches count; `focus` and `focusSince` give the running one), people through the
- * directory, votes and changes in reviewer order. Null when the board had no live review.
- * A sealed round contributes its times and `votedCount` only.
- */
-function exportLiveReview(input: ExportInput, directory: Directory): ExportLiveReview | null {
-  const summary = buildLiveSummary(input);
-  if (summary === null) return null;
-  const person = (userId: string): string => directory.person(userId).id;
-  const inReviewerOrder = <T extends { userId: string }>(items: readonly T[]): T[] =>
-    [...items].sort((a, b) => directory.rank(a.userId) - directory.rank(b.userId) || byString(person(a.userId), person(b.userId)));
-  const voteValue = (v: LiveVoteValue | null): ExportLiveVoteValue | null =>
-    v === null ? null : { at: v.at, confidence: v.confidence, rating: v.rating };
-
-  const claims = summary.claims.map((c): ExportLiveClaim => {
-    const r = c.round;
-    return {
-      agendaPosition: c.agendaPosition,
-      claimId: c.claimId,
-      discussed: c.discussed,
-      revisit: c.revisit.map(({ flag, reason }) => ({ flag, reason })),
-      round:
-        r === null
-          ? null
-          : {
-              changes: inReviewerOrder(r.changes).map((ch) => ({
-                from: voteValue(ch.from),
-                reason: ch.reason,
-                reviewer: person(ch.userId),
-                shift: ch.shift,
-                to: voteValue(ch.to),
-              })),
-              movement:
-                r.movement === null
-                  ? null
-                  : {
-                      changed: r.movement.changed,
-                      consensusAfter: r.movement.consensusAfter,
-                      consensusBefore: r.movement.consensusBefore,
-                      meanAbsoluteShift: r.movement.meanAbsoluteShift,
-                      pairs: r.movement.pairs,
-                      verdictAfter: r.movement.verdictAfter,
-                      verdictBefore: r.movement.verdictBefore,
-                    },
-              openedAt: r.openedAt,
-              revealedAt: r.revealedAt,
-              round1:
-                r.round1 === null
-                  ? null
-                  : {
-                      consensus: exportConsensus(r.round1.consensus),
-                      votes: inReviewerOrder(r.round1.votes).map((v) => ({
-                        at: v.at,
-                        confidence: v.confidence,
-                        rating: v.rating,
-                        rationale: v.rationale,
-                        reviewer: person(v.userId),
-                      })),
-                    },
-              sealed: r.sealed,
-              votedCount: r.votedCount,
-            },
-      timeSpentMs: c.timeSpentMs,
-    };
-  });
-
-  const t = summary.totals;
-  return {
-    agenda: [...summary.agenda],
-    claims,
-    endedAt: summary.endedAt,
-    facilitator: summary.facilitatorId === null || summary.facilitatorId === '' ? null : person(summary.facilitatorId),
-    focus: summary.focus,
-    focusSince: summary.focusSince,
-    startedAt: summary.startedAt,
-    status: summary.status,
-    totals: {
-      agendaClaims: t.agendaClaims,
-      discussed: t.discussed,
-      meanAgreement: t.meanAgreement,
-      revisit: t.revisit,
-      roundsOpened: t.roundsOpened,
-      roundsRevealed: t.roundsRevealed,
-      roundsSealed: t.roundsSealed,
-      timeSpentMs: t.timeSpentMs,
-    },
-  };
-}
-
 /** Keys stay in sorted order (`revisions` sorts between `rating` and `summary`). */
 function withRevisions(v: ExportVerdictVersion, revisions: ExportVerdictVersion[]): ExportEditorVerdict {
   return { at: v.at, by: v.by, explanation: v.explanation, label: v.label, rating: v.rating, revisions, summary: v.summary, url: v.url };

@@ -12,13 +12,16 @@
  * It never reads `voted`'s user ids or times, so nothing of a sealed round but the count
  * goes further.
  */
-import { claimConsensus, isScaleValue, type Answer, type ClaimConsensus, type ConsensusParams, type Verdict } from '../consensus/index.js';
+import { claimConsensus, countsTowardConsensus, isScaleValue, type Answer, type ClaimConsensus, type ConsensusParams, type Verdict } from '../consensus/index.js';
 import { focusTime, roundOf, spentOn, type ClaimStatus, type Confidence, type LiveRound, type Vote } from '../model/index.js';
 import type { ExportInput } from './types.js';
 
-/** What the summary reads: the board, each reviewer's votes and the live state. */
-export type LiveSummaryInput = Pick<ExportInput, 'board' | 'live'> & {
-  reviewers: ReadonlyArray<Pick<ExportInput['reviewers'][number], 'userId' | 'votes'>>;
+/**
+ * What the summary reads: the board, each reviewer's votes and the live state. Former
+ * members' votes count only as they do in the consensus (`countFormerMembers`) [M4].
+ */
+export type LiveSummaryInput = Pick<ExportInput, 'board' | 'live' | 'countFormerMembers'> & {
+  reviewers: ReadonlyArray<Pick<ExportInput['reviewers'][number], 'userId' | 'votes' | 'former'>>;
 };
 
 /** A mean absolute shift (scale points) from round 1 to now at or above which a claim is flagged. */
@@ -159,6 +162,7 @@ export function buildLiveSummary(input: LiveSummaryInput, options: LiveSummaryOp
   const current = new Map<string, Map<string, Vote>>();
   const present = new Set<string>();
   for (const reviewer of input.reviewers) {
+    if (!countsTowardConsensus(reviewer, input)) continue;
     present.add(reviewer.userId);
     for (const vote of reviewer.votes) {
       let byUser = current.get(vote.claimId);

@@ -33,7 +33,7 @@ export function buildDirectory(
   boardId: string,
   reviewerIds: readonly string[],
   otherIds: readonly string[],
-  members: ReadonlyMap<string, { name: string; role: string }>,
+  members: ReadonlyMap<string, { name: string; role: string | null }>,
   options: PseudonymOptions,
 ): Directory {
   const reviewers = [...new Set(reviewerIds)];

@@ -22,18 +22,20 @@ export function snapshotFromDocs(
   liveDoc: Y.Doc | null = null,
 ): ExportInput {
   const live = liveDoc ? readLive(liveDoc) : null;
+  const former = new Set(members.filter((m) => m.former === true).map((m) => m.userId));
   const reviewers = [...reviewerDocs.entries()].map(([userId, doc]) => ({
     userId,
     votes: readVotes(doc),
     notes: readNotes(doc),
     stateVector: Y.encodeStateVector(doc),
+    ...(former.has(userId) ? { former: true } : {}),
   }));
   return {
     boardId,
     board: readBoard(boardDoc),
     boardStateVector: Y.encodeStateVector(boardDoc),
     reviewers,
-    members: members.map(({ userId, name, role }) => ({ userId, name, role })),
+    members: members.map(({ userId, name, role, former: f }) => ({ userId, name, role, ...(f === true ? { former: true } : {}) })),
     live: live === null || live.status === 'none' ? null : live,
     liveStateVector: liveDoc ? Y.encodeStateVector(liveDoc) : null,
   };

@@ -8,7 +8,10 @@ import type { BoardSnapshot, LiveState, NoteEntry, VoteEntry } from '../model/in
 export interface ExportMember {
   userId: string;
   name: string;
-  role: string;
+  /** Null for a former member whose role was not recorded. */
+  role: string | null;
+  /** Left or was removed from the board [M4]; absent: a member. */
+  former?: boolean;
 }
 
 export interface ExportReviewer {
@@ -17,6 +20,11 @@ export interface ExportReviewer {
   notes: readonly NoteEntry[];
   /** Y.encodeStateVector of this reviewer's document. */
   stateVector: Uint8Array;
+  /**
+   * Left or was removed from the board [M4]: their votes are kept and exported, and count
+   * toward the consensus only when `ExportInput.countFormerMembers`. Absent: a member.
+   */
+  former?: boolean;
 }
 
 export interface ExportInput {
@@ -26,8 +34,13 @@ export interface ExportInput {
   boardStateVector: Uint8Array;
   /** Any order: builders sort. */
   reviewers: readonly ExportReviewer[];
-  /** Current members, for names and roles; reviewers who left have neither. */
+  /**
+   * Members and former members (`former: true`), for names and roles; reviewers who are in
+   * neither have no name.
+   */
   members: readonly ExportMember[];
+  /** The board counts former members' votes toward consensus [M4] (default false). */
+  countFormerMembers?: boolean;
   /**
    * The board's live review as its live document holds it; null when the board never had
    * one (or the live document was not read). It never holds a sealed vote: those live in

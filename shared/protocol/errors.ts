@@ -5,8 +5,16 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
-  /** An invite that expired, was revoked or is used up. */
+  /** Gone for good (kept for older clients; invites answer with the codes below). */
   Gone: 'GONE',
+  /** An invite that can no longer be used [M1] (410). */
+  InviteExpired: 'INVITE_EXPIRED',
+  InviteRevoked: 'INVITE_REVOKED',
+  InviteUsedUp: 'INVITE_USED_UP',
+  /** The caller left or was removed from the board after this invite was made [M3] (403). */
+  InviteBlocked: 'INVITE_BLOCKED',
+  /** The invite is addressed to another account's e-mail [M2] (403). */
+  InviteWrongAccount: 'INVITE_WRONG_ACCOUNT',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   /** A REST body that is not JSON (or not UTF-8). */
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
@@ -89,6 +97,11 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   GONE: 410,
+  INVITE_EXPIRED: 410,
+  INVITE_REVOKED: 410,
+  INVITE_USED_UP: 410,
+  INVITE_BLOCKED: 403,
+  INVITE_WRONG_ACCOUNT: 403,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IMPORT_FAILED: 422,

@@ -105,12 +105,14 @@ export interface ServerToClientEvents {
  */
 export type BoardDocsPush = { boardId: string; docs: string[]; added?: undefined } | { boardId: string; added: string[]; docs?: undefined };
 
-/** A board's lifecycle state as pushed to its connections [B1, B4]. */
+/** A board's lifecycle state as pushed to its connections [B1, B4, M4]. */
 export interface BoardStatePush {
   boardId: string;
   archived: boolean;
   /** Present when the board was renamed. */
   title?: string;
+  /** Present when an owner changed whether former members' votes count [M4]. */
+  countFormerMembers?: boolean;
 }
 
 export interface InterServerEvents {

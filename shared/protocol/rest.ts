@@ -18,6 +18,8 @@ export interface BoardInfo {
   archived?: boolean;
   /** Epoch ms of the archiving, null when not archived. */
   archivedAt?: number | null;
+  /** Former members' votes count toward consensus [M4] (default false). */
+  countFormerMembers?: boolean;
 }
 
 /** A row of `GET /api/boards`. */
@@ -33,6 +35,12 @@ export interface BoardListItem {
 export interface Member {
   userId: string;
   name: string;
+  /** The name with a disambiguator when another person on the board has the same one [M5]. */
+  displayName: string;
+  /** `#rrggbb`, readable with white text; namesakes' differ. */
+  avatarColor: string;
+  /** In full for owners and editors, the local part ("olivia.o@") for others; null without one. */
+  email: string | null;
   role: Role;
   /** Epoch ms. */
   joinedAt: number;
@@ -40,26 +48,47 @@ export interface Member {
   lastSeenAt: number | null;
 }
 
+/** Someone who left or was removed from the board [M4]: their votes stay, marked. */
+export interface FormerMember {
+  userId: string;
+  name: string;
+  displayName: string;
+  avatarColor: string;
+  email: string | null;
+  /** The role they had (null when not recorded). */
+  role: Role | null;
+  /** Epoch ms. */
+  departedAt: number;
+  /** True: removed by someone else; false: they left. */
+  removed: boolean;
+}
+
+/** `GET /api/boards/:id/members`. */
+export interface MembersAnswer {
+  members: Member[];
+  formerMembers: FormerMember[];
+  countFormerMembers: boolean;
+}
+
 /** An invite as listed (the token is never listed: only its hash is stored). Times are ISO. */
 export interface InviteInfo {
   id: string;
   role: Role;
-  createdBy?: string;
+  createdBy: string;
   createdAt: string;
   expiresAt: string | null;
+  /** Null: any number of people may use it (chosen by its maker). */
   maxUses: number | null;
   uses: number;
+  /** The only account that may accept it, if it is addressed. */
+  email: string | null;
   revokedAt: string | null;
 }
 
 /** A freshly created invite: the only moment its token is known. */
-export interface CreatedInvite {
-  id: string;
+export interface CreatedInvite extends InviteInfo {
   token: string;
   url: string;
-  role: Role;
-  expiresAt: string | null;
-  maxUses?: number | null;
   /** Whether an invitation e-mail was queued (servers that send mail, invites given an address). */
   emailQueued?: boolean;
 }

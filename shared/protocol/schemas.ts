@@ -78,13 +78,19 @@ export const CreateBoardSchema = z.object({
 });
 export type CreateBoardBody = z.infer<typeof CreateBoardSchema>;
 
-/** `PATCH /api/boards/:id` [B1, B4]: rename, archive or unarchive (at least one of them). */
+/**
+ * `PATCH /api/boards/:id` [B1, B4, M4]: rename, archive or unarchive, count former members'
+ * votes or not (at least one of them).
+ */
 export const PatchBoardSchema = z
   .strictObject({
     title: z.string().trim().min(1).max(200).optional(),
     archived: z.boolean().optional(),
+    countFormerMembers: z.boolean().optional(),
   })
-  .refine((b) => b.title !== undefined || b.archived !== undefined, { message: 'give a title, archived, or both' });
+  .refine((b) => b.title !== undefined || b.archived !== undefined || b.countFormerMembers !== undefined, {
+    message: 'give a title, archived or countFormerMembers',
+  });
 export type PatchBoardBody = z.infer<typeof PatchBoardSchema>;
 
 /** `POST /api/boards/:id/duplicate` [B5]: the copy's title (default: "<title> (copy)"). */
@@ -94,16 +100,30 @@ export const DuplicateBoardSchema = z.strictObject({
 
 export const RoleSchema = z.enum(ROLES);
 
-export const CreateInviteSchema = z.object({
+/** Invites expire in 72 hours unless their maker says otherwise [M1]. */
+export const DEFAULT_INVITE_HOURS = 72;
+export const MAX_INVITE_USES = 10_000;
+
+/**
+ * `POST /api/boards/:id/invites` [M1, M2]: single use unless `maxUses` says otherwise (`null`:
+ * any number of people, only by choice); `email` addresses it to one account.
+ */
+export const CreateInviteSchema = z.strictObject({
   role: RoleSchema,
-  expiresInHours: z.number().positive().max(24 * 365).optional(),
-  maxUses: z.number().int().positive().max(10_000).optional(),
-  /** Where to e-mail the invite link, when e-mail is set up (SMTP_URL); the link is answered either way. */
-  email: z.email().max(254).optional(),
+  expiresInHours: z.number().positive().max(24 * 365).default(DEFAULT_INVITE_HOURS),
+  maxUses: z.number().int().positive().max(MAX_INVITE_USES).nullable().default(1),
+  /**
+   * Only the account with this e-mail accepts it [M2]; when e-mail is set up (SMTP_URL) the
+   * link is also mailed there. The link is answered either way.
+   */
+  email: z.email().max(254).toLowerCase().optional(),
 });
 export type CreateInviteBody = z.infer<typeof CreateInviteSchema>;
 
 export const PatchMemberSchema = z.object({ role: RoleSchema });
+
+/** An invite token in a path: what `newToken` makes (43 base64url characters), loosely bounded. */
+export const InviteTokenSchema = z.string().min(16).max(200).regex(/^[A-Za-z0-9_-]+$/);
 
 /** The longest span "why was this not suggested?" takes: a few sentences, never a whole article. */
 export const MAX_EXPLAIN_SPAN_CHARS = 2_000;

@@ -65,12 +65,14 @@ describe('members panel', () => {
     await o.page.locator(`#claim-item-${await first.getAttribute('data-claim')}`).click();
     await o.page.locator('[data-testid="voters"] li', { hasText: 'Rita Reviewer' }).waitFor({ timeout: 5000 });
 
-    // A second invite (viewer), then revoke it.
+    // A second invite (viewer) for any number of people, by choice, then revoke it.
     await o.page.getByLabel('Invite as').selectOption('viewer');
-    await o.page.getByLabel('Maximum uses').fill('');
+    await o.page.getByLabel('Any number of people').check();
     await o.page.getByRole('button', { name: 'Create invite link' }).click();
     const viewerInvite = panel.locator('[data-testid="pending-invites"] li', { has: o.page.locator('.chip', { hasText: /^viewer$/ }) });
     await viewerInvite.waitFor();
+    expect(await viewerInvite.textContent()).toContain('any number of uses');
+    expect(await o.page.getByTestId('invite-terms').textContent()).toContain('Anyone with this link can join');
     expect(await panel.locator('[data-testid="pending-invites"] li').count()).toBe(2);
     await viewerInvite.getByRole('button', { name: /^Revoke viewer invite/ }).click();
     await viewerInvite.waitFor({ state: 'detached' });

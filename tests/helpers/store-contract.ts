@@ -68,22 +68,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.boardsOf('u2')).map((b) => [b.id, b.role])).toEqual([['b1', 'reviewer']]);
       await store.touchMember('b1', 'u2', now + 9);
       expect((await store.listMembers('b1'))[1]!.lastSeenAt).toBe(now + 9);
-      await store.removeMember('b1', 'u2');
+      expect(await store.membership.removeMember('b1', 'u2', now + 10, 'u1')).toBe('reviewer');
+      expect(await store.membership.removeMember('b1', 'u2', now + 10, 'u1')).toBeNull();
       expect(await store.getRole('b1', 'u2')).toBeNull();
 
-      const invite = { id: 'i1', boardId: 'b1', role: 'editor' as const, createdBy: 'u1', createdAt: now, expiresAt: now + 100, maxUses: 1, uses: 0, revokedAt: null };
-      await store.createInvite(invite, 'ih1');
-      expect(await store.acceptInvite('ih1', 'u2', now + 200)).toEqual({ ok: false, reason: 'expired' });
-      expect(await store.acceptInvite('ih1', 'u2', now + 1)).toEqual({ ok: true, boardId: 'b1', role: 'editor', alreadyMember: false });
-      expect(await store.acceptInvite('ih1', 'u2', now + 2)).toMatchObject({ ok: true, alreadyMember: true });
+      // Made after the removal (its clock had not moved): stored as later than the removal [M3].
+      const invite = { id: 'i1', boardId: 'b1', role: 'editor' as const, createdBy: 'u1', createdAt: now, expiresAt: now + 100, maxUses: 1, uses: 0, revokedAt: null, email: null };
+      expect(await store.membership.createInvite(invite, 'ih1')).toBe(now + 11);
+      expect(await store.membership.acceptInvite('ih1', 'u2', now + 200)).toEqual({ ok: false, reason: 'expired', boardId: 'b1', inviteId: 'i1', email: null });
+      expect(await store.membership.acceptInvite('ih1', 'u2', now + 12)).toEqual({ ok: true, boardId: 'b1', role: 'editor', inviteId: 'i1', alreadyMember: false });
+      expect(await store.membership.acceptInvite('ih1', 'u2', now + 13)).toMatchObject({ ok: true, alreadyMember: true });
       await addUser(store, 'u3', 'Cy', now, 'hash3', null);
-      expect(await store.acceptInvite('ih1', 'u3', now + 3)).toEqual({ ok: false, reason: 'used_up' });
-      await store.createInvite({ ...invite, id: 'i2', maxUses: null, expiresAt: null }, 'ih2');
-      expect(await store.revokeInvite('b1', 'i2', now)).toBe(true);
-      expect(await store.revokeInvite('b1', 'i2', now)).toBe(false);
-      expect(await store.acceptInvite('ih2', 'u3', now)).toEqual({ ok: false, reason: 'revoked' });
-      expect(await store.acceptInvite('nothing', 'u3', now)).toEqual({ ok: false, reason: 'not_found' });
-      expect((await store.listInvites('b1')).map((i) => [i.id, i.uses, i.revokedAt !== null])).toEqual([
+      expect(await store.membership.acceptInvite('ih1', 'u3', now + 13)).toMatchObject({ ok: false, reason: 'used_up' });
+      await store.membership.createInvite({ ...invite, id: 'i2', maxUses: null, expiresAt: null }, 'ih2');
+      expect(await store.membership.revokeInvite('b1', 'i2', now + 20)).toMatchObject({ id: 'i2', role: 'editor', revokedAt: null });
+      expect(await store.membership.revokeInvite('b1', 'i2', now + 20)).toBeNull();
+      expect(await store.membership.acceptInvite('ih2', 'u3', now + 20)).toMatchObject({ ok: false, reason: 'revoked' });
+      expect(await store.membership.acceptInvite('nothing', 'u3', now)).toEqual({ ok: false, reason: 'not_found' });
+      expect((await store.membership.listInvites('b1')).map((i) => [i.id, i.uses, i.revokedAt !== null])).toEqual([
         ['i1', 1, false],
         ['i2', 0, true],
       ]);
@@ -166,7 +168,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await a.listUserAudit('u1', 3)).map((e) => [e.action, e.detail])).toEqual([['a2', { i: 2 }], ['a3', { i: 3 }], ['a4', { i: 4 }]]);
 
       await store.createBoard({ id: 'b1', title: 'T', createdBy: 'u1', createdAt: now });
-      await store.createInvite({ id: 'i1', boardId: 'b1', role: 'reviewer', createdBy: 'u1', createdAt: now, expiresAt: now + 100, maxUses: 1, uses: 0, revokedAt: null }, 'ih');
+      await store.membership.createInvite({ id: 'i1', boardId: 'b1', role: 'reviewer', createdBy: 'u1', createdAt: now, expiresAt: now + 100, maxUses: 1, uses: 0, revokedAt: null, email: null }, 'ih');
       expect(await a.inviteIsLive('ih', now)).toBe(true);
       expect(await a.inviteIsLive('ih', now + 100)).toBe(false);
       expect(await a.inviteIsLive('nope', now)).toBe(false);
@@ -207,6 +209,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const now = 1_700_000_000_000;
       await addUser(store, 'u1', 'Ann', now, 'h1', null);
       await addUser(store, 'u2', 'Ben', now, 'h2', null);
+      await addUser(store, 'u3', 'Cy', now, 'h3', null);
       // 'b1-x' sorts before 'b1/' and 'b10' after 'b10' > 'b1/': neither may be touched.
       for (const id of ['b1', 'b1-x', 'b10']) {
         await store.createBoard({ id, title: id, createdBy: 'u1', createdAt: now });
@@ -215,7 +218,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
         await store.appendUpdate(`board/${id}/reviewer/u2`, bytes(2));
         await store.appendUpdate(`board/${id}/live`, bytes(3));
         await store.addClientOwner(`board/${id}`, 7, 'u1');
-        await store.createInvite({ id: `i-${id}`, boardId: id, role: 'viewer', createdBy: 'u1', createdAt: now, expiresAt: null, maxUses: null, uses: 0, revokedAt: null }, `ih-${id}`);
+        await store.membership.createInvite({ id: `i-${id}`, boardId: id, role: 'viewer', createdBy: 'u1', createdAt: now, expiresAt: null, maxUses: null, uses: 0, revokedAt: null, email: null }, `ih-${id}`);
+        await store.setMember(id, 'u1', 'owner', now);
+        await store.setMember(id, 'u3', 'viewer', now);
+        await store.membership.removeMember(id, 'u3', now + 1, 'u1');
         await store.addAudit({ boardId: id, at: now, actor: 'u1', action: 'x', detail: {} });
       }
       await store.appendUpdate('board/b1/reviewer/u2', bytes(4));
@@ -224,17 +230,19 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.getBoard('b1')).toBeNull();
       expect(await store.getRole('b1', 'u1')).toBeNull();
       expect(await store.listMembers('b1')).toEqual([]);
-      expect(await store.listInvites('b1')).toEqual([]);
+      expect(await store.membership.listInvites('b1')).toEqual([]);
+      expect(await store.membership.listFormerMembers('b1')).toEqual([]);
       expect(await store.listAudit('b1')).toEqual([]);
       expect(await store.docKeysWithPrefix('board/b1/')).toEqual([]);
       expect(await store.loadUpdates('board/b1')).toEqual([]);
       expect((await store.loadClientOwners('board/b1')).size).toBe(0);
-      expect(await store.acceptInvite('ih-b1', 'u2', now)).toEqual({ ok: false, reason: 'not_found' });
+      expect(await store.membership.acceptInvite('ih-b1', 'u2', now)).toEqual({ ok: false, reason: 'not_found' });
       expect((await store.boardsOf('u2')).map((b) => b.id).sort()).toEqual(['b1-x', 'b10']);
       for (const id of ['b1-x', 'b10']) {
         expect(await store.getBoard(id)).not.toBeNull();
         expect(await store.listMembers(id)).toHaveLength(2);
-        expect(await store.listInvites(id)).toHaveLength(1);
+        expect(await store.membership.listInvites(id)).toHaveLength(1);
+        expect(await store.membership.listFormerMembers(id)).toHaveLength(1);
         expect(await store.listAudit(id)).toHaveLength(1);
         expect(await store.docKeysWithPrefix(`board/${id}/`)).toEqual([`board/${id}/live`, `board/${id}/reviewer/u2`]);
         expect((await store.loadUpdates(`board/${id}`)).length).toBe(1);

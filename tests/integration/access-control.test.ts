@@ -216,10 +216,10 @@ describe('[K4] invites and tokens', () => {
     await new Promise((r) => setTimeout(r, 500));
     const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((n) => createUser(srv.url, n)));
     const accept = (t: string, u: TestUser) => api(srv.url, 'POST', `/api/invites/${t}/accept`, { token: u.token });
-    expect(await accept(expired.body.invite.token, a!)).toMatchObject({ status: 410, body: { error: { code: 'GONE', message: expect.stringContaining('expired') } } });
-    expect(await accept(revoked.body.invite.token, a!)).toMatchObject({ status: 410, body: { error: { message: expect.stringContaining('revoked') } } });
+    expect(await accept(expired.body.invite.token, a!)).toMatchObject({ status: 410, body: { error: { code: 'INVITE_EXPIRED', message: expect.stringContaining('expired') } } });
+    expect(await accept(revoked.body.invite.token, a!)).toMatchObject({ status: 410, body: { error: { code: 'INVITE_REVOKED', message: expect.stringContaining('revoked') } } });
     expect((await accept(once.body.invite.token, b!)).status).toBe(200);
-    expect(await accept(once.body.invite.token, c!)).toMatchObject({ status: 410, body: { error: { message: expect.stringContaining('used up') } } });
+    expect(await accept(once.body.invite.token, c!)).toMatchObject({ status: 410, body: { error: { code: 'INVITE_USED_UP', message: expect.stringContaining('used up') } } });
     expect((await accept('not-a-real-invite-token', c!)).status).toBe(404);
     expect((await api(srv.url, 'GET', `/api/boards/${boardId}`, { token: a!.token })).status).toBe(404);
   });

@@ -44,6 +44,7 @@ async function fingerprint(): Promise<string> {
     q('SELECT * FROM boards ORDER BY id'),
     q('SELECT board_id, user_id, role FROM members ORDER BY board_id, user_id'),
     q('SELECT * FROM invites ORDER BY id'),
+    q('SELECT * FROM member_removals ORDER BY board_id, user_id'),
     q('SELECT * FROM password_resets ORDER BY hash'),
     q('SELECT COUNT(*) AS n, MAX(seq) AS last FROM audit'),
     q('SELECT COUNT(*) AS n, MAX(seq) AS last FROM user_audit'),

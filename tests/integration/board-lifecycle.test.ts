@@ -308,8 +308,11 @@ describe('[B4] rename', () => {
     expect(await srv.app.registry.read(boardDocKey(id), (d) => readBoard(d).meta.title)).toBe('Roads, revisited');
     await waitFor(() => pushes.length > 0, 'board:state push');
     expect(pushes[0]).toEqual({ boardId: id, archived: false, title: 'Roads, revisited' });
-    const audit = await api(srv.url, 'GET', `/api/boards/${id}/audit`, { token: owner.token });
-    expect(audit.body.audit.find((e: { action: string }) => e.action === 'board.renamed')).toMatchObject({ actor: editor.id, detail: { from: 'Test board', to: 'Roads, revisited' } });
+    // The audit entry is written after the answer (AuditLog.record does not hold it up).
+    const renamed = async () =>
+      (await api(srv.url, 'GET', `/api/boards/${id}/audit`, { token: owner.token })).body.audit.find((e: { action: string }) => e.action === 'board.renamed');
+    await waitFor(async () => (await renamed()) !== undefined, 'board.renamed in the audit log');
+    expect(await renamed()).toMatchObject({ actor: editor.id, detail: { from: 'Test board', to: 'Roads, revisited' } });
     rev.socket.close();
   });
 

@@ -45,7 +45,7 @@ describe('CSV export tables', () => {
     expect(claims.body).toContain(',https://news.example/a,Roads,News,,');
     expect(claims.disposition).toContain(`${boardId}.csv`);
     const votes = await csv(boardId, '&table=votes');
-    expect(votes.body).toMatch(/^\uFEFFclaim_position,.*\r\n1,s1,Olga Owner,4,high,“Checked”,,1970-01-01T00:00:00.001Z\r\n$/s);
+    expect(votes.body).toMatch(/^\uFEFFclaim_position,.*\r\n1,s1,Olga Owner,4,high,“Checked”,,1970-01-01T00:00:00.001Z,yes\r\n$/s);
     expect(votes.disposition).toContain(`${boardId}.votes.csv`);
     const notes = await csv(boardId, '&table=notes');
     expect(notes.body).toContain(`,Olga Owner,"'=HYPERLINK(""http://evil"")",`);

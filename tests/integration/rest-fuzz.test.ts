@@ -40,7 +40,7 @@ const ROUTES: ReadonlyArray<readonly [string, string]> = [
   ['POST', '/api/users'], ['GET', '/api/me'], ['POST', '/api/me/tokens'], ['GET', '/api/time'],
   ['POST', '/api/boards'], ['GET', '/api/boards'], ['GET', '/api/boards/:id'],
   ['POST', '/api/boards/:id/invites'], ['GET', '/api/boards/:id/invites'], ['DELETE', '/api/boards/:id/invites/:x'],
-  ['POST', '/api/invites/:x/accept'], ['GET', '/api/boards/:id/members'], ['PATCH', '/api/boards/:id/members/:x'],
+  ['POST', '/api/invites/:x/accept'], ['GET', '/api/invites/:x'], ['GET', '/api/boards/:id/members'], ['PATCH', '/api/boards/:id/members/:x'],
   ['DELETE', '/api/boards/:id/members/:x'], ['GET', '/api/boards/:id/audit'], ['GET', '/api/boards/:id/export'],
   ['GET', '/api/boards/:id/live'], ['POST', '/api/boards/:id/live'], ['PATCH', '/api/boards/:id/live'],
   ['POST', '/api/boards/:id/live/rounds'], ['POST', '/api/boards/:id/live/rounds/:x/reveal'],

@@ -4,11 +4,26 @@ import { expect, it } from 'vitest';
 import { SqliteStore } from '../../server/persistence/sqlite-store.js';
 import { tempDir } from '../helpers/server.js';
 import { storeContract } from '../helpers/store-contract.js';
+import { membershipContract } from '../helpers/membership-contract.js';
 
 storeContract('SQLite', {
   async make() {
     const file = path.join(tempDir(), 'test.sqlite');
     return { store: new SqliteStore(file), reopen: async () => new SqliteStore(file) };
+  },
+});
+
+membershipContract('SQLite', {
+  async make() {
+    const file = path.join(tempDir(), 'm.sqlite');
+    return {
+      store: new SqliteStore(file),
+      async setEmail(userId, email) {
+        const db = new Database(file);
+        db.prepare('UPDATE users SET email = ? WHERE id = ?').run(email, userId);
+        db.close();
+      },
+    };
   },
 });
 

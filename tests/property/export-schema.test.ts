@@ -209,7 +209,9 @@ describe('export schema and ClaimReview properties', () => {
   it('(b) every JSON export validates against the schema and carries a correct hash', () => {
     assertProperty(
       'json export schema',
-      fc.property(inputArb, fc.boolean(), fc.option(fc.date({ noInvalidDate: true, min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z') }), { nil: undefined }), (input, pseudonymise, when) => {
+      fc.property(inputArb, fc.boolean(), fc.option(fc.date({ noInvalidDate: true, min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z') }), { nil: undefined }), fc.boolean(), (plain, pseudonymise, when, countFormerMembers) => {
+        // Every other reviewer a former member [M4], counted or not.
+        const input = { ...plain, countFormerMembers, reviewers: plain.reviewers.map((r, i) => (i % 2 === 1 ? { ...r, former: true } : r)) };
         const document = buildExportDocument(input, { pseudonymise, ...(when ? { exportedAt: when.toISOString() } : {}) });
         expect(validateExport(JSON.parse(JSON.stringify(document))), exportErrors()).toBe(true);
         expect(computeContentHash(document)).toBe(document.state.contentHash);

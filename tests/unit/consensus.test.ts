@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   boardConsensus,
   claimConsensus,
+  countsTowardConsensus,
   medianOf,
   distributionOf,
   roundMedian,
@@ -123,6 +124,29 @@ describe('boardConsensus', () => {
     // README worked example: α = 1 − 10 · 40.5 / 2310
     expect(result.alpha.alpha).toBeCloseTo(1 - (10 * 40.5) / 2310, 12);
     expect(result.alpha).toMatchObject({ units: 4, pairable: 11, metric: 'ordinal' });
+  });
+
+  it('[M4] a former member\'s ballot counts only when the board says so, in the claims and in alpha', () => {
+    const members = [
+      { votes: [{ claimId: 'c1', rating: 4 as const }, { claimId: 'c2', rating: 2 as const }] },
+      { votes: [{ claimId: 'c1', rating: 4 as const }, { claimId: 'c2', rating: 2 as const }] },
+      { votes: [{ claimId: 'c1', rating: 5 as const }, { claimId: 'c2', rating: 1 as const }] },
+    ];
+    const former = { former: true, votes: [{ claimId: 'c1', rating: 1 as const }, { claimId: 'c2', rating: 5 as const }] };
+    const params = { quorum: 3, threshold: 0.75 };
+    const without = boardConsensus(['c1', 'c2'], [...members, former], params);
+    // Exactly as if the former member had never voted…
+    expect(without).toEqual(boardConsensus(['c1', 'c2'], members, params));
+    expect(without.claims.get('c1')).toMatchObject({ n: 3, verdict: 'mostly-true' });
+    // …unless the board counts former members: then as a member's ballot.
+    const counted = boardConsensus(['c1', 'c2'], [...members, former], { ...params, countFormerMembers: true });
+    expect(counted).toEqual(boardConsensus(['c1', 'c2'], [...members, { votes: former.votes }], params));
+    expect(counted.claims.get('c1')).toMatchObject({ n: 4, verdict: 'contested' });
+    expect(counted.alpha.pairable).toBe(8);
+    expect(without.alpha.pairable).toBe(6);
+    expect(countsTowardConsensus({}, {})).toBe(true);
+    expect(countsTowardConsensus({ former: true })).toBe(false);
+    expect(countsTowardConsensus({ former: true }, { countFormerMembers: true })).toBe(true);
   });
 
   it('has no alpha without pairable votes', () => {

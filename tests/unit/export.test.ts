@@ -65,7 +65,7 @@ describe('buildJsonExport', () => {
       createdBy: 'u-owner',
       source: { url: 'https://news.example.org/jobs', publisher: 'Example News', author: 'Jane Doe', publishedAt: '2024-03-01' },
     });
-    expect(doc.parameters).toMatchObject({ quorum: 3, threshold: 0.75, suggestionThreshold: 0.5, pseudonymised: false, agreementMetric: 'ordinal' });
+    expect(doc.parameters).toMatchObject({ quorum: 3, threshold: 0.75, suggestionThreshold: 0.5, pseudonymised: false, agreementMetric: 'ordinal', countFormerMembers: false });
     expect(doc.claims.map((c) => [c.id, c.position, c.status])).toEqual([
       ['s1', 1, 'accepted'],
       ['m1', 2, 'proposed'],
@@ -85,12 +85,12 @@ describe('buildJsonExport', () => {
     expect(doc.claims.find((c) => c.id === 'extra')!.anchor).toBeNull();
     expect(doc.claims.find((c) => c.id === 'bridge')!.consensus).toMatchObject({ verdict: 'unverifiable', unverifiable: 2 });
     expect(doc.reviewers).toEqual([
-      { id: 'u-alice', name: 'Alice Adams', role: 'reviewer' },
-      { id: 'u-bob', name: 'Bob Brown', role: 'reviewer' },
-      { id: 'u-carol', name: 'Carol Chen', role: 'editor' },
+      { id: 'u-alice', name: 'Alice Adams', role: 'reviewer', former: false },
+      { id: 'u-bob', name: 'Bob Brown', role: 'reviewer', former: false },
+      { id: 'u-carol', name: 'Carol Chen', role: 'editor', former: false },
     ]);
     expect(doc.votes).toHaveLength(15);
-    expect(doc.votes[0]).toEqual({ claimId: 's1', reviewer: 'u-alice', rating: 4, confidence: 'high', rationale: 'Checked the source (4)', at: 1_709_300_000_000 });
+    expect(doc.votes[0]).toEqual({ claimId: 's1', reviewer: 'u-alice', rating: 4, confidence: 'high', rationale: 'Checked the source (4)', at: 1_709_300_000_000, counted: true });
     // a vote on a claim that no longer exists is still exported, last
     expect(doc.votes.at(-1)).toMatchObject({ claimId: 'ghost-claim', reviewer: 'u-bob' });
     expect(doc.notes.map((n) => [n.id, n.reviewer, n.replyTo])).toEqual([
@@ -309,8 +309,8 @@ describe('buildCsv', () => {
     }
     const input = snapshotFromDocs('board-1', board, reviewers, SAMPLE_MEMBERS);
     const votes = buildCsv(input, { table: 'votes' });
-    expect(votes.startsWith(`${BOM}claim_position,claim_id,reviewer,rating,confidence,rationale,reason,at\r\n`)).toBe(true);
-    expect(votes).toContain('\r\n1,s1,Alice Adams,4,high,Checked the source (4),,2024-03-01T13:33:20.000Z\r\n');
+    expect(votes.startsWith(`${BOM}claim_position,claim_id,reviewer,rating,confidence,rationale,reason,at,counted\r\n`)).toBe(true);
+    expect(votes).toContain('\r\n1,s1,Alice Adams,4,high,Checked the source (4),,2024-03-01T13:33:20.000Z,yes\r\n');
     expect(votes.split('\r\n')).toHaveLength(1 + 15 + 1);
     const notes = buildCsv(input, { table: 'notes' });
     expect(notes.startsWith(`${BOM}claim_position,claim_id,note_id,reply_to,reviewer,body,evidence,at,edited_at,deleted\r\n`)).toBe(true);

@@ -85,7 +85,7 @@ describe('LiveReviewState', () => {
   it('participants: this user first, peers once per person (following if any device follows), the facilitator even when away', () => {
     const t = setup();
     writeLive(t.liveDoc, { status: 'active', facilitatorId: 'fac', agenda: [], focus: null });
-    const peer = (clientId: number, userId: string, following: boolean | null): PresencePeer => ({ clientId, userId, name: userId.toUpperCase(), claimId: null, following });
+    const peer = (clientId: number, userId: string, following: boolean | null): PresencePeer => ({ clientId, userId, name: userId.toUpperCase(), color: '#334155', claimId: null, following });
     t.setPeers([peer(1, 'ann', false), peer(2, 'ann', true), peer(3, 'ben', null)]);
     const list = watch(() => t.state.participants.map((p) => [p.userId, p.present, p.facilitator, p.following]));
     expect(list.last).toEqual([

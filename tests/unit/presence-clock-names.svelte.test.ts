@@ -2,7 +2,8 @@
 /**
  * The small parts of a board's state: PresenceState (who else is here, over real awareness
  * instances exchanging real updates), ClockSync (the server's clock while a review runs) and
- * MemberNames (names and roles, cached on the device for offline starts).
+ * MemberNames (names, colours and roles, cached on the device for offline starts; former
+ * members and whether their votes count [M4, M5]).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
@@ -11,6 +12,7 @@ import { BoardStorage } from '../../client/src/lib/state/board-storage.js';
 import { ClockSync, CLOCK_RESYNC_MS } from '../../client/src/lib/state/clock-sync.svelte.js';
 import { MemberNames } from '../../client/src/lib/state/member-names.svelte.js';
 import { PresenceState } from '../../client/src/lib/state/presence.svelte.js';
+import { userColor } from '../../client/src/lib/verdict.js';
 import { flush, memoryStorage, watch } from '../helpers/client-state.svelte.js';
 
 afterEach(() => {
@@ -30,7 +32,7 @@ describe('PresenceState', () => {
     const peers = watch(() => me.peers);
     relay(theirs, mine);
     flush();
-    expect(peers.last).toEqual([{ clientId: theirs.clientID, userId: 'ann', name: 'Ann', claimId: null, following: true }]);
+    expect(peers.last).toEqual([{ clientId: theirs.clientID, userId: 'ann', name: 'Ann', color: userColor('ann'), claimId: null, following: true }]);
     const before = peers.last;
     relay(theirs, mine); // nothing new
     flush();
@@ -105,5 +107,52 @@ describe('MemberNames', () => {
     const offline = new MemberNames(boardStorage, { id: 'u1', name: 'Uma' }, () => Promise.reject(new TypeError('Failed to fetch')));
     await offline.refresh();
     expect(offline.nameOf('vic')).toBe('Vic');
+  });
+});
+
+describe('MemberNames: display names, colours and former members [M4, M5]', () => {
+  const list = (countFormerMembers?: boolean) => ({
+    members: [
+      { userId: 'u1', name: 'Sam Lee', displayName: 'Sam Lee (sam.lee@)', avatarColor: '#0b6e69', role: 'owner' as const },
+      { userId: 'ann', name: 'Sam Lee', displayName: 'Sam Lee (slee@)', avatarColor: '#1d4ed8', role: 'reviewer' as const },
+    ],
+    formerMembers: [{ userId: 'rob', name: 'Rob', displayName: 'Rob', avatarColor: '#b91c1c' }],
+    ...(countFormerMembers === undefined ? {} : { countFormerMembers }),
+  });
+
+  it('shows the list\'s names and colours, kept for an offline start; presence shows peers by them', async () => {
+    const storage = memoryStorage();
+    const names = new MemberNames(new BoardStorage(storage, 'u1', 'b1'), { id: 'u1', name: 'Sam Lee' }, async () => list());
+    expect(names.colorOf('ann')).toBe(userColor('ann')); // not known yet: derived from the id
+    await names.refresh();
+    expect([names.nameOf('u1'), names.nameOf('ann'), names.nameOf('rob')]).toEqual(['Sam Lee (sam.lee@)', 'Sam Lee (slee@)', 'Rob']);
+    expect(names.colorOf('ann')).toBe('#1d4ed8');
+    const offline = new MemberNames(new BoardStorage(storage, 'u1', 'b1'), { id: 'u1', name: 'Sam Lee' }, () => Promise.reject(new TypeError('offline')));
+    await offline.refresh();
+    expect([offline.nameOf('u1'), offline.nameOf('ann'), offline.colorOf('ann')]).toEqual(['Sam Lee (sam.lee@)', 'Sam Lee (slee@)', '#1d4ed8']);
+
+    const mine = new Awareness(new Y.Doc());
+    const theirs = new Awareness(new Y.Doc());
+    const me = new PresenceState(mine, { id: 'u1', name: 'Sam Lee' }, new BoardStorage(memoryStorage(), 'u1', 'b1'), names);
+    new PresenceState(theirs, { id: 'ann', name: 'Sam Lee' }, new BoardStorage(memoryStorage(), 'ann', 'b1'));
+    const peers = watch(() => me.peers);
+    relay(theirs, mine);
+    flush();
+    expect(peers.last).toMatchObject([{ userId: 'ann', name: 'Sam Lee (slee@)', color: '#1d4ed8' }]);
+    me.destroy();
+  });
+
+  it('someone not on the list once it is read is a former member; their votes count only by the board\'s setting', async () => {
+    let answer = list(false);
+    const names = new MemberNames(new BoardStorage(memoryStorage(), 'u1', 'b1'), { id: 'u1', name: 'Sam Lee' }, async () => answer);
+    expect(names.isFormer('rob')).toBe(false); // nothing read yet: nobody is
+    await names.refresh();
+    expect([names.isFormer('rob'), names.isFormer('ann'), names.isFormer('u1')]).toEqual([true, false, false]);
+    expect([names.counts('rob'), names.counts('ann')]).toEqual([false, true]);
+    names.setCountFormerMembers(true); // a board:state push
+    expect(names.counts('rob')).toBe(true);
+    answer = list(false);
+    await names.refresh();
+    expect([names.countFormerMembers, names.counts('rob')]).toEqual([false, false]);
   });
 });

@@ -59,6 +59,35 @@ describe('versioned migrations of the embedded store', () => {
     db.close();
   });
 
+  it('[M3] membership: departures from before it come from the audit log, the latest per person, not for returned members', () => {
+    const dir = tempDir();
+    fs.copyFileSync('tests/fixtures/datadir-v0/claimboard.sqlite', path.join(dir, 'm.sqlite'));
+    const db = open(path.join(dir, 'm.sqlite'));
+    const board = (db.prepare('SELECT id, created_by FROM boards').get() as { id: string; created_by: string });
+    const audit = db.prepare('INSERT INTO audit (board_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)');
+    audit.run(board.id, 10, board.created_by, 'member.removed', JSON.stringify({ userId: 'u_gone' }));
+    audit.run(board.id, 20, 'u_gone', 'member.left', JSON.stringify({ userId: 'u_gone' }));
+    audit.run(board.id, 15, board.created_by, 'member.removed', JSON.stringify({ userId: 'u_kicked' }));
+    audit.run(board.id, 16, board.created_by, 'member.removed', JSON.stringify({ userId: board.created_by })); // a member again
+    audit.run(board.id, 17, board.created_by, 'member.removed', 'not json');
+    audit.run('b_deleted', 18, board.created_by, 'member.removed', JSON.stringify({ userId: 'u_x' }));
+    migrate(db);
+    const rows = db.prepare('SELECT board_id, user_id, removed_at, removed_by, role FROM member_removals ORDER BY user_id').all();
+    expect(rows).toEqual([
+      { board_id: board.id, user_id: 'u_gone', removed_at: 20, removed_by: 'u_gone', role: null },
+      { board_id: board.id, user_id: 'u_kicked', removed_at: 15, removed_by: board.created_by, role: null },
+    ]);
+    const cols = (t: string) => (db.pragma(`table_info(${t})`) as Array<{ name: string }>).map((c) => c.name);
+    expect(cols('invites')).toContain('email');
+    expect(cols('boards')).toContain('count_former_members');
+    expect(cols('users')).toEqual(expect.arrayContaining(['email', 'avatar_color']));
+    // Idempotent: a file that already has it all is left as it is.
+    const again = MIGRATIONS.find((m) => m.name.startsWith('membership'))!;
+    db.transaction(() => again.up(db))();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM member_removals').get()).toEqual({ n: 2 });
+    db.close();
+  });
+
   it('refuses a file written by a newer Claimboard', () => {
     const db = open(path.join(tempDir(), 'new.sqlite'));
     db.pragma(`user_version = ${newest + 1}`);

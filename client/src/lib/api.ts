@@ -5,12 +5,12 @@
  * as thrown ApiError with the server's code (and Retry-After, when the server sent one).
  */
 import type { Role } from '../../../shared/protocol/roles.js';
-import type { AuditEntry, BoardInfo, BoardListItem, CreatedInvite, InviteInfo, LiveAnswer, Member } from '../../../shared/protocol/rest.js';
+import type { AuditEntry, BoardInfo, BoardListItem, CreatedInvite, InviteInfo, LiveAnswer, Member, MembersAnswer } from '../../../shared/protocol/rest.js';
 import type { SuggestionExplanation } from '../../../shared/protocol/schemas.js';
 import { offlineCopiesAllowed } from './offline-copies.js';
 
 export type { SuggestionExplanation };
-export type { AuditEntry, BoardInfo, BoardListItem, CreatedInvite, InviteInfo, LiveAnswer, Member } from '../../../shared/protocol/rest.js';
+export type { AuditEntry, BoardInfo, BoardListItem, CreatedInvite, FormerMember, InviteInfo, LiveAnswer, Member, MembersAnswer } from '../../../shared/protocol/rest.js';
 
 export interface User {
   id: string;
@@ -151,8 +151,11 @@ export function cachedBoard(userId: string, boardId: string): BoardInfo | null {
 
 export interface InviteOptions {
   role: Role;
+  /** Default 72. */
   expiresInHours?: number;
-  maxUses?: number;
+  /** Default 1; null: any number of people. */
+  maxUses?: number | null;
+  email?: string;
 }
 
 const boardPath = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}`;
@@ -161,7 +164,7 @@ const boardPath = (boardId: string) => `/api/boards/${encodeURIComponent(boardId
 export const explainSuggestion = (boardId: string, start: number, end: number) =>
   request<{ explanation: SuggestionExplanation }>('POST', `${boardPath(boardId)}/suggestions/explain`, { start, end });
 
-export const members = (boardId: string) => request<{ members: Member[] }>('GET', `${boardPath(boardId)}/members`);
+export const members = (boardId: string) => request<MembersAnswer>('GET', `${boardPath(boardId)}/members`);
 
 /** Owner and editor administration of a board's members, invites and audit log. */
 export const boardAdmin = {
@@ -205,7 +208,8 @@ export const liveApi = {
 
 /** A board's lifecycle [B1, B3–B5]: rename, archive or unarchive, delete, duplicate. */
 export const boardLifecycleApi = {
-  patch: (boardId: string, body: { title?: string; archived?: boolean }) => request<{ board: BoardInfo }>('PATCH', boardPath(boardId), body),
+  patch: (boardId: string, body: { title?: string; archived?: boolean; countFormerMembers?: boolean }) =>
+    request<{ board: BoardInfo }>('PATCH', boardPath(boardId), body),
   remove: (boardId: string) => request<void>('DELETE', boardPath(boardId)),
   duplicate: (boardId: string, title?: string) => request<{ board: BoardInfo }>('POST', `${boardPath(boardId)}/duplicate`, title === undefined ? {} : { title }),
 };

@@ -28,8 +28,11 @@ export function formatCns(c: number | null): string {
   return c === null ? '—' : c.toFixed(2);
 }
 
+/** Two initials; words that do not start with a letter ("(olivia.o@)", a namesake's tag) are skipped. */
 export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const lettered = words.filter((w) => /^\p{L}/u.test(w));
+  const parts = lettered.length > 0 ? lettered : words;
   return ((parts[0]?.[0] ?? '?') + (parts[1]?.[0] ?? '')).toUpperCase();
 }
 

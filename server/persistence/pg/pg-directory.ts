@@ -1,19 +1,15 @@
 /**
- * The directory on PostgreSQL (cluster mode): boards, members, invites and audit, with the
- * accounts (pg-accounts.ts), the same contract as the embedded store's (tests/helpers/store-contract.ts).
+ * The directory on PostgreSQL (cluster mode): boards, members and audit, with the accounts
+ * (pg-accounts.ts) and invites and departures (`membership`, pg-membership.ts), the same
+ * contract as the embedded store's (tests/helpers/store-contract.ts,
+ * tests/helpers/membership-contract.ts).
  * Every write is one statement or one transaction; reads go to the pool.
  */
 import type pg from 'pg';
 import type { Role } from '../../../shared/protocol/roles.js';
-import type {
-  AcceptInviteResult,
-  AuditEntry,
-  BoardRecord,
-  Directory,
-  InviteRecord,
-  MemberRecord,
-} from '../store.js';
+import type { AuditEntry, BoardRecord, Directory, MemberRecord } from '../store.js';
 import { PgAccounts } from './pg-accounts.js';
+import { PgMembership } from './pg-membership.js';
 import { inTransaction } from './pg-pool.js';
 
 type Row = Record<string, unknown>;
@@ -29,28 +25,18 @@ const toBoard = (r: Row): BoardRecord => ({
   archivedAt: numOrNull(r.archived_at),
 });
 
-const toInvite = (r: Row): InviteRecord => ({
-  id: r.id as string,
-  boardId: r.board_id as string,
-  role: r.role as Role,
-  createdBy: r.created_by as string,
-  createdAt: num(r.created_at),
-  expiresAt: numOrNull(r.expires_at),
-  maxUses: numOrNull(r.max_uses),
-  uses: num(r.uses),
-  revokedAt: numOrNull(r.revoked_at),
-});
-
 /** A board's doc keys are `board/<id>` and `board/<id>/…`: byte-order range, never a LIKE pattern. */
 const BOARD_KEYS = `(doc_key = $1 OR (doc_key COLLATE "C" >= $2 AND doc_key COLLATE "C" < $3))`;
 
 export class PgDirectory implements Directory {
   readonly #pool: pg.Pool;
   readonly accounts: PgAccounts;
+  readonly membership: PgMembership;
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
     this.accounts = new PgAccounts(pool);
+    this.membership = new PgMembership(pool);
   }
 
   async createBoard(board: Omit<BoardRecord, 'archivedAt'>): Promise<void> {
@@ -94,7 +80,7 @@ export class PgDirectory implements Directory {
       for (const table of ['updates', 'quarantine', 'doc_clients', 'docs']) {
         await c.query(`DELETE FROM ${table} WHERE ${BOARD_KEYS}`, keys);
       }
-      for (const table of ['invites', 'members']) await c.query(`DELETE FROM ${table} WHERE board_id = $1`, [boardId]);
+      for (const table of ['invites', 'members', 'member_removals']) await c.query(`DELETE FROM ${table} WHERE board_id = $1`, [boardId]);
       await c.query('DELETE FROM audit WHERE board_id = $1', [boardId]);
       await c.query('DELETE FROM boards WHERE id = $1', [boardId]);
     });
@@ -107,7 +93,7 @@ export class PgDirectory implements Directory {
 
   async listMembers(boardId: string): Promise<MemberRecord[]> {
     const { rows } = await this.#pool.query(
-      `SELECT m.board_id, m.user_id, u.name, m.role, m.joined_at, m.last_seen_at
+      `SELECT m.board_id, m.user_id, u.name, u.email, u.avatar_color, m.role, m.joined_at, m.last_seen_at
        FROM members m JOIN users u ON u.id = m.user_id WHERE m.board_id = $1 ORDER BY m.joined_at, m.user_id`,
       [boardId],
     );
@@ -118,6 +104,8 @@ export class PgDirectory implements Directory {
       role: r.role as Role,
       joinedAt: num(r.joined_at),
       lastSeenAt: numOrNull(r.last_seen_at),
+      email: (r.email as string | null) ?? null,
+      avatarColor: (r.avatar_color as string | null) ?? null,
     }));
   }
 
@@ -129,56 +117,8 @@ export class PgDirectory implements Directory {
     );
   }
 
-  async removeMember(boardId: string, userId: string): Promise<void> {
-    await this.#pool.query('DELETE FROM members WHERE board_id = $1 AND user_id = $2', [boardId, userId]);
-  }
-
   async touchMember(boardId: string, userId: string, now: number): Promise<void> {
     await this.#pool.query('UPDATE members SET last_seen_at = $1 WHERE board_id = $2 AND user_id = $3', [now, boardId, userId]);
-  }
-
-  async createInvite(inv: InviteRecord, tokenHash: string): Promise<void> {
-    await this.#pool.query(
-      `INSERT INTO invites (id, board_id, token_hash, role, created_by, created_at, expires_at, max_uses)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [inv.id, inv.boardId, tokenHash, inv.role, inv.createdBy, inv.createdAt, inv.expiresAt, inv.maxUses],
-    );
-  }
-
-  async listInvites(boardId: string): Promise<InviteRecord[]> {
-    const { rows } = await this.#pool.query('SELECT * FROM invites WHERE board_id = $1 ORDER BY created_at, id', [boardId]);
-    return (rows as Row[]).map(toInvite);
-  }
-
-  async revokeInvite(boardId: string, inviteId: string, now: number): Promise<boolean> {
-    const { rowCount } = await this.#pool.query(
-      'UPDATE invites SET revoked_at = $1 WHERE board_id = $2 AND id = $3 AND revoked_at IS NULL',
-      [now, boardId, inviteId],
-    );
-    return rowCount === 1;
-  }
-
-  /** Checks the invite, counts a use and adds the membership in one transaction (the invite row locked). */
-  async acceptInvite(tokenHash: string, userId: string, now: number): Promise<AcceptInviteResult> {
-    return inTransaction(this.#pool, async (c): Promise<AcceptInviteResult> => {
-      const { rows } = await c.query('SELECT id, board_id, role, expires_at, max_uses, uses, revoked_at FROM invites WHERE token_hash = $1 FOR UPDATE', [tokenHash]);
-      const inv = rows[0] as Row | undefined;
-      if (!inv) return { ok: false, reason: 'not_found' };
-      if (inv.revoked_at !== null) return { ok: false, reason: 'revoked' };
-      if (inv.expires_at !== null && num(inv.expires_at) <= now) return { ok: false, reason: 'expired' };
-      const boardId = inv.board_id as string;
-      const existing = await c.query('SELECT role FROM members WHERE board_id = $1 AND user_id = $2', [boardId, userId]);
-      // Accepting again is idempotent and never demotes: the current role stays.
-      if (existing.rows[0]) return { ok: true, boardId, role: existing.rows[0].role as Role, alreadyMember: true };
-      if (inv.max_uses !== null && num(inv.uses) >= num(inv.max_uses)) return { ok: false, reason: 'used_up' };
-      await c.query('UPDATE invites SET uses = uses + 1 WHERE id = $1', [inv.id]);
-      await c.query(
-        `INSERT INTO members (board_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (board_id, user_id) DO UPDATE SET role = excluded.role`,
-        [boardId, userId, inv.role, now],
-      );
-      return { ok: true, boardId, role: inv.role as Role, alreadyMember: false };
-    });
   }
 
   async addAudit(e: AuditEntry): Promise<void> {

@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from './pg-pool.js';
+import { PG_MEMBERSHIP_MIGRATION } from './pg-migration-membership.js';
 
 export interface PgMigration {
   version: number;
@@ -138,6 +139,7 @@ export const PG_MIGRATIONS: PgMigration[] = [
       );
     `,
   },
+  { version: 3, ...PG_MEMBERSHIP_MIGRATION },
   {
     version: 4,
     name: 'access events: membership, board state and credential changes for the other processes',

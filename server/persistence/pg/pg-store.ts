@@ -41,6 +41,7 @@ export async function openPgStore(url: string, o: PgPoolOptions = {}): Promise<P
     ...bound<Directory>(directory),
     accounts: directory.accounts,
     ...bound<UpdateLog>(log),
+    membership: directory.membership,
     pool,
     log,
     heads: (keys) => log.heads(keys),

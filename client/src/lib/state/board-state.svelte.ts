@@ -7,7 +7,7 @@
  * - BoardEdits (board-edits.ts): every change, through shared/model mutators;
  * - SealedVotes (sync/sealed-votes.ts): votes during sealed rounds, held votes retried;
  * - LiveReviewState, PresenceState, ClockSync, MemberNames: the live review, who is here,
- *   the server's clock, members' names;
+ *   the server's clock, members' names and colours, former members [M4, M5];
  * - Drafts and VoteAutosave: typed text kept per claim, vote edits saved as they are made;
  * - BoardStorage: the board's localStorage.
  * Components never touch Yjs. Data flow: method → mutator (doc.transact, LOCAL) → doc
@@ -71,22 +71,25 @@ export class BoardState {
     const storage = new BoardStorage(e.storage, user.id, info.id);
     this.lifecycle = new BoardLifecycleState(info.id, info.archived ?? false);
     this.drafts = new Drafts(storage);
-    this.#names = new MemberNames(storage, user, e.members);
+    this.#names = new MemberNames(storage, user, e.members, info.countFormerMembers ?? false);
     this.#link = new BoardLink(e.socket, info, e.online, {
       onJoin: () => this.#joined(),
       onDocs: (docs, why) => {
         void this.#docs.attach(docs);
         if (why === 'membership') void this.#names.refresh();
       },
-      onState: (push) => this.lifecycle.apply(push),
+      onState: (push) => {
+        this.lifecycle.apply(push);
+        if (push.countFormerMembers !== undefined) this.#names.setCountFormerMembers(push.countFormerMembers);
+      },
       onSealed: () => this.#sealed.refused(),
       onInfo: (i) => e.cacheInfo(i),
       onRemoved: () => e.forgetInfo(),
     });
     const conn = this.#link.conn;
     this.#docs = new BoardDocs(info.id, user.id, conn, { localOrigin: LOCAL, ...(e.openStore ? { openStore: e.openStore } : {}) });
-    this.#view = new BoardView(this.#docs, user.id, storage.takeLastVisit(Date.now()));
-    this.#presence = new PresenceState(conn.awareness, user, storage);
+    this.#view = new BoardView(this.#docs, user.id, storage.takeLastVisit(Date.now()), this.#names);
+    this.#presence = new PresenceState(conn.awareness, user, storage, this.#names);
     this.#clock = new ClockSync(async () => (await e.liveApi.time()).now, () => this.#link.online && this.#docs.live.status === 'active');
     this.#sealed = new SealedVotes(conn, this.#docs.liveDoc, {
       reviewerDoc: () => this.#docs.reviewerDoc(user.id),
@@ -117,6 +120,8 @@ export class BoardState {
       peers: () => this.#presence.peers,
       following: () => this.#presence.following,
       nameOf: (id) => this.nameOf(id),
+      isFormer: (id) => this.#names.isFormer(id),
+      countFormerMembers: () => this.#names.countFormerMembers,
       canEdit: () => this.canEdit,
       online: () => this.#link.online,
       clock: this.#clock,
@@ -223,7 +228,11 @@ export class BoardState {
   nextOpen(claimId: string) { return this.#view.nextOpen(claimId); }
   currentRatings(claimId: string) { return this.#view.currentRatings(claimId); }
   isNew(at: number, by?: string) { return this.#view.isNew(at, by); }
+  /** The name to show someone by: namesakes told apart [M5]. */
   nameOf(userId: string): string { return this.#names.nameOf(userId, () => this.#presence.peers.find((p) => p.userId === userId)?.name); }
+  colorOf(userId: string): string { return this.#names.colorOf(userId); }
+  /** Whether former members' votes count toward consensus [M4] (the board's setting, live). */
+  get countFormerMembers(): boolean { return this.#names.countFormerMembers; }
   /** Whether a member votes (owners, editors, reviewers); unknown members are assumed to. */
   votes(userId: string) { return this.#names.votes(userId); }
 

@@ -1,6 +1,6 @@
 /**
  * BoardStorage: what one board keeps in this device's localStorage for one user — the time
- * of the last visit, members' names (for offline starts), whether this device follows the
+ * of the last visit, members' names and colours (for offline starts), whether this device follows the
  * live review's facilitator, and drafts of typed text that is not stored anywhere else yet.
  *
  * Everything read back is checked: localStorage is shared with every other script of the
@@ -29,6 +29,7 @@ export interface StoredDraft {
 
 const lastVisitKey = (userId: string, boardId: string) => `claimboard.lastVisit.${userId}.${boardId}`;
 const namesKey = (boardId: string) => `claimboard.names.${boardId}`;
+const colorsKey = (boardId: string) => `claimboard.colors.${boardId}`;
 const followKey = (boardId: string) => `claimboard.follow.${boardId}`;
 const draftsKey = (userId: string, boardId: string) => `claimboard.drafts.${userId}.${boardId}`;
 
@@ -85,6 +86,16 @@ export class BoardStorage {
   }
   saveNames(names: Record<string, string>): void {
     this.#set(namesKey(this.#boardId), JSON.stringify(names));
+  }
+
+  /** Members' avatar colours as last known (user id → `#rrggbb`); anything else is dropped. */
+  colors(): Record<string, string> {
+    const v = parseJson(this.#store.getItem(colorsKey(this.#boardId)));
+    if (!isRecord(v)) return {};
+    return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string' && /^#[0-9a-f]{6}$/i.test(e[1])));
+  }
+  saveColors(colors: Record<string, string>): void {
+    this.#set(colorsKey(this.#boardId), JSON.stringify(colors));
   }
 
   /** Whether this device follows the facilitator (on unless switched off). */

@@ -42,24 +42,37 @@ export interface DocSnapshots {
   reviewerDoc(userId: string): Y.Doc | null;
 }
 
+/** Who left the board, and whether their votes count [M4] (MemberNames). */
+export interface FormerMembers {
+  isFormer(userId: string): boolean;
+  counts(userId: string): boolean;
+  readonly countFormerMembers: boolean;
+}
+
+/** Before anything is known: everyone is a member, every vote counts. */
+const NO_FORMERS: FormerMembers = { isFormer: () => false, counts: () => true, countFormerMembers: false };
+
 export class BoardView {
   readonly #docs: DocSnapshots;
   readonly #userId: string;
   readonly #lastVisit: number | null;
+  readonly #people: FormerMembers;
 
-  constructor(docs: DocSnapshots, userId: string, lastVisit: number | null) {
+  constructor(docs: DocSnapshots, userId: string, lastVisit: number | null, people: FormerMembers = NO_FORMERS) {
     this.#docs = docs;
     this.#userId = userId;
     this.#lastVisit = lastVisit;
+    this.#people = people;
   }
 
   #consensus: BoardConsensus = $derived.by(() => {
     const board = this.#docs.board;
     const s = board.meta.settings;
+    // A former member's ballot counts only when the board says so [M4].
     return boardConsensus(
       board.claims.map((c) => c.id),
-      [...this.#docs.reviewers.values()].map((r) => ({ votes: r.votes })),
-      { quorum: s.quorum, threshold: s.threshold },
+      [...this.#docs.reviewers].map(([userId, r]) => ({ votes: r.votes, former: this.#people.isFormer(userId) })),
+      { quorum: s.quorum, threshold: s.threshold, countFormerMembers: this.#people.countFormerMembers },
     );
   });
 
@@ -91,12 +104,15 @@ export class BoardView {
     return this.#myVotes.get(claimId);
   }
 
-  /** Every reviewer's vote on a claim. */
-  votesOn(claimId: string): Array<VoteEntry & { userId: string }> {
-    const out: Array<VoteEntry & { userId: string }> = [];
+  /**
+   * Every reviewer's vote on a claim; a former member's is marked, and `counted` says whether
+   * it counts toward the consensus [M4].
+   */
+  votesOn(claimId: string): Array<VoteEntry & { userId: string; former: boolean; counted: boolean }> {
+    const out: Array<VoteEntry & { userId: string; former: boolean; counted: boolean }> = [];
     for (const [userId, r] of this.#docs.reviewers) {
       const v = r.votes.find((x) => x.claimId === claimId);
-      if (v) out.push({ ...v, userId });
+      if (v) out.push({ ...v, userId, former: this.#people.isFormer(userId), counted: this.#people.counts(userId) });
     }
     return out;
   }

@@ -39,6 +39,10 @@ export interface LiveReviewDeps {
   peers(): PresencePeer[];
   following(): boolean;
   nameOf(userId: string): string;
+  /** Left or was removed from the board [M4]; absent: nobody has. */
+  isFormer?(userId: string): boolean;
+  /** Whether former members' votes count (the board's setting). */
+  countFormerMembers?(): boolean;
   canEdit(): boolean;
   online(): boolean;
   clock: ClockSync;
@@ -61,7 +65,7 @@ export class LiveReviewState {
     const { facilitatorId } = this.#d.live();
     const me = this.#d.user;
     const out = new Map<string, LiveParticipant>();
-    out.set(me.id, { userId: me.id, name: me.name, self: true, present: true, facilitator: facilitatorId === me.id, following: this.#d.following() });
+    out.set(me.id, { userId: me.id, name: this.#d.nameOf(me.id), self: true, present: true, facilitator: facilitatorId === me.id, following: this.#d.following() });
     for (const p of this.#d.peers()) {
       const prev = out.get(p.userId);
       // One person on two devices: following if any of them follows.
@@ -171,8 +175,11 @@ export class LiveReviewState {
 
   /** The summary built from the docs this client holds (null before any live review). */
   localSummary(): LiveSummary | null {
-    const reviewers = [...this.#d.reviewers()].map(([userId, r]) => ({ userId, votes: r.votes }));
-    return buildLiveSummary({ board: this.#d.board(), reviewers, live: this.#d.live() }, { now: this.#d.clock.serverNow() });
+    const reviewers = [...this.#d.reviewers()].map(([userId, r]) => ({ userId, votes: r.votes, former: this.#d.isFormer?.(userId) ?? false }));
+    return buildLiveSummary(
+      { board: this.#d.board(), reviewers, live: this.#d.live(), countFormerMembers: this.#d.countFormerMembers?.() ?? false },
+      { now: this.#d.clock.serverNow() },
+    );
   }
 
   /**

@@ -7,9 +7,22 @@
  *
  * Failures are values: methods resolve to an error message (the server's own, e.g. the
  * 409 "a board keeps at least one owner") or null, and `error` holds the last one.
+ *
+ * Invites are single use and expire in 72 hours unless their maker chooses otherwise [M1];
+ * people who left or were removed are listed as former members, and owners decide whether
+ * their votes count [M4]. Everyone is shown by their `displayName` [M5].
  */
 import { atLeast, ROLE_RANK, type Role } from '../../../../shared/protocol/roles.js';
-import { boardAdmin, type AuditEntry, type CreatedInvite, type InviteInfo, type InviteOptions, type Member } from '../api.js';
+import {
+  boardAdmin,
+  boardLifecycleApi,
+  type AuditEntry,
+  type CreatedInvite,
+  type FormerMember,
+  type InviteInfo,
+  type InviteOptions,
+  type Member,
+} from '../api.js';
 
 /** An invite that can still be used: not revoked, not expired, not used up. */
 export function isPending(invite: InviteInfo, now: number): boolean {
@@ -22,6 +35,8 @@ export class MembersState {
   readonly boardId: string;
   #role: () => Role;
   #members: Member[] = $state.raw([]);
+  #formers: FormerMember[] = $state.raw([]);
+  #countFormerMembers = $state(false);
   #invites: InviteInfo[] = $state.raw([]);
   #audit: AuditEntry[] | null = $state.raw(null);
   #error = $state<string | null>(null);
@@ -52,6 +67,14 @@ export class MembersState {
   get members(): Member[] {
     return this.#members;
   }
+  /** People who left or were removed, most recent first; their votes stay, marked. */
+  get formerMembers(): FormerMember[] {
+    return this.#formers;
+  }
+  /** Whether former members' votes count toward consensus (an owner's choice). */
+  get countFormerMembers(): boolean {
+    return this.#countFormerMembers;
+  }
   get pendingInvites(): InviteInfo[] {
     return this.#invites.filter((i) => isPending(i, this.#now));
   }
@@ -70,8 +93,10 @@ export class MembersState {
     return this.#now;
   }
 
+  /** As the members list shows them; someone who is neither a member nor a former member by id. */
   nameOf(userId: string): string {
-    return this.#members.find((m) => m.userId === userId)?.name ?? `former member ${userId.slice(-4)}`;
+    const p = this.#members.find((m) => m.userId === userId) ?? this.#formers.find((m) => m.userId === userId);
+    return p?.displayName ?? p?.name ?? `former member ${userId.slice(-4)}`;
   }
 
   /** The role an invite (pending or not) was made for, if this user may see invites. */
@@ -127,7 +152,9 @@ export class MembersState {
         boardAdmin.members(this.boardId),
         this.canInvite ? boardAdmin.invites(this.boardId) : Promise.resolve({ invites: [] }),
       ]);
-      this.#members = [...m.members].sort((a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role] || a.name.localeCompare(b.name));
+      this.#members = [...m.members].sort((a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role] || a.displayName.localeCompare(b.displayName));
+      this.#formers = [...(m.formerMembers ?? [])].sort((a, b) => b.departedAt - a.departedAt);
+      this.#countFormerMembers = m.countFormerMembers ?? false;
       this.#invites = i.invites;
       this.#now = Date.now();
       if (this.#audit !== null && this.canManage) await this.#loadAudit();
@@ -162,6 +189,14 @@ export class MembersState {
       await boardAdmin.revokeInvite(this.boardId, inviteId);
       this.#invites = this.#invites.filter((i) => i.id !== inviteId);
       await this.#reload();
+    });
+  }
+
+  /** Owners: count former members' votes toward consensus, or stop counting them. */
+  setCountFormerMembers(count: boolean): Promise<string | null> {
+    return this.#run(async () => {
+      const { board } = await boardLifecycleApi.patch(this.boardId, { countFormerMembers: count });
+      this.#countFormerMembers = board.countFormerMembers ?? count;
     });
   }
 

@@ -5,28 +5,42 @@
  */
 import { createSubscriber } from 'svelte/reactivity';
 import type { Awareness } from 'y-protocols/awareness';
+import { userColor } from '../verdict.js';
 import type { BoardStorage } from './board-storage.js';
 
 export interface PresencePeer {
   clientId: number;
   userId: string;
+  /** As the members list shows them (namesakes told apart) [M5]. */
   name: string;
+  /** Their avatar colour, the members list's. */
+  color: string;
   claimId: string | null;
   /** Whether their view follows the live review's facilitator (absent: not said). */
   following: boolean | null;
 }
 
 const samePeer = (p: PresencePeer, q: PresencePeer | undefined): boolean =>
-  q !== undefined && p.clientId === q.clientId && p.userId === q.userId && p.name === q.name && p.claimId === q.claimId && p.following === q.following;
+  q !== undefined && p.clientId === q.clientId && p.userId === q.userId && p.name === q.name && p.color === q.color && p.claimId === q.claimId && p.following === q.following;
+
+/** How the members list shows people (MemberNames); without one, peers' own names. */
+export interface PeopleShown {
+  /** The shown name, or `fallback()` when the list does not name them. */
+  nameOf(userId: string, fallback: () => string): string;
+  colorOf(userId: string): string;
+}
+
+const OWN_NAMES: PeopleShown = { nameOf: (_id, fallback) => fallback(), colorOf: (id) => userColor(id) };
 
 /** A peer from an awareness state, or null when it is not one of ours (no user id). */
-function peerOf(clientId: number, state: Record<string, unknown>): PresencePeer | null {
+function peerOf(clientId: number, state: Record<string, unknown>, shown: PeopleShown): PresencePeer | null {
   const user = state.user as { id?: unknown; name?: unknown } | undefined;
   if (typeof user?.id !== 'string') return null;
   return {
     clientId,
     userId: user.id,
-    name: typeof user.name === 'string' ? user.name : 'someone',
+    name: shown.nameOf(user.id, () => (typeof user.name === 'string' ? user.name : 'someone')),
+    color: shown.colorOf(user.id),
     claimId: typeof state.claimId === 'string' ? state.claimId : null,
     following: typeof state.following === 'boolean' ? state.following : null,
   };
@@ -35,6 +49,7 @@ function peerOf(clientId: number, state: Record<string, unknown>): PresencePeer 
 export class PresenceState {
   readonly #awareness: Awareness;
   readonly #storage: BoardStorage;
+  readonly #shown: PeopleShown;
   #following = $state(true);
   #peerList: PresencePeer[] = [];
   #notify: (() => void) | null = null;
@@ -46,9 +61,10 @@ export class PresenceState {
   });
   #changed = (): void => this.#notify?.();
 
-  constructor(awareness: Awareness, user: { id: string; name: string }, storage: BoardStorage) {
+  constructor(awareness: Awareness, user: { id: string; name: string }, storage: BoardStorage, shown: PeopleShown = OWN_NAMES) {
     this.#awareness = awareness;
     this.#storage = storage;
+    this.#shown = shown;
     this.#following = storage.following();
     awareness.setLocalStateField('user', { id: user.id, name: user.name });
     awareness.setLocalStateField('claimId', null);
@@ -62,7 +78,7 @@ export class PresenceState {
     const out: PresencePeer[] = [];
     for (const [clientId, state] of this.#awareness.getStates()) {
       if (clientId === this.#awareness.clientID) continue;
-      const peer = peerOf(clientId, state);
+      const peer = peerOf(clientId, state, this.#shown);
       if (peer) out.push(peer);
     }
     out.sort((a, b) => a.clientId - b.clientId);
