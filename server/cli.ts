@@ -5,12 +5,15 @@
  *   claimboard export <boardId> [--format json|claimreview|csv] [--table claims|votes|notes|all] [--pseudonymise] [--out FILE]
  *   claimboard import <file> [--title TITLE] [--format text|markdown|html] [--owner-token TOKEN]
  *   claimboard users reset-link <email>
+ *   claimboard migrate --to <postgres-url>
  *
  * `export` writes the same bytes as GET /api/boards/:id/export for the same state.
  * `import` creates a board from a file (format from the extension unless given); without
  * --owner-token it creates a new owner and prints that user's token (a name-only user, who
  * can claim the account with an e-mail and password). `users reset-link` prints a password
  * reset link for the account with that e-mail (1 h, single use), for operators without SMTP.
+ * `migrate` copies the data dir into PostgreSQL for cluster mode (idempotent), then checks
+ * that every board's export has the same content hash on both sides [K11].
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,11 +25,14 @@ import { EXPORT_FORMATS, type ExportFormat } from './boards.js';
 import { hashToken, newId, newToken } from './auth/tokens.js';
 import { AppError } from '../shared/protocol/errors.js';
 import { EmailSchema } from '../shared/protocol/account-schemas.js';
+import { openPgStore } from './persistence/pg/pg-store.js';
+import { copySqliteToPg } from './persistence/pg/copy-from-sqlite.js';
 
 const USAGE = `usage:
   claimboard export <boardId> [--format json|claimreview|csv] [--table claims|votes|notes|all] [--pseudonymise] [--out FILE]
   claimboard import <file> [--title TITLE] [--format text|markdown|html] [--owner-token TOKEN]
-  claimboard users reset-link <email>`;
+  claimboard users reset-link <email>
+  claimboard migrate --to <postgres-url>`;
 
 function formatFromName(file: string): 'text' | 'markdown' | 'html' {
   const ext = path.extname(file).toLowerCase();
@@ -46,10 +52,12 @@ export async function main(argv: string[]): Promise<number> {
       title: { type: 'string' },
       'owner-token': { type: 'string' },
       pseudonymise: { type: 'boolean', default: false },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const [command, arg, arg2] = positionals;
+  if (command === 'migrate' && !values.help) return migrate(values.to);
   if (values.help || !command || !arg || (command === 'users' && !arg2)) {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
@@ -103,5 +111,42 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await app.close();
+  }
+}
+
+/** [K11] The data dir into PostgreSQL, then every board's export content hash compared. */
+async function migrate(to: string | undefined): Promise<number> {
+  if (!to || !/^postgres(ql)?:\/\//.test(to)) {
+    process.stderr.write(`migrate needs --to postgres://…\n${USAGE}\n`);
+    return 2;
+  }
+  const config = { ...loadConfig(), logLevel: 'warn' as const };
+  const file = path.join(config.dataDir, 'claimboard.sqlite');
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`no data file at ${file}\n`);
+    return 1;
+  }
+  // Opening the embedded store brings the file to the newest schema first.
+  const source = createApp(config);
+  const target = await openPgStore(to);
+  const dest = createApp({ ...config, databaseUrl: to, redisUrl: undefined }, { store: target });
+  try {
+    await source.store.flush();
+    const report = await copySqliteToPg(file, target.pool);
+    const boards = (await target.pool.query<{ id: string }>('SELECT id FROM boards ORDER BY id')).rows.map((r) => r.id);
+    const mismatched: string[] = [];
+    for (const id of boards) {
+      const [a, b] = await Promise.all([source.boards.export(id, { format: 'json' }), dest.boards.export(id, { format: 'json' })]);
+      const hash = (body: string | Buffer) => (JSON.parse(String(body)) as { state: { contentHash: string } }).state.contentHash;
+      if (hash(a.body) !== hash(b.body)) mismatched.push(id);
+    }
+    process.stdout.write(`${JSON.stringify({ copied: report.tables, docs: report.docs, boards: boards.length, contentHashesEqual: mismatched.length === 0, mismatched })}\n`);
+    return mismatched.length === 0 ? 0 : 1;
+  } catch (err) {
+    process.stderr.write(`${String((err as Error).stack ?? err)}\n`);
+    return 1;
+  } finally {
+    await dest.close();
+    await source.close();
   }
 }
