@@ -9,6 +9,7 @@
  * 409 "a board keeps at least one owner") or null, and `error` holds the last one.
  */
 import type { Role } from '../../../../shared/protocol/roles.js';
+import { humanError } from '../human-error.js';
 import { boardAdmin, type AuditEntry, type CreatedInvite, type InviteInfo, type InviteOptions, type Member } from '../api.js';
 
 const RANK: Record<Role, number> = { viewer: 0, reviewer: 1, editor: 2, owner: 3 };
@@ -96,7 +97,7 @@ export class MembersState {
       this.#error = null;
       return null;
     } catch (e) {
-      this.#error = e instanceof Error ? e.message : String(e);
+      this.#error = humanError(e);
       return this.#error;
     }
   }
@@ -154,7 +155,7 @@ export class MembersState {
       void this.refresh();
       return { invite };
     } catch (e) {
-      this.#error = e instanceof Error ? e.message : String(e);
+      this.#error = humanError(e);
       return { error: this.#error };
     }
   }
