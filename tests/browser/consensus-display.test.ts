@@ -100,6 +100,9 @@ describe('consensus display', () => {
 
     // Offline, the members tab cannot load its list: it says why in words, not "Failed to fetch".
     await waitSaved(a.page);
+    await a.page.getByRole('tab', { name: 'Members' }).click();
+    await a.page.getByTestId('members').locator(`tr[data-member="${alice.id}"]`).waitFor();
+    await a.page.getByRole('tab', { name: 'Review' }).click();
     await a.context.setOffline(true);
     await a.page.getByRole('tab', { name: 'Members' }).click();
     const error = a.page.getByTestId('members-error');
