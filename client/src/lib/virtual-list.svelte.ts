@@ -12,7 +12,6 @@
 import {
   Virtualizer,
   elementScroll,
-  measureElement,
   observeElementOffset,
   observeElementRect,
   type ScrollToOptions,
@@ -23,11 +22,14 @@ export interface VirtualListOptions {
   count: number;
   /** Estimated height of row `index` in px, before it is measured. */
   estimate: (index: number) => number;
-  /** A stable key per row, so a measured size follows its row when rows move. */
+  /** A stable key per row, so a measured size follows its row when rows move. A new function
+   * makes every row's position be computed again: pass the same one while the rows are the same. */
   key?: (index: number) => string | number;
   /** Rows rendered beyond each edge of the view. */
   overscan?: number;
 }
+
+const byIndex = (i: number) => i;
 
 export class VirtualList {
   #options: () => VirtualListOptions;
@@ -52,13 +54,20 @@ export class VirtualList {
     return {
       count: o.count,
       estimateSize: o.estimate,
-      getItemKey: o.key ?? ((i: number) => i),
+      getItemKey: o.key ?? byIndex,
       overscan: o.overscan ?? 6,
       getScrollElement: () => this.#element,
       observeElementRect,
       observeElementOffset,
       scrollToFn: elementScroll,
-      measureElement,
+      // Sizes come from the ResizeObserver's entries, after the browser's own layout: reading
+      // offsetHeight on each new row would force a layout per row while the page renders.
+      measureElement: (el: HTMLElement, entry: ResizeObserverEntry | undefined, instance: Virtualizer<HTMLElement, HTMLElement>) => {
+        const box = entry?.borderBoxSize?.[0];
+        if (box) return Math.round(box.blockSize);
+        const index = instance.indexFromElement(el);
+        return instance.measurementsCache[index]?.size ?? o.estimate(index);
+      },
       // Before the container is measured: assume a window-sized view, so a short list shows
       // whole on the first render.
       initialRect: { width: 800, height: typeof window === 'undefined' ? 800 : window.innerHeight },
