@@ -89,7 +89,7 @@ describe('consensus display', () => {
     await c.context.close();
   });
 
-  it('the skip link reaches the claim list in one Tab; offline errors are sentences', async () => {
+  it('the skip link reaches the claim list in one Tab; offline errors are sentences; a too long paste says the limit', async () => {
     const { alice, boardId, claimId } = await boardVoted4UU(server);
     const a = await openAs(browser, server, alice, `/boards/${boardId}`);
     await a.page.locator(`#claim-item-${claimId}`).waitFor();
@@ -110,6 +110,24 @@ describe('consensus display', () => {
     expect(await error.textContent()).toContain('You’re offline');
     expect(await error.textContent()).not.toContain('Failed to fetch');
     await a.context.setOffline(false);
+
+    // A paste over the import limit says the limit before anything is sent.
+    await a.page.goto('/');
+    await a.page.locator('#new-title').fill('Too long');
+    await a.page.locator('#new-text').evaluate((el, n) => {
+      const t = el as HTMLTextAreaElement;
+      t.value = 'All work and no play. '.repeat(Math.ceil(n / 22));
+      t.dispatchEvent(new Event('input', { bubbles: true }));
+    }, 5_000_000);
+    let posted = 0;
+    a.page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/boards') posted++;
+    });
+    await a.page.getByRole('button', { name: 'Create board' }).click();
+    const alert = a.page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('This article is 5,000,006 characters long; the limit is 2,000,000 characters');
+    expect(posted).toBe(0);
     await a.context.close();
   });
 });
