@@ -18,9 +18,16 @@
  *    says connected and saved (every doc of the board has finished its sync exchange, so
  *    the verdict chips are final), and after a click on the first claim its six rating
  *    buttons are enabled.
- * 3. Prints a table and replaces the "## Client" section of tests/bench/RESULTS.md.
+ * 3. The large board of issue 17: 2,000 claims in a 1.9 M-character article (written through
+ *    BoardConnection, one claim per paragraph), 10 reviewers voting on every claim; cold and
+ *    warm loads as above (target: TTI < 1.5 s), and after each load the vote-to-screen time:
+ *    5 clicks on rating buttons, each timed in the page from the click to the frame after the
+ *    button shows aria-pressed="true" (target < 100 ms). The list probe reads the claim
+ *    list's data-total when the list is virtualised (only rows in view are in the DOM).
+ * 4. Prints the tables, writes their medians to tests/artifacts/client-bench-<time>.json (to
+ *    put runs side by side) and replaces the "## Client" section of tests/bench/RESULTS.md.
  *
- *   node --import tsx tests/bench/client.bench.ts [--quick]
+ *   node --import tsx tests/bench/client.bench.ts [--quick]   (or: npm run bench -- client)
  *
  * Loopback only; bounded by a watchdog (WATCHDOG_MS).
  */
