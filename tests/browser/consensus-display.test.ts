@@ -65,6 +65,15 @@ describe('consensus display', () => {
     await waitSaved(b.page);
     await expectNotDecided4UU(b.page, claimId, 'desktop');
     await screenshot(b.page, 'desktop-board-4UU');
+    // Wide screens: the article and the claim's detail side by side, the detail sticky.
+    for (const width of [1280, 1024]) {
+      await b.page.setViewportSize({ width, height: 800 });
+      const [article, detail] = await Promise.all(['.article-pane', '.detail-pane'].map((sel) => b.page.locator(sel).boundingBox()));
+      expect(article!.x + article!.width, `${width} px`).toBeLessThanOrEqual(detail!.x);
+      expect(await b.page.locator('.detail-pane').evaluate((el) => getComputedStyle(el).position)).toBe('sticky');
+    }
+    await screenshot(b.page, 'tablet-board-4UU');
+    await b.page.setViewportSize({ width: 1280, height: 900 });
 
     // The overview: not decided, the bar two-thirds "unverifiable", a legend naming the colours.
     await b.page.getByRole('tab', { name: 'Consensus' }).click();
