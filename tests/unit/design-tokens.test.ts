@@ -1,5 +1,5 @@
 /**
- * The design tokens of client/src/app.css meet WCAG AA where the app uses them together:
+ * The design tokens of client/src/tokens.css meet WCAG AA where the app uses them together:
  * text 4.5:1, the rating colours of vote bars 3:1 against the surface (non-text contrast,
  * WCAG 1.4.11), every verdict background under the text colour, and a verdict palette in
  * which "unverifiable" has a colour of its own.
@@ -9,12 +9,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERDICTS } from '../../shared/consensus/index.js';
 
-const css = fs.readFileSync(path.resolve(import.meta.dirname, '../../client/src/app.css'), 'utf8');
+const css = fs.readFileSync(path.resolve(import.meta.dirname, '../../client/src/tokens.css'), 'utf8');
 const root = css.slice(css.indexOf(':root {'), css.indexOf('\n}', css.indexOf(':root {')));
 const tokens = new Map([...root.matchAll(/--([\w-]+):\s*(#[0-9a-fA-F]{6})\s*;/g)].map((m) => [m[1]!, m[2]!]));
 const token = (name: string): number[] => {
   const v = tokens.get(name);
-  if (!v) throw new Error(`no colour token --${name} in app.css`);
+  if (!v) throw new Error(`no colour token --${name} in tokens.css`);
   return [1, 3, 5].map((i) => parseInt(v.slice(i, i + 2), 16));
 };
 const channel = (c: number) => {

@@ -3,7 +3,7 @@
  * a share of all votes, and whether the board has decided. Only a scale verdict (quorum met,
  * agreement over the threshold) is "decided"; a claim whose votes are mostly "unverifiable",
  * too few or too far apart is not, and says why. Verdict colours are the palette's CSS
- * variables (app.css), so a verdict is never coloured by the share of one rating.
+ * variables (tokens.css), so a verdict is never coloured by the share of one rating.
  */
 import type { ClaimConsensus, ConsensusParams, Verdict } from '../../../shared/consensus/index.js';
 

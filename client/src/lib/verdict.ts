@@ -1,4 +1,4 @@
-/** Display helpers for ratings and reviewers (verdict colours: consensus-display.ts and app.css). */
+/** Display helpers for ratings and reviewers (verdict colours: consensus-display.ts and tokens.css). */
 
 export const RATING_LABELS: Record<string, string> = {
   '1': 'False',
