@@ -107,6 +107,17 @@ describe('consensus display', () => {
     await a.page.keyboard.press('Enter');
     expect(await a.page.evaluate(() => document.activeElement?.id)).toBe(`claim-item-${claimId}`);
 
+    // On another tab the voting keys do nothing: the claim they would vote on is not on screen.
+    await a.page.keyboard.press('Enter');
+    await a.page.locator(`[data-testid="claim-detail"][data-claim="${claimId}"]`).waitFor();
+    await a.page.getByRole('tab', { name: 'Consensus' }).click();
+    await a.page.keyboard.press('5');
+    await a.page.keyboard.press('j');
+    await a.page.getByRole('tab', { name: 'Review' }).click();
+    await waitSaved(a.page);
+    expect(await a.page.locator('.rating[data-rating="4"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await a.page.locator(`#claim-item-${claimId}`).getAttribute('aria-current')).toBe('true');
+
     // Offline, the members tab cannot load its list: it says why in words, not "Failed to fetch".
     await waitSaved(a.page);
     await a.page.getByRole('tab', { name: 'Members' }).click();
