@@ -1,7 +1,8 @@
 /**
  * Every screen on a phone (360 × 740 and 390 × 844): sign-in, the board list, the board, a
  * claim's detail, the live review as facilitator and as reviewer (running, then its
- * summary), members and the audit log. On each: no horizontal scroll
+ * summary), the consensus overview, the board tab (source, export, board actions), members
+ * and the audit log. On each: no horizontal scroll
  * (document.documentElement.scrollWidth <= innerWidth), no serious or critical axe
  * violation, nothing to tap under 44 px. Also: choosing a claim brings its detail into view,
  * and the summary of a finished live review is open for its facilitator only.
@@ -97,6 +98,13 @@ describe('phone layout', () => {
       await folded.click();
       await b.getByTestId('summary-table').waitFor();
       await checkScreen(b, 'live-summary-reviewer-open', w);
+
+      await a.getByRole('tab', { name: 'Consensus' }).click();
+      await a.getByTestId('overview').locator(`li[data-claim="${claimId}"]`).waitFor();
+      await checkScreen(a, 'consensus', w);
+      await a.getByRole('tab', { name: 'Board' }).click();
+      await a.locator('#panel-board').getByRole('button', { name: 'Export JSON' }).waitFor();
+      await checkScreen(a, 'board-tab', w);
 
       await a.getByRole('tab', { name: 'Members' }).click();
       await a.getByTestId('members').locator(`tr[data-member="${bob.id}"]`).waitFor();
