@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express from 'express';
+import express, { type Router } from 'express';
 import helmet from 'helmet';
 import compression from 'compression';
 import type { Server as IoServer } from 'socket.io';
@@ -33,6 +33,11 @@ import { AuditLog } from './audit.js';
 import { FloodCooldown, KeyedBuckets } from './limits.js';
 import { attachSocketIo } from './realtime/socketio.js';
 import { attachYWebsocket } from './realtime/ywebsocket.js';
+import { OidcSignIn, type OidcDeps } from './auth/oidc.js';
+import { mountOidc } from './http/oidc-routes.js';
+import { startCluster } from './cluster/index.js';
+import { clientAddress } from './http/client-address.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 
 export interface AppDeps {
   store?: Store;
@@ -40,6 +45,10 @@ export interface AppDeps {
   now?: () => number;
   /** The built client to serve (tests point it at a fixture); default `client/dist`. */
   clientDist?: string;
+  /** Accounts and sessions for single sign-on; default: the app's own (auth.accounts, auth.authn). */
+  oidcAccounts?: (ctx: { store: Store; auth: Auth; now: () => number }) => OidcDeps;
+  /** Outgoing e-mail; default: from `config.mail` (disabled without SMTP_URL). */
+  mailer?: Mailer;
 }
 
 export interface App {
@@ -56,10 +65,24 @@ export interface App {
   readonly boards: BoardService;
   readonly live: LiveReviewService;
   readonly logger: Logger;
+  /** Single sign-on, when OIDC_ISSUER is set and accounts are wired; else null. */
+  readonly sso: OidcSignIn | null;
+  /** `mailer.enabled` says whether this server sends e-mail (GET /api/auth/config's `email`). */
+  readonly mailer: Mailer;
+  /** The REST router under /api (tests walk its routes). */
+  readonly api: Router;
   /** Binds to config.port (0 picks a free one) and resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
 }
+
+/** Single sign-on links by verified e-mail and signs the browser in with an ordinary session. */
+const appAccountsForSso = ({ auth }: { auth: Auth }): OidcDeps => ({
+  linkVerifiedEmail: (email, name) => auth.accounts.findOrCreateByVerifiedEmail(email, name),
+  startSession: async (req, res, userId) => {
+    await auth.authn.startSession(res, userId, { sharedComputer: false, userAgent: req.headers['user-agent']?.slice(0, 300) ?? null });
+  },
+});
 
 const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -76,6 +99,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       },
     },
   });
+  const mailer = deps.mailer ?? createMailer(config.mail.smtpUrl, logger, config.mail.from);
   const validator = new LanedValidator(config.validateTimeoutMs, logger);
   const registry = new DocRegistry({
     store,
@@ -85,7 +109,20 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     compactEvery: config.compactEvery,
     maxUpdateBytes: config.maxUpdateBytes,
   });
-  const auth = createAuth(store, now);
+  const auth = createAuth(
+    store,
+    {
+      publicUrl: config.publicUrl,
+      signup: config.signup,
+      tokenTtlMs: config.tokenTtlMs,
+      sessionTtlMs: config.sessionTtlMs,
+      passwordHashCost: config.passwordHashCost,
+      logger,
+      mailer,
+    },
+    now,
+  );
+  const cluster = startCluster(store, registry, config.redisUrl, logger);
   const importer = new ImportRunner(config.importTimeoutMs, logger);
   const boards = new BoardService(store, registry, auth, now, {
     publicUrl: config.publicUrl,
@@ -95,7 +132,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   const hub = new Hub(registry, auth, logger, config.maxAwarenessBytes, config.fanoutIntervalMs, config.realtime, now);
   const audit = new AuditLog(store, logger, now);
   audit.watch(registry);
-  const live = new LiveReviewService(store, registry, auth, logger, now);
+  const live = new LiveReviewService(store, registry, auth, logger, now, cluster?.locks);
   const lifecycle = new BoardLifecycle(store, registry, auth, audit, logger, now);
 
   const app = express();
@@ -122,7 +159,9 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
       strictTransportSecurity: false,
     }),
   );
-  app.set('trust proxy', false);
+  // Behind a load balancer: the client's address is what the trusted proxies report [K9].
+  const addressOf = clientAddress(config.trustProxy);
+  app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   // gzip/deflate for the client's assets and JSON answers (the bundle is ~3× smaller).
   app.use(compression());
   // [S11] 503 while the store cannot commit a write; the probe's result is reused for a second.
@@ -134,11 +173,17 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
   });
   const restBuckets = new KeyedBuckets(config.limits.restPerIpPerSec, config.limits.restPerIpBurst, now);
   app.use('/api', (req, res, next) => {
-    if (restBuckets.take(req.socket.remoteAddress ?? '')) return next();
+    if (restBuckets.take(addressOf(req))) return next();
     res.set('Retry-After', '1').status(429).json({ error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
   });
+  // Public (no bearer token): mounted ahead of the API router, which requires one.
+  const oidcAccounts = config.oidc ? (deps.oidcAccounts ?? appAccountsForSso)({ store, auth, now }) : undefined;
+  const sso = config.oidc && oidcAccounts ? new OidcSignIn(config.oidc, config.publicUrl, logger, now) : null;
+  mountOidc(app, sso, oidcAccounts, { publicUrl: config.publicUrl, logger, now });
+  if (config.oidc && !sso) logger.warn('OIDC_ISSUER is set but no accounts are wired: single sign-on is off');
   // Bodies are parsed per route, each with its own size limit (server/http/body.ts).
-  app.use('/api', apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl }));
+  const api = apiRouter({ store, auth, boards, lifecycle, audit, live, now, tokenTtlMs: config.tokenTtlMs, maxBodyBytes: config.maxBodyBytes, publicUrl: config.publicUrl, allowedOrigins: config.allowedOrigins, mailer });
+  app.use('/api', api);
   app.use('/api', notFound);
   const clientDist = deps.clientDist ?? CLIENT_DIST;
   if (fs.existsSync(clientDist)) {
@@ -175,6 +220,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     limits: config.limits,
     realtime: config.realtime,
     connectionBuckets: new KeyedBuckets(config.limits.connectionsPerIpPerSec, config.limits.connectionsPerIpBurst, now),
+    addressOf,
     floodCooldown: new FloodCooldown(config.limits.floodCooldownMs, now),
   };
   const io = attachSocketIo(server, realtime);
@@ -195,9 +241,14 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     boards,
     live,
     logger,
+    sso,
+    mailer,
+    api,
     // Clients are let in once the validator's worker is up, so the first writes after a
     // (re)start are not kept waiting for it to boot.
     listen: async () => {
+      // Discovery runs in the background: an unreachable issuer never holds the start.
+      sso?.start();
       await validator.ready;
       return new Promise<number>((resolve, reject) => {
         server.once('error', reject);
@@ -210,6 +261,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     },
     close: () =>
       (closing ??= (async () => {
+        sso?.close();
         hub.close();
         for (const ws of wss.clients) ws.terminate();
         wss.close();
@@ -222,6 +274,10 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
         const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
         await httpClosed;
         clearTimeout(grace);
+        await cluster?.close();
+        // No request is left to queue mail: send what is queued (bounded by its drain time).
+        await mailer.close();
+        await auth.authn.close();
         await registry.close();
         await validator.close();
         await importer.close();

@@ -44,7 +44,8 @@ export class AuditLog {
       if (parsed?.kind !== 'board') return;
       doc.getMap(BOARD.claims).observeDeep((events: Array<Y.YEvent<any>>, tr: Y.Transaction) => {
         const origin = tr.origin;
-        if (!isTxOrigin(origin) || origin.kind === 'store') return;
+        // Rows loaded from the store, and rows another process committed (it audited them), are not new here.
+        if (!isTxOrigin(origin) || origin.kind === 'store' || origin.kind === 'peer') return;
         const actor = origin.kind === 'client' ? origin.userId : origin.kind;
         for (const ev of events) {
           if (ev.path.length !== 1) continue; // a claim's own map

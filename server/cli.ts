@@ -4,10 +4,13 @@
  *
  *   claimboard export <boardId> [--format json|claimreview|csv] [--table claims|votes|notes|all] [--pseudonymise] [--out FILE]
  *   claimboard import <file> [--title TITLE] [--format text|markdown|html] [--owner-token TOKEN]
+ *   claimboard users reset-link <email>
  *
  * `export` writes the same bytes as GET /api/boards/:id/export for the same state.
  * `import` creates a board from a file (format from the extension unless given); without
- * --owner-token it creates a new owner and prints that user's token.
+ * --owner-token it creates a new owner and prints that user's token (a name-only user, who
+ * can claim the account with an e-mail and password). `users reset-link` prints a password
+ * reset link for the account with that e-mail (1 h, single use), for operators without SMTP.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,10 +21,12 @@ import { loadConfig } from './config.js';
 import { EXPORT_FORMATS, type ExportFormat } from './boards.js';
 import { hashToken, newId, newToken } from './auth/tokens.js';
 import { AppError } from '../shared/protocol/errors.js';
+import { EmailSchema } from '../shared/protocol/account-schemas.js';
 
 const USAGE = `usage:
   claimboard export <boardId> [--format json|claimreview|csv] [--table claims|votes|notes|all] [--pseudonymise] [--out FILE]
-  claimboard import <file> [--title TITLE] [--format text|markdown|html] [--owner-token TOKEN]`;
+  claimboard import <file> [--title TITLE] [--format text|markdown|html] [--owner-token TOKEN]
+  claimboard users reset-link <email>`;
 
 function formatFromName(file: string): 'text' | 'markdown' | 'html' {
   const ext = path.extname(file).toLowerCase();
@@ -44,8 +49,8 @@ export async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const [command, arg] = positionals;
-  if (values.help || !command || !arg) {
+  const [command, arg, arg2] = positionals;
+  if (values.help || !command || !arg || (command === 'users' && !arg2)) {
     process.stderr.write(`${USAGE}\n`);
     return values.help ? 0 : 2;
   }
@@ -66,17 +71,28 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'import') {
       const text = fs.readFileSync(arg, 'utf8');
       const format = (values.format ?? formatFromName(arg)) as 'text' | 'markdown' | 'html';
-      let user = values['owner-token'] ? await app.auth.authn.authenticate(values['owner-token']) : null;
+      let user = values['owner-token'] ? (await app.auth.authn.authenticate(values['owner-token']))?.user ?? null : null;
       let token: string | undefined;
       if (values['owner-token'] && !user) throw new AppError('UNAUTHORIZED', 'unknown --owner-token');
       if (!user) {
         token = newToken();
-        user = { id: `u_${newId()}`, name: 'Importer', createdAt: Date.now() };
-        await app.store.createUser(user, hashToken(token), null);
+        const now = Date.now();
+        user = { id: `u_${newId()}`, name: 'Importer', createdAt: now, email: null, avatarColor: null };
+        await app.store.accounts.createUser(
+          { ...user, passwordHash: null, emailVerified: false, claimedAt: null },
+          { id: `c_${newId()}`, hash: hashToken(token), userId: user.id, kind: 'pat', name: 'cli import', createdAt: now, expiresAt: now + config.tokenTtlMs, sharedComputer: false, userAgent: null },
+        );
       }
       const title = values.title ?? path.basename(arg, path.extname(arg));
       const boardId = await app.boards.create(user, { title, text, format });
       process.stdout.write(`${JSON.stringify({ boardId, ownerId: user.id, ...(token ? { token } : {}) })}\n`);
+      return 0;
+    }
+    if (command === 'users' && arg === 'reset-link') {
+      const parsed = EmailSchema.safeParse(arg2);
+      const account = parsed.success ? await app.store.accounts.userByEmail(parsed.data) : null;
+      if (!account) throw new AppError('NOT_FOUND', `no account with the e-mail ${String(arg2)} in ${config.dataDir}`);
+      process.stdout.write(`${await app.auth.accounts.createResetLink(account.id, 'cli')}\n`);
       return 0;
     }
     process.stderr.write(`unknown command ${command}\n${USAGE}\n`);

@@ -7,7 +7,8 @@
  * - board/<id>/sealed/<user>: that user alone reads, and writes while they hold a voting role.
  *
  * A client write passes the whole chain in this order (PROTOCOL A8): the frame rate of its
- * connection (transports), this check, the size cap and the user's byte budget (Hub), the
+ * connection (transports), its credential still live (authentication.ts: ending the token or
+ * session closes the connection, expiry too), this check, the size cap and the user's byte budget (Hub), the
  * validator (DocRegistry), missing dependencies, the registry's write guards in the
  * order they were added (the sealed-round guard of LiveReviewService), and last the Yjs
  * client-id ownership. Each link may refuse; the first refusal answers.

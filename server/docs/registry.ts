@@ -13,22 +13,25 @@ import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import { AppError, fail, ok, ErrorCode, type Ack } from '../../shared/protocol/errors.js';
 import { parseDocKey } from '../../shared/protocol/doc-keys.js';
-import type { Store } from '../persistence/store.js';
+import type { UpdateLog } from '../persistence/store.js';
 import { persists, type TxOrigin } from './origins.js';
 import { hasPending, pendingGrew, restorePending, snapshotPending, waitingFor } from './pending.js';
 import { applyStoredRows, type QuarantinedRow } from './stored-rows.js';
 import { changesNothing, missingDependencies } from './update-effects.js';
 import type { UpdateSummary } from './validator.js';
 import type { Validator } from './validator-lanes.js';
+import { DocSequence } from './doc-sequence.js';
 
 export interface CommittedUpdate {
   docKey: string;
   update: Uint8Array;
   origin: TxOrigin;
+  /** The row's sequence number in the update log (absent for updates that are not stored). */
+  seq?: number;
 }
 
 export interface RegistryOptions {
-  store: Store;
+  store: UpdateLog;
   validator: Validator;
   logger: Logger;
   idleEvictMs: number;
@@ -63,7 +66,8 @@ interface Entry {
   /** The update produced by the transaction currently being applied, if any. */
   captured: Uint8Array | null;
   capturing: boolean;
-  lastSeq: number;
+  /** Which committed rows the copy holds [K4]. */
+  seq: DocSequence;
   sinceCompact: number;
   compacting: boolean;
   evictTimer: NodeJS.Timeout | null;
@@ -71,6 +75,10 @@ interface Entry {
   /** Yjs client id → the user who introduced it; nobody else may add structs under it. */
   owners: Map<number, string>;
 }
+
+/** A store failure as the transports report it [K7]; an AppError (a refusal) passes through. */
+const unavailable = (err: unknown): AppError =>
+  err instanceof AppError ? err : new AppError(ErrorCode.StoreUnavailable, 'the store is unavailable: nothing was saved; your change is kept and sent again');
 
 /** The owner recorded for the server's own transactions. */
 const SERVER_OWNER = 'server';
@@ -87,6 +95,8 @@ export class DocRegistry {
   readonly #evicting = new Map<string, Promise<void>>();
   readonly #listeners: Array<(u: CommittedUpdate) => void> = [];
   readonly #afterLoad: Array<(docKey: string, doc: Y.Doc) => void> = [];
+  readonly #beforeLoad: Array<(docKey: string) => Promise<void>> = [];
+  readonly #afterEvict: Array<(docKey: string) => void> = [];
   readonly #guards: WriteGuard[] = [];
   readonly #quarantineListeners: Array<(q: QuarantineEvent) => void> = [];
   #quarantinedRows = 0;
@@ -107,6 +117,19 @@ export class DocRegistry {
   /** Called once per load, before anyone sees the doc (attach observers here). */
   afterLoad(hook: (docKey: string, doc: Y.Doc) => void): void {
     this.#afterLoad.push(hook);
+  }
+
+  /**
+   * Called before a load reads the store, and awaited (cluster mode subscribes to the
+   * document's peer channel here, so nothing committed elsewhere after the read is missed).
+   */
+  beforeLoad(hook: (docKey: string) => Promise<void>): void {
+    this.#beforeLoad.push(hook);
+  }
+
+  /** Called once a document has left memory. */
+  afterEvict(hook: (docKey: string) => void): void {
+    this.#afterEvict.push(hook);
   }
 
   /**
@@ -317,16 +340,16 @@ export class DocRegistry {
     }
     return this.#opts.store.appendUpdate(e.docKey, update).then(
       (seq) => {
-        if (seq > e.lastSeq) e.lastSeq = seq;
+        e.seq.mark(seq);
         e.sinceCompact++;
-        this.#emit({ docKey: e.docKey, update, origin });
+        this.#emit({ docKey: e.docKey, update, origin, seq });
         this.#maybeCompact(e);
       },
       (err: unknown) => {
         this.#opts.logger.error({ err, docKey: e.docKey }, 'store append failed; reloading the document');
         // Memory now holds what the store does not: drop the copy so it reloads from the store.
         this.#forceEvict(e);
-        throw err;
+        throw unavailable(err);
       },
     );
   }
@@ -357,7 +380,8 @@ export class DocRegistry {
    * it may also cover updates still committing, whose rows then merely repeat content.
    */
   async #compact(e: Entry): Promise<void> {
-    const uptoSeq = e.lastSeq;
+    // Every row up to the watermark is in the doc; rows beyond a gap are not all there yet.
+    const uptoSeq = e.seq.watermark;
     // While content is pending the rows holding it stay as stored: the doc's state would
     // carry it only through a merge of those bytes, and stored bytes are never merged [R7].
     if (uptoSeq === 0 || hasPending(e.doc)) return;
@@ -386,7 +410,9 @@ export class DocRegistry {
       }
       let p = this.#entries.get(docKey);
       if (!p) {
-        p = this.#load(docKey);
+        p = this.#load(docKey).catch((err: unknown) => {
+          throw unavailable(err);
+        });
         this.#entries.set(docKey, p);
         p.catch(() => this.#entries.delete(docKey));
       }
@@ -411,6 +437,7 @@ export class DocRegistry {
 
   async #load(docKey: string): Promise<Entry> {
     const { store, validator, logger } = this.#opts;
+    for (const hook of this.#beforeLoad) await hook(docKey);
     const [rows, owners] = await Promise.all([store.loadUpdates(docKey), store.loadClientOwners(docKey)]);
     // The doc key as guid: a random one (uuidv4) costs dozens of getRandomValues calls.
     const doc = new Y.Doc({ guid: docKey });
@@ -422,7 +449,7 @@ export class DocRegistry {
       inflight: 0,
       captured: null,
       capturing: false,
-      lastSeq: 0,
+      seq: new DocSequence(0),
       sinceCompact: 0,
       compacting: false,
       evictTimer: null,
@@ -430,7 +457,7 @@ export class DocRegistry {
       owners,
     };
     const { lastSeq, quarantined } = await applyStoredRows(doc, docKey, rows, { store, validator, logger });
-    e.lastSeq = lastSeq;
+    e.seq = new DocSequence(lastSeq);
     this.#quarantinedRows += quarantined.length;
     const pending = hasPending(doc);
     const whole = rows.length === 1 && rows[0]!.intact && quarantined.length === 0 && !pending;
@@ -472,12 +499,87 @@ export class DocRegistry {
       this.#entries.delete(e.docKey);
       this.#wholeStates.delete(e.docKey);
       e.doc.destroy();
+      for (const hook of this.#afterEvict) hook(e.docKey);
     })()
       .catch((err: unknown) => this.#opts.logger.error({ err, docKey: e.docKey }, 'eviction failed'))
       .finally(() => this.#evicting.delete(e.docKey));
     e.eviction = run;
     this.#evicting.set(e.docKey, run);
     return run;
+  }
+
+  /**
+   * A row another process committed [K4], as published on Redis (`update` null when only a
+   * pointer was published: the row is read from the store). Applies it in the doc's order if
+   * it is the next one; a duplicate is dropped; a row beyond a gap makes the doc catch up
+   * from the store. Documents not in memory ignore it (they read the store when they load).
+   */
+  applyPeer(docKey: string, seq: number, update: Uint8Array | null, nodeId: string): void {
+    const p = this.#entries.get(docKey);
+    if (!p) return;
+    void p.then((e) => {
+      const step = e.chain.then(async () => {
+        if (e.eviction || e.seq.has(seq)) return;
+        if (update && seq === e.seq.watermark + 1) {
+          this.#applyPeerRow(e, seq, update, nodeId);
+          e.seq.mark(seq);
+        } else {
+          await this.#catchUpEntry(e, nodeId);
+        }
+      });
+      e.chain = step.catch((err: unknown) => this.#opts.logger.error({ err, docKey }, 'peer update failed'));
+    }, () => undefined);
+  }
+
+  /**
+   * Reads every row above the doc's watermark from the store and applies the ones it lacks
+   * [K5]: the periodic catch-up of cluster mode (and after Redis reconnects). Resolves when done.
+   */
+  catchUp(docKey: string, nodeId = 'store'): Promise<void> {
+    const p = this.#entries.get(docKey);
+    if (!p) return Promise.resolve();
+    return p.then((e) => {
+      const step = e.chain.then(() => (e.eviction ? undefined : this.#catchUpEntry(e, nodeId)));
+      e.chain = step.catch((err: unknown) => this.#opts.logger.error({ err, docKey }, 'catch-up failed'));
+      return e.chain.then(() => undefined);
+    }, () => undefined);
+  }
+
+  /** Loaded documents and their watermarks, for the catch-up tick to compare with the store's heads. */
+  async watermarks(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const entries = await Promise.all([...this.#entries.values()].map((p) => p.catch(() => null)));
+    for (const e of entries) if (e && !e.eviction) out.set(e.docKey, e.seq.watermark);
+    return out;
+  }
+
+  async #catchUpEntry(e: Entry, nodeId: string): Promise<void> {
+    const rows = await this.#opts.store.loadUpdatesAfter(e.docKey, e.seq.watermark);
+    let upTo = e.seq.watermark;
+    for (const row of rows) {
+      upTo = row.seq;
+      if (e.seq.has(row.seq)) continue;
+      if (!row.intact) {
+        // Never apply bytes that changed on disk; the load path quarantines them [R5].
+        this.#opts.logger.error({ docKey: e.docKey, seq: row.seq }, 'a row read back damaged during catch-up was skipped');
+        continue;
+      }
+      this.#applyPeerRow(e, row.seq, row.data, nodeId);
+    }
+    e.seq.caughtUp(upTo);
+  }
+
+  /** Applies a committed row of another process: not stored again, broadcast to local subscribers. */
+  #applyPeerRow(e: Entry, seq: number, update: Uint8Array, nodeId: string): void {
+    const origin: TxOrigin = { kind: 'peer', nodeId };
+    let produced: Uint8Array | null = null;
+    try {
+      produced = this.#applyCaptured(e, () => Y.applyUpdate(e.doc, update, origin));
+    } catch (err) {
+      this.#opts.logger.error({ err, docKey: e.docKey, seq }, 'a peer row could not be applied');
+      return;
+    }
+    if (produced) this.#emit({ docKey: e.docKey, update: produced, origin, seq });
   }
 
   /**

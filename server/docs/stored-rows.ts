@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import type { Store, StoredUpdate } from '../persistence/store.js';
+import type { StoredUpdate, UpdateLog } from '../persistence/store.js';
 import { STORE_ORIGIN } from './origins.js';
 import type { Validator } from './validator-lanes.js';
 
@@ -24,7 +24,7 @@ export async function applyStoredRows(
   doc: Y.Doc,
   docKey: string,
   rows: StoredUpdate[],
-  deps: { store: Store; validator: Validator; logger: Logger },
+  deps: { store: UpdateLog; validator: Validator; logger: Logger },
 ): Promise<{ lastSeq: number; quarantined: QuarantinedRow[] }> {
   const checks = rows.map((r) => (r.intact ? null : deps.validator.validate(r.data, STORED_ROW_TIMEOUT_MS)));
   const quarantined: QuarantinedRow[] = [];

@@ -3,12 +3,18 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { AppError, ErrorCode, HTTP_STATUS } from '../../shared/protocol/errors.js';
 
-/** Parses a request part with its schema or throws a 400 that names the bad fields. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+/**
+ * Parses a request part with its schema or throws a 400 that names the bad fields: those
+ * missing first ("missing: email, password"), then the others with what is wrong. The
+ * account routes answer with `VALIDATION`, the others with `BAD_REQUEST`.
+ */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, code: ErrorCode = ErrorCode.BadRequest): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const detail = r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-  throw new AppError(ErrorCode.BadRequest, detail);
+  const missing = r.error.issues.filter((i) => i.code === 'invalid_type' && i.path.length > 0 && / received undefined$/.test(i.message));
+  const others = r.error.issues.filter((i) => !missing.includes(i)).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+  const detail = [...(missing.length ? [`missing: ${missing.map((i) => i.path.join('.')).join(', ')}`] : []), ...others].join('; ');
+  throw new AppError(code, detail.slice(0, 1000));
 }
 
 export const notFound: RequestHandler = (_req, _res, next) =>
@@ -40,6 +46,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else {
       logger.error({ err, method: req.method, path: req.path }, 'request failed');
     }
+    const retry = (err as { retryAfterSec?: unknown }).retryAfterSec;
+    if (typeof retry === 'number') res.set('Retry-After', String(retry));
     res.status(HTTP_STATUS[code]).json({ error: { code, message } });
   };
 }

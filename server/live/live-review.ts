@@ -11,13 +11,12 @@
  */
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
-import { boardConsensus } from '../../shared/consensus/index.js';
+import { boardConsensus, defaultAgenda, onDefaultAgenda } from '../../shared/consensus/index.js';
 import {
   boardTypes,
   moveFocus,
   roundOf,
   readBoard,
-  isOpenClaim,
   readLive,
   readVotes,
   sealedClaims,
@@ -35,6 +34,7 @@ import type { CommittedUpdate, DocRegistry } from '../docs/registry.js';
 import { touchedKeys } from '../docs/update-effects.js';
 import type { UpdateSummary } from '../docs/validator.js';
 import type { Store } from '../persistence/store.js';
+import { LocalLocks, type Locks } from '../cluster/locks.js';
 
 export class LiveReviewService {
   /** boardId → claims under a sealed round, mirrored from the live doc (loaded lazily). */
@@ -46,156 +46,173 @@ export class LiveReviewService {
     private readonly auth: Auth,
     private readonly logger: Logger,
     private readonly now: () => number,
+    private readonly locks: Locks = new LocalLocks(),
   ) {
     registry.guardWrites((docKey, doc, summary) => this.#guard(docKey, doc, summary));
     registry.onCommitted((u) => this.#afterCommit(u));
+    // The sealed set follows the live doc, whoever changed it (another process included [K8]).
+    registry.afterLoad((docKey, doc) => {
+      const parsed = parseDocKey(docKey);
+      if (parsed?.kind !== 'live') return;
+      doc.on('update', () => this.#sealedSet(parsed.boardId, readLive(doc)));
+    });
+    registry.afterEvict((docKey) => {
+      const parsed = parseDocKey(docKey);
+      if (parsed?.kind === 'live') this.#sealed.delete(parsed.boardId);
+    });
+  }
+
+  /**
+   * [K8] A steering step runs alone per board across processes, on the live doc as last
+   * committed anywhere: two reveals of one round cannot both copy its votes.
+   */
+  #steer<T>(boardId: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(`live:${boardId}`, fn, () => this.registry.catchUp(liveDocKey(boardId)));
   }
 
   async state(boardId: string): Promise<LiveState> {
     return this.registry.read(liveDocKey(boardId), readLive);
   }
 
-  async start(boardId: string, userId: string, agenda?: string[]): Promise<LiveState> {
-    await this.#requireFacilitatorRole(boardId, userId);
-    const current = await this.state(boardId);
-    if (current.status === 'active') throw new AppError(ErrorCode.Conflict, 'a live review is already running on this board');
-    const claims = await this.#claimIds(boardId);
-    const order = agenda ? this.#checkAgenda(agenda, claims) : await this.defaultAgenda(boardId);
-    const now = this.now();
-    await this.#write(boardId, 'live review started', (doc, live) => {
-      writeLive(doc, {
-        status: 'active',
-        facilitatorId: userId,
-        agenda: order,
-        startedAt: now,
-        endedAt: null,
-        timer: null,
-        timeSpent: live.status === 'ended' ? live.timeSpent : {},
+  start(boardId: string, userId: string, agenda?: string[]): Promise<LiveState> {
+    return this.#steer(boardId, async () => {
+      await this.#requireFacilitatorRole(boardId, userId);
+      const current = await this.state(boardId);
+      if (current.status === 'active') throw new AppError(ErrorCode.Conflict, 'a live review is already running on this board');
+      const claims = await this.#claimIds(boardId);
+      const order = agenda ? this.#checkAgenda(agenda, claims) : await this.defaultAgenda(boardId);
+      const now = this.now();
+      await this.#write(boardId, 'live review started', (doc, live) => {
+        writeLive(doc, {
+          status: 'active',
+          facilitatorId: userId,
+          agenda: order,
+          startedAt: now,
+          endedAt: null,
+          timer: null,
+          timeSpent: live.status === 'ended' ? live.timeSpent : {},
+        });
+        moveFocus(doc, { ...live, focus: null }, order[0] ?? null, now);
       });
-      moveFocus(doc, { ...live, focus: null }, order[0] ?? null, now);
+      return this.state(boardId);
     });
-    return this.state(boardId);
   }
 
-  /**
-   * The default agenda: accepted and proposed claims, the most contested first (lowest
-   * consensus among those with quorum), then those without quorum (fewest votes first),
-   * then the rest in board order.
-   */
+  /** The default agenda [L1]: shared/consensus/agenda.ts, over the server's copy of the docs. */
   async defaultAgenda(boardId: string): Promise<string[]> {
     const docKeys = await this.auth.catalogue.docsOf(boardId);
     const board = await this.registry.read(boardDocKey(boardId), readBoard);
     const ballots = await Promise.all(
       docKeys.filter((k) => parseDocKey(k)?.kind === 'reviewer').map((k) => this.registry.read(k, (d) => ({ votes: readVotes(d) }))),
     );
-    const claims = board.claims.filter(isOpenClaim);
-    const cons = boardConsensus(claims.map((c) => c.id), ballots, board.meta.settings);
-    const rank = (id: string): [number, number] => {
-      const c = cons.claims.get(id);
-      if (!c) return [2, 0];
-      if (c.verdict === 'contested') return [0, c.consensus ?? 0];
-      if (c.verdict === 'insufficient') return [1, c.n];
-      return [2, 0];
-    };
-    return claims
-      .map((c, i) => ({ id: c.id, i, r: rank(c.id) }))
-      .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i)
-      .map((x) => x.id);
+    const claims = board.claims.filter(onDefaultAgenda);
+    return defaultAgenda(claims, boardConsensus(claims.map((c) => c.id), ballots, board.meta.settings));
   }
 
-  async update(
+  update(
     boardId: string,
     userId: string,
     change: { focus?: string | null; facilitatorId?: string; agenda?: string[] },
   ): Promise<LiveState> {
-    await this.#requireSteering(boardId, userId);
-    const claims = await this.#claimIds(boardId);
-    if (change.facilitatorId !== undefined) {
-      const next = await this.auth.members.roleOf(boardId, change.facilitatorId);
-      if (!next || !canWriteBoard(next)) throw new AppError(ErrorCode.BadRequest, 'the facilitator must be an owner or editor of the board');
-    }
-    if (change.focus !== undefined && change.focus !== null && !claims.has(change.focus)) {
-      throw new AppError(ErrorCode.NotFound, 'no such claim');
-    }
-    const agenda = change.agenda ? this.#checkAgenda(change.agenda, claims) : undefined;
-    const now = this.now();
-    await this.#write(boardId, 'live review changed', (doc, cur) => {
-      if (change.facilitatorId !== undefined) writeLive(doc, { facilitatorId: change.facilitatorId });
-      if (agenda) writeLive(doc, { agenda });
-      if (change.focus !== undefined && change.focus !== cur.focus) moveFocus(doc, cur, change.focus, now);
+    return this.#steer(boardId, async () => {
+      await this.#requireSteering(boardId, userId);
+      const claims = await this.#claimIds(boardId);
+      if (change.facilitatorId !== undefined) {
+        const next = await this.auth.members.roleOf(boardId, change.facilitatorId);
+        if (!next || !canWriteBoard(next)) throw new AppError(ErrorCode.BadRequest, 'the facilitator must be an owner or editor of the board');
+      }
+      if (change.focus !== undefined && change.focus !== null && !claims.has(change.focus)) {
+        throw new AppError(ErrorCode.NotFound, 'no such claim');
+      }
+      const agenda = change.agenda ? this.#checkAgenda(change.agenda, claims) : undefined;
+      const now = this.now();
+      await this.#write(boardId, 'live review changed', (doc, cur) => {
+        if (change.facilitatorId !== undefined) writeLive(doc, { facilitatorId: change.facilitatorId });
+        if (agenda) writeLive(doc, { agenda });
+        if (change.focus !== undefined && change.focus !== cur.focus) moveFocus(doc, cur, change.focus, now);
+      });
+      return this.state(boardId);
     });
-    return this.state(boardId);
   }
 
   /** Opens a sealed round on a claim: from now on votes on it reach their author only. */
-  async openRound(boardId: string, userId: string, claimId: string): Promise<LiveState> {
-    await this.#requireSteering(boardId, userId);
-    if (!(await this.#claimIds(boardId)).has(claimId)) throw new AppError(ErrorCode.NotFound, 'no such claim');
-    const now = this.now();
-    await this.#write(boardId, 'sealed round opened', (doc, live) => {
-      if (roundOf(live, claimId)) throw new AppError(ErrorCode.Conflict, 'this claim already had its sealed round');
-      writeRound(doc, claimId, { openedAt: now, revealedAt: null, voted: {}, votes: null });
+  openRound(boardId: string, userId: string, claimId: string): Promise<LiveState> {
+    return this.#steer(boardId, async () => {
+      await this.#requireSteering(boardId, userId);
+      if (!(await this.#claimIds(boardId)).has(claimId)) throw new AppError(ErrorCode.NotFound, 'no such claim');
+      const now = this.now();
+      await this.#write(boardId, 'sealed round opened', (doc, live) => {
+        if (roundOf(live, claimId)) throw new AppError(ErrorCode.Conflict, 'this claim already had its sealed round');
+        writeRound(doc, claimId, { openedAt: now, revealedAt: null, voted: {}, votes: null });
+      });
+      this.#sealedSet(boardId, await this.state(boardId));
+      // Votes already cast on the claim before the round count as cast: they are public
+      // already and stay in the reviewers' documents.
+      return this.state(boardId);
     });
-    this.#sealedSet(boardId, await this.state(boardId));
-    // Votes already cast on the claim before the round count as cast: they are public
-    // already and stay in the reviewers' documents.
-    return this.state(boardId);
   }
 
   /**
    * The reveal: every sealed vote on the claim, at once, into the round's record and into
    * each reviewer's document (so consensus and export count them like any vote).
    */
-  async reveal(boardId: string, userId: string, claimId: string): Promise<LiveState> {
-    await this.#requireSteering(boardId, userId);
-    const before = await this.state(boardId);
-    const round = roundOf(before, claimId);
-    if (!round) throw new AppError(ErrorCode.NotFound, 'no sealed round on this claim');
-    if (round.revealedAt !== null) throw new AppError(ErrorCode.Conflict, 'this round was revealed already');
-    const members = await this.store.listMembers(boardId);
-    const votes: Record<string, Vote> = {};
-    for (const m of members) {
-      const key = sealedDocKey(boardId, m.userId);
-      const v = await this.registry.read(key, (d) => VoteSchema.safeParse(d.getMap('votes').get(claimId)));
-      if (v.success) votes[m.userId] = v.data;
-    }
-    const now = this.now();
-    // Unseal first, so the copies below pass the reviewer-doc guard.
-    await this.#write(boardId, 'sealed round revealed', (doc) => {
-      writeRound(doc, claimId, { ...round, revealedAt: now, votes });
+  reveal(boardId: string, userId: string, claimId: string): Promise<LiveState> {
+    return this.#steer(boardId, async () => {
+      await this.#requireSteering(boardId, userId);
+      const before = await this.state(boardId);
+      const round = roundOf(before, claimId);
+      if (!round) throw new AppError(ErrorCode.NotFound, 'no sealed round on this claim');
+      if (round.revealedAt !== null) throw new AppError(ErrorCode.Conflict, 'this round was revealed already');
+      const members = await this.store.listMembers(boardId);
+      const votes: Record<string, Vote> = {};
+      for (const m of members) {
+        const key = sealedDocKey(boardId, m.userId);
+        await this.registry.catchUp(key); // a vote committed through another process a moment ago counts [K8]
+        const v = await this.registry.read(key, (d) => VoteSchema.safeParse(d.getMap('votes').get(claimId)));
+        if (v.success) votes[m.userId] = v.data;
+      }
+      const now = this.now();
+      // Unseal first, so the copies below pass the reviewer-doc guard.
+      await this.#write(boardId, 'sealed round revealed', (doc) => {
+        writeRound(doc, claimId, { ...round, revealedAt: now, votes });
+      });
+      this.#sealedSet(boardId, await this.state(boardId));
+      for (const [uid, vote] of Object.entries(votes)) {
+        await this.registry.transact(reviewerDocKey(boardId, uid), (d) => d.getMap('votes').set(claimId, vote), 'sealed vote revealed');
+        await this.registry.transact(sealedDocKey(boardId, uid), (d) => d.getMap('votes').delete(claimId), 'sealed vote revealed');
+      }
+      return this.state(boardId);
     });
-    this.#sealedSet(boardId, await this.state(boardId));
-    for (const [uid, vote] of Object.entries(votes)) {
-      await this.registry.transact(reviewerDocKey(boardId, uid), (d) => d.getMap('votes').set(claimId, vote), 'sealed vote revealed');
-      await this.registry.transact(sealedDocKey(boardId, uid), (d) => d.getMap('votes').delete(claimId), 'sealed vote revealed');
-    }
-    return this.state(boardId);
   }
 
   /** A shared countdown on a claim (server time); `seconds` null stops it. */
-  async timer(boardId: string, userId: string, claimId: string | null, seconds: number | null): Promise<LiveState> {
-    await this.#requireSteering(boardId, userId);
-    if (seconds === null || claimId === null) {
-      await this.#write(boardId, 'timer stopped', (doc) => writeLive(doc, { timer: null }));
+  timer(boardId: string, userId: string, claimId: string | null, seconds: number | null): Promise<LiveState> {
+    return this.#steer(boardId, async () => {
+      await this.#requireSteering(boardId, userId);
+      if (seconds === null || claimId === null) {
+        await this.#write(boardId, 'timer stopped', (doc) => writeLive(doc, { timer: null }));
+        return this.state(boardId);
+      }
+      if (!(await this.#claimIds(boardId)).has(claimId)) throw new AppError(ErrorCode.NotFound, 'no such claim');
+      const now = this.now();
+      const durationMs = Math.round(seconds * 1000);
+      await this.#write(boardId, 'timer started', (doc) =>
+        writeLive(doc, { timer: { claimId, startedAt: now, endsAt: now + durationMs, durationMs } }),
+      );
       return this.state(boardId);
-    }
-    if (!(await this.#claimIds(boardId)).has(claimId)) throw new AppError(ErrorCode.NotFound, 'no such claim');
-    const now = this.now();
-    const durationMs = Math.round(seconds * 1000);
-    await this.#write(boardId, 'timer started', (doc) =>
-      writeLive(doc, { timer: { claimId, startedAt: now, endsAt: now + durationMs, durationMs } }),
-    );
-    return this.state(boardId);
+    });
   }
 
-  async end(boardId: string, userId: string): Promise<LiveState> {
-    await this.#requireSteering(boardId, userId);
-    const now = this.now();
-    await this.#write(boardId, 'live review ended', (doc, live) => {
-      moveFocus(doc, live, null, now);
-      writeLive(doc, { status: 'ended', endedAt: now, timer: null });
+  end(boardId: string, userId: string): Promise<LiveState> {
+    return this.#steer(boardId, async () => {
+      await this.#requireSteering(boardId, userId);
+      const now = this.now();
+      await this.#write(boardId, 'live review ended', (doc, live) => {
+        moveFocus(doc, live, null, now);
+        writeLive(doc, { status: 'ended', endedAt: now, timer: null });
+      });
+      return this.state(boardId);
     });
-    return this.state(boardId);
   }
 
   // ---- sealing ----

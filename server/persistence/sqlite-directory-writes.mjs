@@ -1,6 +1,6 @@
-// The directory's writes (users, tokens, boards, members, invites, audit), run by the
-// writer thread (sqlite-writer.mjs) so that neither their lock wait (busy_timeout) nor their
-// fsync ever blocks the main event loop [S9]. Each is one BEGIN IMMEDIATE transaction.
+// The directory's writes (boards, members, invites, audit; accounts are in
+// sqlite-account-writes.mjs), run by the writer thread (sqlite-writer.mjs) so that neither
+// their lock wait (busy_timeout) nor their fsync ever blocks the main event loop [S9]. Each is one BEGIN IMMEDIATE transaction.
 // Plain JavaScript, like the writer that imports it.
 
 /**
@@ -10,9 +10,6 @@
  */
 export function directoryWrites(db) {
   const s = {
-    insertUser: db.prepare('INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)'),
-    insertToken: db.prepare('INSERT INTO tokens (hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
-    revokeTokens: db.prepare('UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL'),
     insertBoard: db.prepare('INSERT INTO boards (id, title, created_by, created_at) VALUES (?, ?, ?, ?)'),
     upsertMember: db.prepare(
       `INSERT INTO members (board_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
@@ -47,16 +44,6 @@ export function directoryWrites(db) {
     return (...args) => t.immediate(...args);
   };
   return {
-    createUser: tx((user, tokenHash, expiresAt) => {
-      s.insertUser.run(user.id, user.name, user.createdAt);
-      s.insertToken.run(tokenHash, user.id, user.createdAt, expiresAt);
-    }),
-    addToken: tx((userId, tokenHash, now, expiresAt) => {
-      s.insertToken.run(tokenHash, userId, now, expiresAt);
-    }),
-    revokeTokensOf: tx((userId, now) => {
-      s.revokeTokens.run(now, userId);
-    }),
     createBoard: tx((board) => {
       s.insertBoard.run(board.id, board.title, board.createdBy, board.createdAt);
       s.upsertMember.run(board.id, board.createdBy, 'owner', board.createdAt);

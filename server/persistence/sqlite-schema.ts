@@ -1,4 +1,14 @@
-/** Tables of the embedded store, created at start-up (idempotent). */
+import type Database from 'better-sqlite3';
+
+const hasColumn = (db: Database.Database, table: string, column: string): boolean =>
+  (db.pragma(`table_info(${table})`) as Array<{ name: string }>).some((c) => c.name === column);
+
+/** Adds a column unless the table has it (files from before it was part of the schema). */
+export function addColumnIfMissing(db: Database.Database, table: string, column: string, decl: string): void {
+  if (!hasColumn(db, table, column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
+}
+
+/** Tables of the embedded store at schema version 1 (the baseline migration, sqlite-migrations.ts). */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS updates (
   doc_key TEXT NOT NULL,

@@ -27,10 +27,9 @@ import type {
   MemberRecord,
   Store,
   StoredUpdate,
-  TokenUser,
-  UserRecord,
 } from './store.js';
-import { SCHEMA } from './sqlite-schema.js';
+import { SqliteAccounts } from './sqlite-accounts.js';
+import { migrate } from './sqlite-migrations.js';
 import { DEFAULT_WRITER_SUPERVISION, WriterLostError, WriterThread, type WriterSupervision } from './sqlite-writer-thread.js';
 
 export interface SqliteStoreOptions {
@@ -64,6 +63,10 @@ interface PendingSide {
 }
 
 type Row = Record<string, unknown>;
+type RawRow = { seq: number; data: Buffer; crc: number | null };
+
+const toStored = (rows: RawRow[]): StoredUpdate[] =>
+  rows.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data), intact: r.crc !== null && zlib.crc32(r.data) === r.crc }));
 
 const toInvite = (r: Row): InviteRecord => ({
   id: r.id as string,
@@ -90,6 +93,7 @@ export class SqliteStore implements Store {
   /** Settles when the newest append so far has (and so every earlier one has). */
   #lastAppend: Promise<unknown> = Promise.resolve();
   readonly #stmts;
+  readonly accounts: SqliteAccounts;
 
   constructor(file: string, opts: SqliteStoreOptions = {}) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -100,13 +104,7 @@ export class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     const sync = this.#db.pragma('synchronous', { simple: true });
     if (sync !== 2) throw new Error(`SQLite refused synchronous=FULL (got ${String(sync)})`);
-    this.#db.exec(SCHEMA);
-    // Files from before rows kept a checksum: add the column (their rows stay NULL).
-    const columns = this.#db.pragma('table_info(updates)') as Array<{ name: string }>;
-    if (!columns.some((c) => c.name === 'crc')) this.#db.exec('ALTER TABLE updates ADD COLUMN crc INTEGER');
-    // Files from before boards could be archived [B1]: every board is active.
-    const boardColumns = this.#db.pragma('table_info(boards)') as Array<{ name: string }>;
-    if (!boardColumns.some((c) => c.name === 'archived_at')) this.#db.exec('ALTER TABLE boards ADD COLUMN archived_at INTEGER');
+    migrate(this.#db);
     this.#writer = new WriterThread(file, {
       ...DEFAULT_WRITER_SUPERVISION,
       onRestart: () => undefined,
@@ -118,16 +116,14 @@ export class SqliteStore implements Store {
       ...opts.writer,
     });
     const db = this.#db;
+    this.accounts = new SqliteAccounts(db, (op, ...args) => this.#dir(op, ...args));
     this.#stmts = {
       load: db.prepare('SELECT seq, data, crc FROM updates WHERE doc_key = ? ORDER BY seq'),
+      loadAfter: db.prepare('SELECT seq, data, crc FROM updates WHERE doc_key = ? AND seq > ? ORDER BY seq'),
       // A range on the primary key (doc_key, seq), one index step per document.
       docKeysInRange: db.prepare('SELECT DISTINCT doc_key FROM updates WHERE doc_key >= ? AND doc_key < ? ORDER BY doc_key'),
       clientOwners: db.prepare('SELECT client_id, user_id FROM doc_clients WHERE doc_key = ?'),
       listAudit: db.prepare('SELECT board_id, at, actor, action, detail FROM audit WHERE board_id = ? ORDER BY seq'),
-      userByToken: db.prepare(
-        `SELECT u.id, u.name, u.created_at, t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`,
-      ),
       getBoard: db.prepare('SELECT id, title, created_by, created_at, archived_at FROM boards WHERE id = ?'),
       boardsOf: db.prepare(
         `SELECT b.id, b.title, b.created_by, b.created_at, b.archived_at, m.role FROM members m
@@ -150,8 +146,11 @@ export class SqliteStore implements Store {
   }
 
   async loadUpdates(docKey: string): Promise<StoredUpdate[]> {
-    const rows = this.#stmts.load.all(docKey) as Array<{ seq: number; data: Buffer; crc: number | null }>;
-    return rows.map((r) => ({ seq: r.seq, data: new Uint8Array(r.data), intact: r.crc !== null && zlib.crc32(r.data) === r.crc }));
+    return toStored(this.#stmts.load.all(docKey) as RawRow[]);
+  }
+
+  async loadUpdatesAfter(docKey: string, afterSeq: number): Promise<StoredUpdate[]> {
+    return toStored(this.#stmts.loadAfter.all(docKey, afterSeq) as RawRow[]);
   }
 
   /** How many times the writer thread was replaced (for /health and tests). */
@@ -291,26 +290,6 @@ export class SqliteStore implements Store {
 
   addClientOwner(docKey: string, clientId: number, userId: string): Promise<void> {
     return this.#sideWrite({ kind: 'owner', docKey, clientId, userId });
-  }
-
-  createUser(user: UserRecord, tokenHash: string, expiresAt: number | null): Promise<void> {
-    return this.#dir('createUser', user, tokenHash, expiresAt);
-  }
-
-  async userByTokenHash(tokenHash: string, now: number): Promise<TokenUser | null> {
-    const r = this.#stmts.userByToken.get(tokenHash, now) as Row | undefined;
-    if (!r) return null;
-    const user: TokenUser = { id: r.id as string, name: r.name as string, createdAt: r.created_at as number };
-    if (r.expires_at !== null) user.tokenExpiresAt = r.expires_at as number;
-    return user;
-  }
-
-  addToken(userId: string, tokenHash: string, now: number, expiresAt: number | null): Promise<void> {
-    return this.#dir('addToken', userId, tokenHash, now, expiresAt);
-  }
-
-  revokeTokensOf(userId: string, now: number): Promise<void> {
-    return this.#dir('revokeTokensOf', userId, now);
   }
 
   createBoard(board: Omit<BoardRecord, 'archivedAt'>): Promise<void> {

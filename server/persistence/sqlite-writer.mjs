@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { directoryWrites } from './sqlite-directory-writes.mjs';
+import { accountWrites } from './sqlite-account-writes.mjs';
 
 const db = new Database(workerData.file);
 db.pragma('journal_mode = WAL');
@@ -67,7 +68,7 @@ const moveToQuarantine = db.transaction((docKey, seq, reason) => {
   deleteRow.run(docKey, seq);
 });
 
-const directory = directoryWrites(db);
+const directory = { ...directoryWrites(db), ...accountWrites(db) };
 
 parentPort.on('message', (m) => {
   try {

@@ -7,7 +7,13 @@
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import { decodeSync, encodeSync, SyncType } from '../../shared/protocol/sync-codec.js';
-import { ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
+import { AppError, ErrorCode, fail, ok, type Ack } from '../../shared/protocol/errors.js';
+
+/** An expected failure thrown below (the store unavailable [K7]) as the Ack a client gets. */
+const refusal = (err: unknown): Ack<never> => {
+  if (err instanceof AppError) return fail(err.code, err.message);
+  throw err;
+};
 import { parseDocKey } from '../../shared/protocol/doc-keys.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import type { BoardDocsPush, BoardStatePush, SyncOpenResult } from '../../shared/protocol/events.js';
@@ -28,6 +34,8 @@ export interface Conn {
   readonly userName: string;
   /** When the token the connection authenticated with expires (epoch ms); absent: never [T13]. */
   readonly tokenExpiresAt?: number;
+  /** The credential it authenticated with; ending that credential closes it [AC6]. */
+  readonly credentialId: string;
   readonly transport: 'socket.io' | 'y-websocket';
   readonly channel: UpdateChannel;
   /** Sends one y-protocols sync message for a doc. */
@@ -103,13 +111,20 @@ export class Hub {
     auth.boards.onChange((c) => {
       for (const st of this.#connsOn(c.boardId)) st.conn.boardStateChanged(c);
     });
-    auth.authn.onUserRevoked((userId) => {
-      for (const st of [...this.#conns.values()]) {
-        if (st.conn.userId !== userId) continue;
-        this.remove(st.conn);
-        st.conn.close(ErrorCode.Unauthorized, 'signed out');
-      }
+    auth.authn.onUserRevoked((userId) => this.#closeWhere((c) => c.userId === userId));
+    // A session ended or a token revoked: the connections it opened close at once [AC6].
+    auth.authn.onCredentialRevoked((ids) => {
+      const ended = new Set(ids);
+      this.#closeWhere((c) => ended.has(c.credentialId));
     });
+  }
+
+  #closeWhere(match: (c: Conn) => boolean): void {
+    for (const st of [...this.#conns.values()]) {
+      if (!match(st.conn)) continue;
+      this.remove(st.conn);
+      st.conn.close(ErrorCode.Unauthorized, 'signed out');
+    }
   }
 
   add(conn: Conn): void {
@@ -245,7 +260,7 @@ export class Hub {
       connId: conn.id,
       userId: conn.userId,
     });
-    return () => pending.then((r) => (r.ok ? ok({}) : r));
+    return () => pending.then((r) => (r.ok ? ok({}) : r), refusal);
   }
 
   /**
@@ -284,7 +299,13 @@ export class Hub {
     } catch {
       return refuse(ErrorCode.BadRequest, 'malformed state vector');
     }
-    const doc = await this.#subscribe(st.conn, st, docKey);
+    let doc: Y.Doc;
+    try {
+      doc = await this.#subscribe(st.conn, st, docKey);
+    } catch (err) {
+      if (err instanceof AppError) return refuse(err.code, err.message);
+      throw err;
+    }
     return { docKey, ok: true, update: this.#diff(docKey, doc, stateVector), stateVector: Y.encodeStateVector(doc) };
   }
 

@@ -26,7 +26,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 /**
  * The state as published [W7]: `user` is the sender's `{ id, name }` whatever the client
  * put there (other fields of a `user` object, such as a colour, are kept), so nobody can
- * appear as someone else. The client reads exactly these two fields (board-state.svelte.ts).
+ * appear as someone else. The client reads exactly these two fields (client/src/lib/state/presence.svelte.ts).
  */
 function stamp(state: Record<string, unknown>, by: PresenceSender): Record<string, unknown> {
   const user = isPlainObject(state.user) ? state.user : {};

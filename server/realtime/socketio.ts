@@ -1,10 +1,12 @@
 /**
- * Socket.IO transport [T1–T5, P1–P4, T11–T15]. Handshake `auth: { token }`; then
+ * Socket.IO transport [T1–T5, P1–P4, T11–T15]. Handshake `auth: { token }` or the session
+ * cookie of the handshake request; then
  * `board:join`, `sync:message`, `awareness:update`, `board:leave`. Every handler goes
  * through `handle`, which parses the payload with its schema, checks the ack, and catches
  * sync and async errors, so no client input can throw into Socket.IO. Before a connection
  * has authenticated it may send only a few bytes and no attachments, for a short while.
  */
+import type { AddressOf } from '../http/client-address.js';
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
@@ -35,6 +37,7 @@ import { MAX_OPEN_DOCS } from '../../shared/protocol/schemas.js';
 import { guardUpgradeListeners } from './upgrade.js';
 import { binaryFrame, writePrebuiltEngine } from './ws-frames.js';
 import { originAllowed } from './origin-check.js';
+import { sessionSecretFrom } from '../auth/session-cookie.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import type { Config, RealtimeLimits } from '../config.js';
 import { FrameLimiter, type FloodCooldown, type KeyedBuckets } from '../limits.js';
@@ -51,6 +54,8 @@ export interface SocketIoOptions {
   limits: Config['limits'];
   /** Connection attempts per IP, shared with the y-websocket transport. */
   connectionBuckets: KeyedBuckets;
+  /** The client's address for the per-address limits (TRUST_PROXY) [K9]. */
+  addressOf: AddressOf;
   /** Users closed for flooding, refused for a while (shared with y-websocket) [P6]. */
   floodCooldown: FloodCooldown;
   realtime: RealtimeLimits;
@@ -88,6 +93,9 @@ class SocketIoConn implements Conn {
   }
   get tokenExpiresAt() {
     return this.socket.data.tokenExpiresAt;
+  }
+  get credentialId() {
+    return this.socket.data.credentialId;
   }
   sendSync(docKey: string, message: Uint8Array): void {
     this.socket.emit('sync:message', { docKey, message });
@@ -131,7 +139,7 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
       if (!originAllowed(req, o.allowedOrigins)) return cb(ErrorCode.OriginForbidden, false);
       // Counted before the upgrade so a connection storm costs next to nothing; the
       // refusal's HTTP body carries the code (engine.io answers 400/403 with it).
-      if (!o.connectionBuckets.take(req.socket.remoteAddress ?? '')) return cb(ErrorCode.RateLimited, false);
+      if (!o.connectionBuckets.take(o.addressOf(req))) return cb(ErrorCode.RateLimited, false);
       cb(null, true);
     },
   });
@@ -163,16 +171,20 @@ export function attachSocketIo(httpServer: HttpServer, o: SocketIoOptions): IoSe
     next(err);
   };
 
+  // A token in `auth` (scripts, tests), else the session cookie the handshake request
+  // carried (browsers on this origin: allowRequest already refused foreign origins) [T1, AC1].
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    o.auth.authn.authenticate(token).then(
-      (user) => {
-        if (!user) return refuse(next, ErrorCode.Unauthorized, 'a valid token is required');
+    o.auth.authn.authenticate(token !== undefined ? token : sessionSecretFrom(socket.handshake.headers)).then(
+      (found) => {
+        if (!found) return refuse(next, ErrorCode.Unauthorized, 'a valid token or session is required');
+        const { user, credential } = found;
         const wait = o.floodCooldown.remaining(user.id);
         if (wait > 0) return refuse(next, ErrorCode.RateLimited, `closed for flooding: connect again in ${Math.ceil(wait / 1000)} s`);
         socket.data.userId = user.id;
         socket.data.userName = user.name;
-        if (user.tokenExpiresAt !== undefined) socket.data.tokenExpiresAt = user.tokenExpiresAt;
+        socket.data.credentialId = credential.id;
+        if (credential.expiresAt !== undefined) socket.data.tokenExpiresAt = credential.expiresAt;
         next();
       },
       (err: unknown) => {

@@ -1,5 +1,5 @@
 /**
- * y-websocket transport at /yjs/<docKey>?token=… [Y1–Y5]: the standard protocol, so a
+ * y-websocket transport at /yjs/<docKey>?token=… (or the session cookie) [Y1–Y5]: the standard protocol, so a
  * stock `WebsocketProvider` (room name = doc key, `params: { token }`) takes part. Same
  * authentication, authority and DocRegistry as Socket.IO. A write the connection may not
  * make is answered with the y-protocols auth message "permission denied" and dropped.
@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as decoding from 'lib0/decoding';
 import { parseDocKey } from '../../shared/protocol/doc-keys.js';
-import { ErrorCode } from '../../shared/protocol/errors.js';
+import { AppError, ErrorCode } from '../../shared/protocol/errors.js';
 import type { Role } from '../../shared/protocol/roles.js';
 import {
   encodeSync,
@@ -23,13 +23,18 @@ import {
   wsSyncFrame,
 } from '../../shared/protocol/sync-codec.js';
 import type { Auth } from '../auth/index.js';
-import type { TokenUser } from '../persistence/store.js';
+import type { Authenticated } from '../persistence/store.js';
+import { sessionSecretFrom } from '../auth/session-cookie.js';
 import type { Conn, Hub, OutboundUpdate, UpdateChannel } from './hub.js';
 import { originAllowed } from './origin-check.js';
+import type { AddressOf } from '../http/client-address.js';
 import { parseUpgradeUrl, refuseUpgrade as refuse } from './upgrade.js';
 import { binaryFrame, writePrebuilt } from './ws-frames.js';
 import type { Config } from '../config.js';
 import { FrameLimiter, type FloodCooldown, type KeyedBuckets } from '../limits.js';
+
+/** WebSocket close code 1013 "Try Again Later" (RFC 6455 §7.4 registry): the store is unavailable [K7]. */
+const STORE_UNAVAILABLE_CLOSE = 1013;
 
 export const YJS_PATH_PREFIX = '/yjs/';
 const SOCKET_IO_PATH = '/socket.io/';
@@ -42,6 +47,8 @@ export interface YWebsocketOptions {
   maxUpdateBytes: number;
   limits: Config['limits'];
   connectionBuckets: KeyedBuckets;
+  /** The client's address for the per-address limits (TRUST_PROXY) [K9]. */
+  addressOf: AddressOf;
   /** Users closed for flooding, refused for a while (shared with Socket.IO) [P6]. */
   floodCooldown: FloodCooldown;
 }
@@ -72,15 +79,17 @@ class WsConn implements Conn {
   readonly userId: string;
   readonly userName: string;
   readonly tokenExpiresAt?: number;
+  readonly credentialId: string;
   constructor(
     readonly ws: WebSocket,
-    user: TokenUser,
+    { user, credential }: Authenticated,
     readonly docKey: string,
     readonly boardId: string,
   ) {
     this.userId = user.id;
     this.userName = user.name;
-    if (user.tokenExpiresAt !== undefined) this.tokenExpiresAt = user.tokenExpiresAt;
+    this.credentialId = credential.id;
+    if (credential.expiresAt !== undefined) this.tokenExpiresAt = credential.expiresAt;
   }
   sendFrame(frame: Uint8Array): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame);
@@ -130,27 +139,31 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
     if (!url) return refuse(socket, 400, 'Bad Request');
     if (!url.rawPath.startsWith(YJS_PATH_PREFIX)) return refuse(socket, 404, 'Not Found');
     if (!originAllowed(req, o.allowedOrigins)) return refuse(socket, 403, 'Forbidden');
-    if (!o.connectionBuckets.take(req.socket.remoteAddress ?? '')) return refuse(socket, 429, 'Too Many Requests');
+    if (!o.connectionBuckets.take(o.addressOf(req))) return refuse(socket, 429, 'Too Many Requests');
     const docKey = url.path.slice(YJS_PATH_PREFIX.length);
     const parsed = parseDocKey(docKey);
     if (!parsed) return refuse(socket, 404, 'Not Found');
     void (async () => {
-      const user = await o.auth.authn.authenticate(url.query.get('token'));
-      if (!user) return refuse(socket, 401, 'Unauthorized');
-      if (o.floodCooldown.remaining(user.id) > 0) return refuse(socket, 429, 'Too Many Requests');
-      const allowed = await o.auth.docs.check(docKey, user.id, 'read');
+      // `?token=` (stock clients, scripts), else the session cookie of the upgrade request
+      // (a browser on this origin: a foreign Origin was refused above) [Y1, AC1].
+      const token = url.query.get('token');
+      const found = await o.auth.authn.authenticate(token !== null ? token : sessionSecretFrom(req.headers));
+      if (!found) return refuse(socket, 401, 'Unauthorized');
+      if (o.floodCooldown.remaining(found.user.id) > 0) return refuse(socket, 429, 'Too Many Requests');
+      const allowed = await o.auth.docs.check(docKey, found.user.id, 'read');
       if (!allowed.ok) return refuse(socket, 404, 'Not Found');
       if (socket.destroyed) return;
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, user, docKey, parsed.boardId));
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, found, docKey, parsed.boardId));
     })().catch((err: unknown) => {
+      // The directory unreachable (cluster mode, PostgreSQL cut): a retryable 503 [K7].
       o.logger.error({ err }, 'y-websocket upgrade failed');
-      refuse(socket, 500, 'Internal Server Error');
+      refuse(socket, 503, 'Service Unavailable');
     });
   }
 
-  function onConnection(ws: WebSocket, user: TokenUser, docKey: string, boardId: string) {
-    const userId = user.id;
-    const conn = new WsConn(ws, user, docKey, boardId);
+  function onConnection(ws: WebSocket, found: Authenticated, docKey: string, boardId: string) {
+    const userId = found.user.id;
+    const conn = new WsConn(ws, found, docKey, boardId);
     const log = o.logger.child({ conn: conn.id, user: userId, docKey });
     o.hub.add(conn);
     o.hub.joinBoard(conn, boardId);
@@ -166,6 +179,9 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
             if (r.value.reply) conn.sendSync(docKey, r.value.reply);
           } else {
             log.info({ code: r.error.code }, 'sync message refused');
+            // Nothing was stored [K7]: close with "try again later"; the provider reconnects,
+            // and its state exchange sends again whatever the server still lacks.
+            if (r.error.code === ErrorCode.StoreUnavailable) return ws.close(STORE_UNAVAILABLE_CLOSE, 'store unavailable');
             conn.deny(`${r.error.code}: ${r.error.message}`);
             if (r.error.code === ErrorCode.UpdateMissingDeps || r.error.code === ErrorCode.Internal) {
               void o.hub.requestResync(conn, docKey).catch((err: unknown) => log.warn({ err }, 'resync request failed'));
@@ -222,8 +238,12 @@ export function attachYWebsocket(httpServer: HttpServer, o: YWebsocketOptions): 
         // Answering our own empty step 1 subscribed us and sent the server's step 1;
         // its reply is the full state, which the client also needs.
         if (r.ok && r.value.reply) conn.sendSync(docKey, r.value.reply);
+        else if (!r.ok && r.error.code === ErrorCode.StoreUnavailable) ws.close(STORE_UNAVAILABLE_CLOSE, 'store unavailable');
       })
-      .catch((err: unknown) => log.error({ err }, 'initial sync failed'));
+      .catch((err: unknown) => {
+        if (err instanceof AppError && err.code === ErrorCode.StoreUnavailable) return ws.close(STORE_UNAVAILABLE_CLOSE, 'store unavailable');
+        log.error({ err }, 'initial sync failed');
+      });
   }
 
   return wss;

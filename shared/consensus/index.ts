@@ -3,3 +3,4 @@ export * from './scale.js';
 export * from './claim-consensus.js';
 export * from './krippendorff.js';
 export * from './board-consensus.js';
+export * from './agenda.js';

@@ -36,6 +36,22 @@ export const ErrorCode = {
   Sealed: 'SEALED',
   /** A write to an archived board (any of its docs, and its REST writes) [B1]. */
   Archived: 'ARCHIVED',
+  /** The store cannot commit or read now (PostgreSQL unreachable, the SQLite writer lost):
+   * nothing was acknowledged; keep the change and send it again [K7]. */
+  StoreUnavailable: 'STORE_UNAVAILABLE',
+  /** A body that fails an account route's schema or the password rules; the message names the fields. */
+  Validation: 'VALIDATION',
+  /** Sign-in: the same answer for an unknown e-mail and a wrong password. */
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  /** Sign-in backs off after repeated failures (Retry-After says how long). */
+  TooManyAttempts: 'TOO_MANY_ATTEMPTS',
+  /** SIGNUP=closed, or SIGNUP=invite without a live invite. */
+  SignupClosed: 'SIGNUP_CLOSED',
+  EmailTaken: 'EMAIL_TAKEN',
+  /** A state-changing request authenticated by the session cookie from another site. */
+  CsrfRejected: 'CSRF_REJECTED',
+  /** A name-only user's account is claimed once. */
+  AlreadyClaimed: 'ALREADY_CLAIMED',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -94,5 +110,13 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   AWARENESS_CLIENT_LIMIT: 429,
   AWARENESS_RATE_LIMITED: 429,
   TOKEN_EXPIRED: 401,
+  STORE_UNAVAILABLE: 503,
+  VALIDATION: 400,
+  INVALID_CREDENTIALS: 401,
+  TOO_MANY_ATTEMPTS: 429,
+  SIGNUP_CLOSED: 403,
+  EMAIL_TAKEN: 409,
+  CSRF_REJECTED: 403,
+  ALREADY_CLAIMED: 409,
   INTERNAL: 500,
 };

@@ -122,6 +122,8 @@ export interface SocketData {
   userName: string;
   /** When the token the connection authenticated with expires (epoch ms); absent: never. */
   tokenExpiresAt?: number;
+  /** The credential (token or browser session) it authenticated with: ending it closes the connection. */
+  credentialId: string;
 }
 
 export const CLIENT_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEvents>([

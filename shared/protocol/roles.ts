@@ -2,6 +2,11 @@
 export const ROLES = ['owner', 'editor', 'reviewer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Roles ordered by what they may do: each may do everything the ones below it may. */
+export const ROLE_RANK: Readonly<Record<Role, number>> = { viewer: 0, reviewer: 1, editor: 2, owner: 3 };
+/** Whether `role` may do at least what `min` may (an editor invites reviewers, not owners). */
+export const atLeast = (role: Role, min: Role): boolean => ROLE_RANK[role] >= ROLE_RANK[min];
+
 /** Roles that write the board document. */
 export const BOARD_WRITERS: readonly Role[] = ['owner', 'editor'];
 /** Roles that vote, and so have a reviewer document of their own. */

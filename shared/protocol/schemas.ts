@@ -58,10 +58,6 @@ export type AwarenessUpdatePayload = z.input<typeof AwarenessUpdateSchema>;
 
 // ---- REST bodies ----
 
-export const CreateUserSchema = z.object({
-  name: z.string().trim().min(1).max(80),
-});
-
 export const SourceSchema = z
   .object({
     /** http(s) only: the URL is published in exports (ClaimReview `appearance.url`). */
@@ -102,6 +98,8 @@ export const CreateInviteSchema = z.object({
   role: RoleSchema,
   expiresInHours: z.number().positive().max(24 * 365).optional(),
   maxUses: z.number().int().positive().max(10_000).optional(),
+  /** Where to e-mail the invite link, when e-mail is set up (SMTP_URL); the link is answered either way. */
+  email: z.email().max(254).optional(),
 });
 export type CreateInviteBody = z.infer<typeof CreateInviteSchema>;
 

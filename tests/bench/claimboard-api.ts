@@ -4,6 +4,7 @@
  * real BoardConnection. (tests/helpers/server.ts does the same for in-process test servers;
  * it imports the server, which a load generator should not load.)
  */
+import { randomBytes } from 'node:crypto';
 import { io } from 'socket.io-client';
 import * as Y from 'yjs';
 import { BoardConnection, type ClientSocket } from '../../client/src/lib/sync/board-connection.js';
@@ -35,8 +36,14 @@ export async function api<T = unknown>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+let userSeq = 0;
+
+/** A real account (a unique e-mail from the name, a random password); `token` is its sign-up token. */
 export async function createUser(base: string, name: string): Promise<BenchUser> {
-  const r = await api<{ user: { id: string; name: string }; token: string }>(base, 'POST', '/api/users', { body: { name } });
+  const local = name.toLowerCase().replace(/[^a-z0-9]+/g, '.').replace(/^\.+|\.+$/g, '').slice(0, 40) || 'user';
+  const email = `${local}.${++userSeq}.${randomBytes(3).toString('hex')}@example.test`;
+  const password = `pw-${randomBytes(18).toString('base64url')}`;
+  const r = await api<{ user: { id: string; name: string }; token: string }>(base, 'POST', '/api/users', { body: { name, email, password } });
   return { id: r.user.id, name: r.user.name, token: r.token };
 }
 

@@ -188,9 +188,10 @@ const floods: Record<Flood, () => Promise<void>> = {
       await s.timeout(30_000).emitWithAck('sync:message', { docKey: key, message: encodeSync(SyncType.Update, u) });
     }
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${args.token}` };
-    await fetch(`${args.url}/api/boards/${args.boardId}/live`, { method: 'POST', headers, body: '{}' });
-    const live = (await (await fetch(`${args.url}/api/boards/${args.boardId}/live`, { headers })).json()) as { live: { agenda: string[] } };
-    const [sealed, other] = live.live.agenda;
+    // The board's claims are still proposed (off the default agenda): name two of them.
+    const exported = (await (await fetch(`${args.url}/api/boards/${args.boardId}/export?format=json`, { headers })).json()) as { claims: Array<{ id: string }> };
+    const [sealed, other] = exported.claims.map((c) => c.id);
+    await fetch(`${args.url}/api/boards/${args.boardId}/live`, { method: 'POST', headers, body: JSON.stringify({ agenda: [sealed, other] }) });
     await fetch(`${args.url}/api/boards/${args.boardId}/live/rounds`, { method: 'POST', headers, body: JSON.stringify({ claimId: sealed }) });
     started();
     let n = 0;

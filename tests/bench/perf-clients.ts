@@ -185,7 +185,7 @@ function claimboardClient(base: string, token: string, boardId: string, ev: Clie
     queueMicrotask(() => {
       for (const key of keys) {
         if (docs.has(key)) continue;
-        const doc = new Y.Doc({ guid: key }); // as the app does (client/src/lib/state/board-state.svelte.ts)
+        const doc = new Y.Doc({ guid: key }); // as the app does (client/src/lib/state/board-docs.svelte.ts)
         docs.set(key, doc);
         ev.onDoc?.(key, doc);
         conn.attach(key, doc);

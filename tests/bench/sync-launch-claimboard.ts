@@ -9,5 +9,7 @@ import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { launched } from './perf-common.js';
 
-const app = createApp(loadConfig());
+// Benchmarks create hundreds of accounts and measure sync, not sign-up: password hashes at
+// the lowest cost unless the environment says otherwise (production keeps OWASP's).
+const app = createApp(loadConfig({ PASSWORD_HASH_COST: '10', ...process.env }));
 launched(await app.listen(), () => app.close(), 10_000);

@@ -113,7 +113,7 @@ export interface OpenOptions {
   clockSkewMs?: number;
 }
 
-/** A fresh browser context (own storage) signed in as `user` through localStorage. */
+/** A fresh browser context (own storage) signed in as `user` by the session cookie. */
 export async function openAs(browser: Browser, server: TestServer, user: TestUser, path = '/', opts: OpenOptions = {}): Promise<Reviewer> {
   const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   if (opts.clockSkewMs) {
@@ -132,15 +132,7 @@ export async function openAs(browser: Browser, server: TestServer, user: TestUse
       globalThis.Date = SkewedDate as DateConstructor;
     }, opts.clockSkewMs);
   }
-  await context.addInitScript(
-    ([token, u]) => {
-      if (!localStorage.getItem('claimboard.token')) {
-        localStorage.setItem('claimboard.token', token);
-        localStorage.setItem('claimboard.user', u);
-      }
-    },
-    [user.token, JSON.stringify({ id: user.id, name: user.name })] as const,
-  );
+  await signInContext(context, server, user);
   const page = await context.newPage();
   // Fail fast with a locator in the message rather than at the test timeout.
   page.setDefaultTimeout(10_000);
@@ -148,6 +140,41 @@ export async function openAs(browser: Browser, server: TestServer, user: TestUse
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(path);
   return { user, context, page, errors };
+}
+
+/**
+ * Signs a browser context in as `user`: `POST /api/session` through the context's own
+ * request API, so the HttpOnly session cookie lands in the context's cookie jar as a
+ * sign-in on the page would put it there.
+ */
+export async function signInContext(context: BrowserContext, server: TestServer, user: TestUser, opts: { sharedComputer?: boolean } = {}): Promise<void> {
+  const res = await context.request.post(`${server.url}/api/session`, {
+    data: { email: user.email, password: user.password, sharedComputer: opts.sharedComputer ?? false },
+    headers: { origin: server.url },
+  });
+  if (res.status() !== 200) throw new Error(`sign-in of ${user.name}: ${res.status()} ${await res.text()}`);
+}
+
+/** The value of the session cookie in a context (null when there is none). */
+export async function sessionCookie(context: BrowserContext): Promise<string | null> {
+  return (await context.cookies()).find((c) => c.name === 'cb_session')?.value ?? null;
+}
+
+/** Names of the IndexedDB databases the page's origin holds. */
+export async function indexedDbNames(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? ''));
+}
+
+/**
+ * Presses Tab until the element matching `selector` has the focus (at most `max` presses):
+ * proof that it is reachable by keyboard, in the page's own tab order.
+ */
+export async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${selector} was not reached with ${max} presses of Tab`);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

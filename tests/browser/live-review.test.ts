@@ -7,6 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { readBoard, setClaimStatus } from '../../shared/model/index.js';
+import { boardDocKey } from '../../shared/protocol/doc-keys.js';
+import { socketClient, type TestUser } from '../helpers/server.js';
 import { ARTICLE } from './fixtures.js';
 import {
   a11yViolations,
@@ -68,6 +71,20 @@ const readTimer = (page: Page): Promise<TimerReading> =>
     };
   });
 
+/** An editor triaged the board before the meeting: every claim accepted, so all are on the default agenda [L1]. */
+async function acceptAll(owner: TestUser, boardId: string): Promise<void> {
+  const key = boardDocKey(boardId);
+  const c = socketClient(server.url, owner.token, boardId, [key]);
+  try {
+    await expect.poll(() => c.conn.synced).toBe(true);
+    const doc = c.docs.get(key)!;
+    for (const claim of readBoard(doc).claims) expect(setClaimStatus(doc, claim.id, 'accepted', null).ok).toBe(true);
+    await c.conn.whenSaved();
+  } finally {
+    c.close();
+  }
+}
+
 describe('live review', () => {
   it('[L1–L9] focus, following, sealed round, reveal, timer, late joiner, summary', async () => {
     const alice = await createUser(server.url, 'Alice Owner');
@@ -79,6 +96,7 @@ describe('live review', () => {
     const boardId: string = created.body.board.id;
     for (const u of [bob, carol]) await addMember(server.url, alice, boardId, u, 'reviewer');
     await addMember(server.url, alice, boardId, dave, 'editor'); // joins late, then takes over
+    await acceptAll(alice, boardId);
 
     const path = `/boards/${boardId}`;
     const [f, a, b] = await Promise.all([
@@ -250,6 +268,7 @@ describe('live review', () => {
     const created = await api(server.url, 'POST', '/api/boards', { token: alice.token, body: { title: 'Held vote', text: TEXT, format: 'text' } });
     const boardId: string = created.body.board.id;
     await addMember(server.url, alice, boardId, bob, 'reviewer');
+    await acceptAll(alice, boardId);
     const path = `/boards/${boardId}`;
     const [f, a] = await Promise.all([openAs(browser, server, alice, path), openAs(browser, server, bob, path)]);
     for (const r of [f, a]) await waitSaved(r.page);

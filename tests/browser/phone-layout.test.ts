@@ -77,7 +77,10 @@ describe('phone layout', () => {
       await checkScreen(a, 'claim-detail', w);
 
       // Live review: Alice facilitates, Bob follows.
-      const started = await api(server.url, 'POST', `/api/boards/${boardId}/live`, { token: alice.token, body: {} });
+      // Its agenda named: the default one holds accepted claims only, and none is accepted here.
+      const exported = await api(server.url, 'GET', `/api/boards/${boardId}/export?format=json`, { token: alice.token });
+      const agenda = (exported.body.claims as Array<{ id: string }>).map((c) => c.id);
+      const started = await api(server.url, 'POST', `/api/boards/${boardId}/live`, { token: alice.token, body: { agenda } });
       expect(started.status).toBe(201);
       await a.getByTestId('facilitator-controls').waitFor();
       await checkScreen(a, 'live-facilitator', w);

@@ -1,6 +1,6 @@
 /**
- * Invitations and return visits: an owner makes an invite link in the UI, a newcomer signs
- * in with a name and accepts it, leaves, and on returning sees what changed since.
+ * Invitations and return visits: an owner makes an invite link in the UI, a newcomer creates
+ * an account on the invite page and accepts it, leaves, and on returning sees what changed since.
  * Also renders the board at phone width.
  */
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ describe('invites and return visits', () => {
     const link = await a.page.getByTestId('invite-link').inputValue();
     expect(link).toMatch(new RegExp(`^${server.url}/invite/`));
 
-    // A newcomer with no account: sign in with a name, then accept.
+    // A newcomer with no account: creates one on the invite page, then accepts.
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
@@ -36,8 +36,11 @@ describe('invites and return visits', () => {
     await page.goto(link);
     await screenshot(page, 'sign-in-phone');
     expect(await a11yViolations(page)).toEqual([]);
-    await page.getByLabel('Your name').fill('Nina Newcomer');
-    await page.getByRole('button', { name: 'Continue' }).click();
+    const signup = page.getByTestId('signup-form');
+    await signup.getByLabel('Your name').fill('Nina Newcomer');
+    await signup.getByLabel('E-mail').fill('nina@example.test');
+    await signup.getByLabel('Password', { exact: true }).fill('nina reads every claim');
+    await signup.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('button', { name: 'Accept the invitation' }).click();
     await page.waitForURL(`${server.url}/boards/${boardId}`);
     expect(await page.getByTestId('role').textContent()).toBe('reviewer');

@@ -9,7 +9,8 @@ import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { createApp, type App } from '../../server/app.js';
+import { randomBytes } from 'node:crypto';
+import { createApp, type App, type AppDeps } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { BoardConnection, type ClientSocket } from '../../client/src/lib/sync/board-connection.js';
 import { createLogger } from '../../server/logger.js';
@@ -27,18 +28,23 @@ export function tempDir(prefix = 'claimboard-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startServer(overrides: Partial<Config> = {}, dataDir = tempDir()): Promise<TestServer> {
+/** Password hashes at the lowest cost (2^10) in tests: accounts are made by the hundred. */
+export const TEST_PASSWORD_HASH_COST = 10;
+
+/** `deps` replaces the app's own side effects (a logger the test reads, a mailer with short retries). */
+export async function startServer(overrides: Partial<Config> = {}, dataDir = tempDir(), deps: AppDeps = {}): Promise<TestServer> {
   const config: Config = {
     ...loadConfig({}),
     port: 0,
     host: '127.0.0.1',
     dataDir,
     logLevel: 'silent',
+    passwordHashCost: TEST_PASSWORD_HASH_COST,
     // Suites open many connections from one address; the limits have their own suite.
     limits: { framesPerSec: 100_000, framesBurst: 100_000, connectionsPerIpPerSec: 10_000, connectionsPerIpBurst: 10_000, floodCooldownMs: 0, restPerIpPerSec: 10_000, restPerIpBurst: 10_000 },
     ...overrides,
   };
-  const app = createApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+  const app = createApp(config, { logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...deps });
   const port = await app.listen();
   return { app, port, url: `http://127.0.0.1:${port}`, dataDir, close: () => app.close() };
 }
@@ -73,13 +79,43 @@ export async function api<T = any>(
 export interface TestUser {
   id: string;
   name: string;
+  /** The personal access token answered by sign-up (a bearer token). */
   token: string;
+  email: string;
+  password: string;
 }
 
+let userSeq = 0;
+
+/** A unique e-mail for a display name: its letters, a counter and a random tail. */
+export function emailFor(name: string): string {
+  const local = name.toLowerCase().replace(/[^a-z0-9]+/g, '.').replace(/^\.+|\.+$/g, '').slice(0, 40) || 'user';
+  return `${local}.${++userSeq}.${randomBytes(3).toString('hex')}@example.test`;
+}
+
+/** A password no list knows: 18 random bytes. */
+export const strongPassword = (): string => `pw-${randomBytes(18).toString('base64url')}`;
+
+/** A real account (e-mail and password) through POST /api/users; `token` is its sign-up token. */
 export async function createUser(base: string, name: string): Promise<TestUser> {
-  const r = await api(base, 'POST', '/api/users', { body: { name } });
+  const email = emailFor(name);
+  const password = strongPassword();
+  const r = await api(base, 'POST', '/api/users', { body: { name, email, password } });
   if (r.status !== 201) throw new Error(`createUser: ${r.status} ${JSON.stringify(r.body)}`);
-  return { id: r.body.user.id, name: r.body.user.name, token: r.body.token };
+  return { id: r.body.user.id, name: r.body.user.name, token: r.body.token, email, password };
+}
+
+/** Signs in with e-mail and password; the `cb_session` cookie as a Cookie header value. */
+export async function signIn(base: string, email: string, password: string, opts: { sharedComputer?: boolean; headers?: Record<string, string> } = {}): Promise<string> {
+  const res = await fetch(`${base}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    body: JSON.stringify({ email, password, ...(opts.sharedComputer ? { sharedComputer: true } : {}) }),
+  });
+  if (res.status !== 200) throw new Error(`signIn: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('cb_session='));
+  if (!cookie) throw new Error('signIn: no session cookie');
+  return cookie.split(';')[0]!;
 }
 
 export async function createBoard(base: string, owner: TestUser, text = 'The city spent $4.2 million on roads in 2023, the mayor said.'): Promise<{ id: string; docs: string[] }> {

@@ -51,6 +51,7 @@ describe('[A1–A5] authorization matrix', () => {
       ['PATCH', 'member role', async () => ({ route: `/api/boards/${boardId}/members/${users.viewer.id}`, body: { role: 'viewer' } }), [200, 403, 403, 403, 404, 401]],
       ['GET', 'export', async () => ({ route: `/api/boards/${boardId}/export?format=json` }), [200, 200, 200, 200, 404, 401]],
       ['GET', 'audit', async () => ({ route: `/api/boards/${boardId}/audit` }), [200, 403, 403, 403, 404, 401]],
+      ['POST', 'member reset link', async () => ({ route: `/api/boards/${boardId}/members/${users.reviewer.id}/reset-link` }), [201, 403, 403, 403, 404, 401]],
     ];
     for (const [method, name, make, expected] of matrix) {
       const got: number[] = [];
@@ -231,7 +232,7 @@ describe('[K4] invites and tokens', () => {
     const ws = await rawWs(srv.url, boardDocKey(boardId), u.token);
     const sioClosed = new Promise<string>((r) => socket.once('disconnect', (reason) => r(reason)));
     const wsClosed = new Promise<number>((r) => ws.ws.once('close', (code) => r(code)));
-    const second = await api(srv.url, 'POST', '/api/me/tokens', { token: u.token });
+    const second = await api(srv.url, 'POST', '/api/me/tokens', { token: u.token, body: { name: 'second device' } });
     expect(second.status).toBe(201);
     expect((await api(srv.url, 'DELETE', '/api/me/tokens', { token: u.token })).status).toBe(204);
     expect(await sioClosed).toBe('io server disconnect');

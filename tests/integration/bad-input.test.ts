@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { boardDocKey, reviewerDocKey } from '../../shared/protocol/doc-keys.js';
 import { encodeSync, SyncType, wsSyncFrame } from '../../shared/protocol/sync-codec.js';
-import { addMember, api, createBoard, createUser, serverState, socketClient, startServer, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
+import { addMember, api, createBoard, createUser, emailFor, serverState, socketClient, startServer, strongPassword, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
 import { emitAck, joinRaw, mapSetUpdate, rawSocket, rawWs, updateMessage } from '../helpers/raw.js';
 import { heavyUpdate, seededRandom } from '../helpers/updates.js';
 
@@ -261,8 +261,9 @@ describe('REST bad input', () => {
   it('[H1] malformed JSON, wrong types and oversized bodies get 4xx with an error body', async () => {
     const bad = await api(srv.url, 'POST', '/api/users', { raw: '{"name":' });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
-    const typed = await api(srv.url, 'POST', '/api/users', { body: { name: 42 } });
-    expect(typed).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    const typed = await api(srv.url, 'POST', '/api/users', { body: { name: 42, email: emailFor('typed'), password: strongPassword() } });
+    expect(typed).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION' } } });
+    expect(typed.body.error.message).toMatch(/^name: /);
     const board = await api(srv.url, 'POST', '/api/boards', { token: mallory.token, body: { title: 'x', text: 5 } });
     expect(board).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
     const huge = await api(srv.url, 'POST', '/api/boards', { token: mallory.token, raw: JSON.stringify({ title: 't', text: 'a'.repeat(5 * 1024 * 1024) }) });
@@ -295,7 +296,7 @@ describe('REST bodies are bounded before they are parsed', () => {
     expect(big).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
     expect(big.body.error.message).toMatch(/nests deeper than 32/);
     // Brackets inside strings are text, not nesting.
-    const inString = await api(srv.url, 'POST', '/api/users', { body: { name: `[{${'['.repeat(60)}"\\` } });
+    const inString = await api(srv.url, 'POST', '/api/users', { body: { name: `[{${'['.repeat(60)}"\\`, email: emailFor('in string'), password: strongPassword() } });
     expect(inString.status).toBe(201);
     noStack(small);
     noStack(big);

@@ -1,7 +1,7 @@
 /** Issue 16 on the server: merged and split originals are no longer "rejected", so every server-side view must skip them as replaced. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boardDocKey } from '../../shared/protocol/doc-keys.js';
-import { clearEditorVerdict, mergeClaims, readBoard, setEditorVerdict } from '../../shared/model/index.js';
+import { clearEditorVerdict, mergeClaims, readBoard, setClaimStatus, setEditorVerdict } from '../../shared/model/index.js';
 import { api, createUser, socketClient, startServer, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
 
 let srv: TestServer;
@@ -25,6 +25,8 @@ describe('replaced claims on the server', () => {
       await waitFor(() => c.conn.synced, 'sync');
       ids = readBoard(c.docs.get(key)!).claims.map((x) => x.id);
       expect(ids.length).toBeGreaterThanOrEqual(3);
+      // Accepted, so that they belong on the default agenda; the merged claim of two accepted ones is accepted.
+      for (const id of ids) expect(setClaimStatus(c.docs.get(key)!, id, 'accepted', null).ok).toBe(true);
       const r = mergeClaims(c.docs.get(key)!, { ids: [ids[0]!, ids[2]!], by: owner.id, at: 1 }, null);
       expect(r.ok).toBe(true);
       merged = r.ok ? r.value.id : '';

@@ -102,7 +102,7 @@ describe('shutdown', () => {
     stuck.on('close', () => (stuckClosed = true));
     stuck.on('error', () => undefined);
     await new Promise<void>((r) => stuck.once('connect', () => r()));
-    stuck.write(`POST /api/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":`);
+    stuck.write(`POST /api/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":"Eve","email":`);
     await waitFor(() => requests === 1, 'the server holds the half-sent request');
     const t0 = performance.now();
     await srv.close();

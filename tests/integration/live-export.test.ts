@@ -58,7 +58,7 @@ describe('live review in exports and the summary', () => {
   });
 
   it('[L3][A7] while the round is sealed, no export holds a sealed vote, and exports never open a sealed doc', async () => {
-    expect((await api(srv.url, 'POST', `/api/boards/${boardId}/live`, { token: owner.token, body: {} })).status).toBe(201);
+    expect((await api(srv.url, 'POST', `/api/boards/${boardId}/live`, { token: owner.token, body: { agenda: [claimId] } })).status).toBe(201);
     expect((await api(srv.url, 'POST', `/api/boards/${boardId}/live/rounds`, { token: owner.token, body: { claimId } })).status).toBe(201);
 
     for (const [user, rating, rationale, at] of [

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { readLive, type LiveState } from '../../shared/model/index.js';
+import { readLive, setClaimStatus, type LiveState } from '../../shared/model/index.js';
 import { boardDocKey, liveDocKey, reviewerDocKey, sealedDocKey } from '../../shared/protocol/doc-keys.js';
 import { encodeSync, SyncType } from '../../shared/protocol/sync-codec.js';
 import { addMember, api, createBoard, createUser, serverState, socketClient, startServer, waitFor, type TestServer, type TestUser } from '../helpers/server.js';
@@ -74,13 +74,22 @@ beforeAll(async () => {
 afterAll(() => srv.close());
 
 describe('live review', () => {
-  it('[L1] only owners and editors start it; the default agenda lists every claim; the facilitator steers', async () => {
+  it('[L1] only owners and editors start it; the default agenda lists the accepted claims only; the facilitator steers', async () => {
+    // One claim accepted, the other left proposed: only the accepted one is on the agenda.
+    const editor = socketClient(srv.url, owner.token, boardId, [boardDocKey(boardId)]);
+    try {
+      await waitFor(() => editor.conn.synced, 'owner synced');
+      expect(setClaimStatus(editor.docs.get(boardDocKey(boardId))!, claimId, 'accepted', null).ok).toBe(true);
+      await editor.conn.whenSaved();
+    } finally {
+      editor.close();
+    }
     expect((await api(srv.url, 'POST', `/api/boards/${boardId}/live`, { token: ann.token, body: {} })).status).toBe(403);
     expect((await api(srv.url, 'POST', `/api/boards/${boardId}/live`, { token: eve.token, body: {} })).status).toBe(404);
     const started = await api(srv.url, 'POST', `/api/boards/${boardId}/live`, { token: owner.token, body: {} });
     expect(started.status).toBe(201);
     expect(started.body.live).toMatchObject({ status: 'active', facilitatorId: owner.id });
-    expect(new Set(started.body.live.agenda)).toEqual(new Set([claimId, otherClaimId]));
+    expect(started.body.live.agenda).toEqual([claimId]);
     expect(started.body.live.focus).toBe(started.body.live.agenda[0]);
     expect(typeof started.body.now).toBe('number');
     expect((await api(srv.url, 'POST', `/api/boards/${boardId}/live`, { token: owner.token, body: {} })).status).toBe(409);

@@ -73,7 +73,7 @@ describe('presence', () => {
     const sio = socketClient(srv.url, mallory.token, boardId, [boardDocKey(boardId)]);
     const ws = wsProvider(srv.url, mallory.token, boardDocKey(boardId));
     try {
-      // What the client puts there (client/src/lib/state/board-state.svelte.ts), claiming Alice.
+      // What the client puts there (client/src/lib/state/presence.svelte.ts), claiming Alice.
       sio.conn.awareness.setLocalState({ user: { id: alice.id, name: 'Alice' }, claimId: 'c1', following: false });
       ws.provider.awareness.setLocalState({ user: { id: alice.id, name: 'Alice', color: '#f00' }, claimId: 'c2' });
       const seen = (id: number) => observer.provider.awareness.getStates().get(id) as { user?: unknown; claimId?: string } | undefined;

@@ -49,6 +49,11 @@ const ROUTES: ReadonlyArray<readonly [string, string]> = [
   // The board lifecycle [B1–B5]; a DELETE may remove the fuzzed board mid-run, and every
   // request racing it must still answer 4xx.
   ['PATCH', '/api/boards/:id'], ['POST', '/api/boards/:id/duplicate'], ['DELETE', '/api/boards/:id'], ['GET', '/api/boards?archived=:x'],
+  // Accounts [AC1–AC9]; the routes that sign the fuzzing user out are sent as POSTs (below).
+  ['GET', '/api/auth/config'], ['POST', '/api/session'], ['DELETE', '/api/session'], ['PATCH', '/api/me'], ['POST', '/api/me/password'],
+  ['POST', '/api/me/claim'], ['GET', '/api/me/sessions'], ['DELETE', '/api/me/sessions/:x'], ['DELETE', '/api/me/sessions'],
+  ['GET', '/api/me/tokens'], ['DELETE', '/api/me/tokens/:x'], ['GET', '/api/me/audit'], ['POST', '/api/password-reset'],
+  ['POST', '/api/password-reset/confirm'], ['POST', '/api/boards/:id/members/:x/reset-link'],
 ];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
 const BAD_ESCAPES = ['%', '%z', '%zz', '%E0%A4%A', '%C0%AF', '%FF', '%00', '%2e%2e', '%%', '%u0041', '%ED%A0%80', '%F4%90%80%80'];
@@ -77,8 +82,9 @@ function path(rand: Rand): { method: string; path: string } {
     p += `?${Array.from({ length: int(rand, 1, 4) }, () => pick(rand, q)).join('&')}`;
   }
   const m = rand() < 0.85 ? method : pick(rand, METHODS);
-  // Signing out everywhere would turn the rest of the run into 401s.
-  return { method: m === 'DELETE' && p.startsWith('/api/me/tokens') ? 'POST' : m, path: p };
+  // Signing out (everywhere, or the token in use) would turn the rest of the run into 401s.
+  const signsOut = m === 'DELETE' && /^\/api\/(me\/tokens|me\/sessions|session)(\/|\?|$)/.test(p);
+  return { method: signsOut ? 'POST' : m, path: p };
 }
 
 function randomJson(rand: Rand, depth: number): unknown {
@@ -92,7 +98,7 @@ function randomJson(rand: Rand, depth: number): unknown {
     case 5: return Array.from({ length: int(rand, 0, 3) }, () => pick(rand, ['a', 1, null]));
     case 6: return Array.from({ length: int(rand, 0, 4) }, () => randomJson(rand, depth + 1));
     default: {
-      const keys = ['name', 'title', 'text', 'format', 'source', 'url', 'role', 'expiresInHours', 'maxUses', 'agenda', 'focus', 'facilitatorId', 'claimId', 'seconds', 'archived', '__proto__', 'constructor', 'pad'];
+      const keys = ['name', 'title', 'text', 'format', 'source', 'url', 'role', 'expiresInHours', 'maxUses', 'agenda', 'focus', 'facilitatorId', 'claimId', 'seconds', 'archived', '__proto__', 'constructor', 'pad', 'email', 'password', 'current', 'token', 'expiresInDays', 'session', 'sharedComputer', 'avatarColor', 'invite'];
       const o: Record<string, unknown> = {};
       for (let i = int(rand, 0, 5); i > 0; i--) o[pick(rand, keys)] = randomJson(rand, depth + 1);
       return o;
@@ -142,6 +148,9 @@ function headers(rand: Rand, method: string, b: Buffer | undefined): Record<stri
   const auth = int(rand, 0, 5);
   if (auth <= 2) h.authorization = `Bearer ${owner.token}`;
   else if (auth === 3) h.authorization = pick(rand, ['Bearer ', 'Bearer x', `Bearer ${'a'.repeat(5000)}`, 'Basic Zm9vOmJhcg==', `bearer ${owner.token}`, `Bearer ${owner.token} extra`]);
+  else if (auth === 4) h.cookie = pick(rand, ['cb_session=', 'cb_session=x', `cb_session=${'a'.repeat(5000)}`, 'cb_session', ';;;=', `a=b; cb_session=${owner.token}`, 'cb_session=%00%ff']);
+  if (rand() < 0.2) h.origin = pick(rand, ['null', 'https://evil.example', 'http://127.0.0.1', '', 'not a url', `http://127.0.0.1:${srv.port}`]);
+  if (rand() < 0.1) h['sec-fetch-site'] = pick(rand, ['cross-site', 'same-origin', 'none', 'same-site', 'bogus']);
   return h;
 }
 

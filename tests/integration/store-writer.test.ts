@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore, type SqliteStoreOptions } from '../../server/persistence/sqlite-store.js';
 import { WriterLostError } from '../../server/persistence/sqlite-writer-thread.js';
 import { tempDir, waitFor } from '../helpers/server.js';
+import { addUser, userOf } from '../helpers/store-contract.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -56,7 +57,7 @@ describe('SQLite writer thread', () => {
     const { store, file } = open();
     const release = holdWriteLock(file);
     const started = performance.now();
-    const created = store.createUser({ id: 'u1', name: 'Ann', createdAt: now }, 'h1', null);
+    const created = addUser(store, 'u1', 'Ann', now, 'h1', null);
     const callMs = performance.now() - started;
     let settled = false;
     created.then(() => (settled = true), () => (settled = true));
@@ -66,7 +67,7 @@ describe('SQLite writer thread', () => {
     expect(settled).toBe(false);
     release();
     await created;
-    expect((await store.userByTokenHash('h1', now))?.name).toBe('Ann');
+    expect((await userOf(store, 'h1', now))?.name).toBe('Ann');
     console.info(`[S9] createUser returned after ${callMs.toFixed(2)} ms while another connection held the lock`);
   });
 
@@ -90,7 +91,7 @@ describe('SQLite writer thread', () => {
     expect(settled.slice(inFlight.length).every((r) => r.status === 'fulfilled')).toBe(true);
     expect(store.writerRestarts).toBe(1);
     expect(await store.appendUpdate('board/k', bytes(99))).toBeGreaterThan(1);
-    await store.createUser({ id: 'u2', name: 'Ben', createdAt: now }, 'h2', null);
+    await addUser(store, 'u2', 'Ben', now, 'h2', null);
     // Everything acknowledged is in the file.
     await store.close();
     cleanups.pop();
@@ -100,7 +101,7 @@ describe('SQLite writer thread', () => {
     let rows = 0;
     for (const k of ['board/k0', 'board/k1', 'board/k2', 'board/other']) rows += (await again.loadUpdates(k)).length;
     expect(rows).toBeGreaterThanOrEqual(acked);
-    expect((await again.userByTokenHash('h2', now))?.id).toBe('u2');
+    expect((await userOf(again, 'h2', now))?.id).toBe('u2');
   });
 
   it('[S10] a lost batch fails the queued appends of its documents, which may depend on it', async () => {
@@ -126,13 +127,13 @@ describe('SQLite writer thread', () => {
     const release = holdWriteLock(file);
     // The writer waits for the lock (busy_timeout 5 s); the lock stays held until the
     // supervisor has given up on it.
-    const r = await within(store.createUser({ id: 'u1', name: 'Ann', createdAt: now }, 'h1', null), 20_000, 'stalled write');
+    const r = await within(addUser(store, 'u1', 'Ann', now, 'h1', null), 20_000, 'stalled write');
     expect(r.status).toBe('rejected');
     expect((r as PromiseRejectedResult).reason).toBeInstanceOf(WriterLostError);
     release();
     expect(store.writerRestarts).toBe(1);
-    await store.createUser({ id: 'u3', name: 'Cy', createdAt: now }, 'h3', null);
-    expect((await store.userByTokenHash('h3', now))?.id).toBe('u3');
+    await addUser(store, 'u3', 'Cy', now, 'h3', null);
+    expect((await userOf(store, 'h3', now))?.id).toBe('u3');
   });
 
   it('[S10] a writer that keeps dying is given up on: onGiveUp runs once and writes fail at once', async () => {

@@ -2,44 +2,15 @@
  * How BoardConnection keeps a board's document list [T8b, D3]: whole lists replace it,
  * `added` pushes extend it, and an `added` that arrives before the join's answer (the
  * server announces a doc's first content to every connection already on the board, which
- * can overtake the join's ack) still counts. The socket here is a stand-in that records
- * what the client emits and lets the test deliver server events in a chosen order, which a
- * real server cannot be made to produce on demand; tests/integration/sync.test.ts covers
- * the same pushes against the real server.
+ * can overtake the join's ack) still counts. The socket is tests/helpers/fake-socket.ts,
+ * which delivers server events in an order a real server cannot be made to produce on
+ * demand; tests/integration/sync.test.ts covers the same pushes against the real server.
  */
 import { describe, expect, it } from 'vitest';
 import { BoardConnection } from '../../client/src/lib/sync/board-connection.js';
-import type { JoinResult } from '../../shared/protocol/events.js';
+import { fakeSocket, joinResult } from '../helpers/fake-socket.js';
 
-type Handler = (...args: unknown[]) => void;
-
-function fakeSocket() {
-  const handlers = new Map<string, Set<Handler>>();
-  const emitted: Array<{ event: string; payload: unknown; ack?: Handler }> = [];
-  const socket = {
-    connected: true,
-    on(event: string, h: Handler) {
-      if (!handlers.has(event)) handlers.set(event, new Set());
-      handlers.get(event)!.add(h);
-      return socket;
-    },
-    off(event: string, h: Handler) {
-      handlers.get(event)?.delete(h);
-      return socket;
-    },
-    emit(event: string, payload: unknown, ack?: Handler) {
-      emitted.push({ event, payload, ack });
-      return socket;
-    },
-    /** Delivers a server event to the client's handlers. */
-    deliver(event: string, payload: unknown) {
-      for (const h of handlers.get(event) ?? []) h(payload);
-    },
-  };
-  return { socket, emitted };
-}
-
-const join = (docs: string[]): JoinResult => ({ boardId: 'b1', userId: 'u1', role: 'reviewer', docs, writable: [], archived: false, protocolVersion: 3 });
+const join = (docs: string[]) => joinResult({ docs });
 
 describe('BoardConnection document list', () => {
   it('[T8b] an `added` push before the join answer is merged into it; later pushes extend or replace the list', () => {

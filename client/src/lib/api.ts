@@ -1,38 +1,20 @@
 /**
- * REST client for /api. The bearer token lives in localStorage so a reload (or an offline
- * start) keeps the user signed in. Errors come back as thrown ApiError with the server's code.
+ * REST client for /api. Browsers are signed in by the HttpOnly session cookie, which
+ * `fetch` sends on every same-origin request; nothing secret is kept in localStorage.
+ * A bearer token can be set for scripts and Node tests (`useBearerToken`). Errors come back
+ * as thrown ApiError with the server's code (and Retry-After, when the server sent one).
  */
-import type { LiveState } from '../../../shared/model/live.js';
 import type { Role } from '../../../shared/protocol/roles.js';
+import type { AuditEntry, BoardInfo, BoardListItem, CreatedInvite, InviteInfo, LiveAnswer, Member } from '../../../shared/protocol/rest.js';
 import type { SuggestionExplanation } from '../../../shared/protocol/schemas.js';
+import { offlineCopiesAllowed } from './offline-copies.js';
 
 export type { SuggestionExplanation };
-
-const TOKEN_KEY = 'claimboard.token';
-const USER_KEY = 'claimboard.user';
+export type { AuditEntry, BoardInfo, BoardListItem, CreatedInvite, InviteInfo, LiveAnswer, Member } from '../../../shared/protocol/rest.js';
 
 export interface User {
   id: string;
   name: string;
-}
-
-export interface BoardInfo {
-  id: string;
-  title: string;
-  role: Role;
-  docs: string[];
-  writable: string[];
-  createdAt?: number;
-  /** Read-only until an owner unarchives it [B1]. */
-  archived?: boolean;
-}
-
-export interface BoardListItem {
-  id: string;
-  title: string;
-  role: Role;
-  createdAt?: number;
-  archived?: boolean;
 }
 
 export class ApiError extends Error {
@@ -40,42 +22,60 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds from the Retry-After header (back-off, rate limits); null without one. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }
 }
 
-export function storedToken(): string | null {
-  return localStorage.getItem(TOKEN_KEY);
+/** A bearer token for callers without the session cookie (Node tests, scripts). */
+let bearerToken: string | null = null;
+
+export function useBearerToken(token: string | null): void {
+  bearerToken = token;
 }
 
-export function storedUser(): User | null {
-  const raw = localStorage.getItem(USER_KEY);
+/** Called with every 401 UNAUTHORIZED: the session ended (signed out elsewhere, expired). */
+let onUnauthorized: (() => void) | null = null;
+
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+/** Asks the server whether the session stands; a 401 reaches the unauthorized handler. */
+export async function checkSession(): Promise<void> {
+  await request('GET', '/api/me').catch(() => undefined);
+}
+
+export interface RequestOptions {
+  /** Authenticate with this token instead of the cookie (the legacy claim uses it). */
+  bearer?: string;
+}
+
+function authHeaders(bearer: string | null | undefined): Record<string, string> {
+  const token = bearer ?? bearerToken;
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+function retryAfter(res: Response): number | null {
+  const raw = res.headers.get('retry-after');
   if (!raw) return null;
-  try {
-    const u = JSON.parse(raw) as User;
-    return typeof u.id === 'string' && typeof u.name === 'string' ? u : null;
-  } catch {
-    return null;
-  }
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
-export function storeSession(user: User, token: string): void {
-  localStorage.setItem(TOKEN_KEY, token);
-  localStorage.setItem(USER_KEY, JSON.stringify(user));
-}
-
-export function clearSession(): void {
-  localStorage.removeItem(TOKEN_KEY);
-  localStorage.removeItem(USER_KEY);
-}
-
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
-  const token = storedToken();
-  if (token) headers.authorization = `Bearer ${token}`;
+export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  const headers = authHeaders(opts.bearer);
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let json: unknown = undefined;
@@ -85,22 +85,21 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     /* not JSON */
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? res.statusText);
+    const err = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const code = typeof err?.code === 'string' ? err.code : 'HTTP_' + res.status;
+    const message = typeof err?.message === 'string' ? err.message : res.statusText || `request failed (${res.status})`;
+    if (res.status === 401 && code === 'UNAUTHORIZED' && opts.bearer === undefined) onUnauthorized?.();
+    throw new ApiError(res.status, code, message, retryAfter(res));
   }
   return json as T;
 }
 
 export const api = {
-  signUp: (name: string) => request<{ user: User; token: string }>('POST', '/api/users', { name }),
-  me: () => request<{ user: User }>('GET', '/api/me'),
   /** The caller's boards; archived ones too with `includeArchived` [B2]. */
   boards: (includeArchived = false) => request<{ boards: BoardListItem[] }>('GET', includeArchived ? '/api/boards?archived=true' : '/api/boards'),
   board: (id: string) => request<{ board: BoardInfo }>('GET', `/api/boards/${encodeURIComponent(id)}`),
   createBoard: (body: { title: string; text: string; format: 'text' | 'markdown' | 'html'; source?: NewBoardSource }) =>
     request<{ board: BoardInfo }>('POST', '/api/boards', body),
-  acceptInvite: (token: string) =>
-    request<{ boardId: string; role: Role }>('POST', `/api/invites/${encodeURIComponent(token)}/accept`),
 };
 
 /** The source article's details, as the new-board form sends them (empty fields left out). */
@@ -114,12 +113,12 @@ export interface NewBoardSource {
 
 export type CsvTable = 'claims' | 'votes' | 'notes' | 'all';
 
-/** Fetches an export as bytes with the bearer token (a plain link cannot carry it). */
+/** Fetches an export as bytes (with the cookie, or the bearer token when one is set). */
 export async function fetchExport(boardId: string, format: 'json' | 'claimreview' | 'csv', table?: CsvTable): Promise<Blob> {
-  const token = storedToken();
   const query = table !== undefined ? `format=${format}&table=${table}` : `format=${format}`;
   const res = await fetch(`/api/boards/${encodeURIComponent(boardId)}/export?${query}`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+    headers: authHeaders(null),
+    credentials: 'same-origin',
   });
   if (!res.ok) throw new ApiError(res.status, 'EXPORT_FAILED', `export failed (${res.status})`);
   return res.blob();
@@ -129,7 +128,9 @@ export async function fetchExport(boardId: string, format: 'json' | 'claimreview
 
 const boardKey = (userId: string, boardId: string) => `claimboard.board.${userId}.${boardId}`;
 
+/** Keeps a board's metadata for offline starts (not on a shared computer). */
 export function cacheBoard(userId: string, info: BoardInfo): void {
+  if (!offlineCopiesAllowed()) return;
   localStorage.setItem(boardKey(userId, info.id), JSON.stringify(info));
 }
 
@@ -146,46 +147,6 @@ export function cachedBoard(userId: string, boardId: string): BoardInfo | null {
   } catch {
     return null;
   }
-}
-
-export interface Member {
-  userId: string;
-  name: string;
-  role: Role;
-  /** Epoch ms. */
-  joinedAt: number;
-  /** Epoch ms of the last time they opened or left the board live; null if never. */
-  lastSeenAt: number | null;
-}
-
-/** An invite as listed (the token is never listed: only its hash is stored). Times are ISO. */
-export interface InviteInfo {
-  id: string;
-  role: Role;
-  createdAt: string;
-  expiresAt: string | null;
-  maxUses: number | null;
-  uses: number;
-  revokedAt: string | null;
-}
-
-/** A freshly created invite: the only moment its token is known. */
-export interface CreatedInvite {
-  id: string;
-  token: string;
-  url: string;
-  role: Role;
-  expiresAt: string | null;
-  maxUses?: number | null;
-}
-
-export interface AuditEntry {
-  /** ISO time. */
-  at: string;
-  /** User id of whoever did it. */
-  actor: string;
-  action: string;
-  detail: unknown;
 }
 
 export interface InviteOptions {
@@ -218,13 +179,6 @@ export const boardAdmin = {
 };
 
 // ---- live review ----
-
-/** The server's answer to every live-review action; the live doc carries the change itself. */
-export interface LiveAnswer {
-  live: LiveState;
-  /** Server epoch ms when the answer was made. */
-  now: number;
-}
 
 /**
  * The live-review routes. Each call is only the acknowledgement: the new state reaches

@@ -8,11 +8,9 @@
  * Failures are values: methods resolve to an error message (the server's own, e.g. the
  * 409 "a board keeps at least one owner") or null, and `error` holds the last one.
  */
-import type { Role } from '../../../../shared/protocol/roles.js';
+import { atLeast, ROLE_RANK, type Role } from '../../../../shared/protocol/roles.js';
 import { humanError } from '../human-error.js';
 import { boardAdmin, type AuditEntry, type CreatedInvite, type InviteInfo, type InviteOptions, type Member } from '../api.js';
-
-const RANK: Record<Role, number> = { viewer: 0, reviewer: 1, editor: 2, owner: 3 };
 
 /** An invite that can still be used: not revoked, not expired, not used up. */
 export function isPending(invite: InviteInfo, now: number): boolean {
@@ -24,9 +22,9 @@ export function isPending(invite: InviteInfo, now: number): boolean {
 export class MembersState {
   readonly boardId: string;
   #role: () => Role;
-  #members = $state<Member[]>([]);
-  #invites = $state<InviteInfo[]>([]);
-  #audit = $state<AuditEntry[] | null>(null);
+  #members: Member[] = $state.raw([]);
+  #invites: InviteInfo[] = $state.raw([]);
+  #audit: AuditEntry[] | null = $state.raw(null);
   #error = $state<string | null>(null);
   #loading = $state(false);
   #now = $state(Date.now());
@@ -42,7 +40,7 @@ export class MembersState {
   }
   /** Owners and editors see and make invites. */
   get canInvite(): boolean {
-    return RANK[this.role] >= RANK.editor;
+    return atLeast(this.role, 'editor');
   }
   /** Owners change roles, remove members and read the audit log. */
   get canManage(): boolean {
@@ -50,7 +48,7 @@ export class MembersState {
   }
   /** Roles this user may invite as (never above their own). */
   get invitableRoles(): Role[] {
-    return (['reviewer', 'viewer', 'editor', 'owner'] as const).filter((r) => RANK[r] <= RANK[this.role]);
+    return (['reviewer', 'viewer', 'editor', 'owner'] as const).filter((r) => atLeast(this.role, r));
   }
   get members(): Member[] {
     return this.#members;
@@ -130,7 +128,7 @@ export class MembersState {
         boardAdmin.members(this.boardId),
         this.canInvite ? boardAdmin.invites(this.boardId) : Promise.resolve({ invites: [] }),
       ]);
-      this.#members = [...m.members].sort((a, b) => RANK[b.role] - RANK[a.role] || a.name.localeCompare(b.name));
+      this.#members = [...m.members].sort((a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role] || a.name.localeCompare(b.name));
       this.#invites = i.invites;
       this.#now = Date.now();
       if (this.#audit !== null && this.canManage) await this.#loadAudit();

@@ -7,7 +7,8 @@
  *   answer with a step 2 of whatever the server lacks, then stream local updates.
  * - Local updates are sent only while joined; anything made offline or unacknowledged is
  *   carried by the state-vector exchange after every (re)connect, so nothing is lost.
- * - `saved` is true when every local change has been acknowledged as stored.
+ * - `saved` is true when every local change has been acknowledged as stored [S1];
+ *   `onStatus` fires whenever it may have changed, from the moment a write goes out.
  */
 import type { Socket } from 'socket.io-client';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -173,7 +174,7 @@ export class BoardConnection {
   }
 
   #send(docKey: string, message: Uint8Array): void {
-    this.#unacked++;
+    if (++this.#unacked === 1) this.#status(); // "saved" ends as a write goes out, not at its ack
     this.socket.emit('sync:message', { docKey, message }, (res: Ack<{ reply?: Uint8Array }>) => {
       this.#unacked--;
       if (res.ok && (this.#backoff.get(docKey) ?? 0) > 0) this.#backoff.delete(docKey);
@@ -187,11 +188,12 @@ export class BoardConnection {
           this.#dirty.add(docKey);
           this.#streaming.delete(docKey);
           this.#held.add(docKey);
-        } else if (res.error.code === 'RATE_LIMITED') {
-          // Over the server's budget: kept, and sent again with the next exchange after a pause.
+        } else if (res.error.code === 'RATE_LIMITED' || res.error.code === 'STORE_UNAVAILABLE') {
+          // Over the server's budget, or nothing could be stored [K7]: kept, and sent again
+          // with the next exchange after a pause.
           this.#dirty.add(docKey);
           this.#streaming.delete(docKey);
-          this.#retryLater(docKey);
+          this.#retryLater(docKey, res.error.code === 'STORE_UNAVAILABLE' ? 4_000 : 30_000);
         } else if (res.error.code !== 'READ_ONLY' && res.error.code !== 'UPDATE_TOO_LARGE' && this.connected) {
           this.#dirty.add(docKey);
           this.#streaming.delete(docKey);
@@ -205,9 +207,10 @@ export class BoardConnection {
   /** Docs waiting out a RATE_LIMITED refusal, and the pause before the next try (ms). */
   readonly #backoff = new Map<string, number>();
 
-  #retryLater(docKey: string): void {
+  /** `maxMs`: the longest pause (a store outage retries often, so the change lands soon after it ends). */
+  #retryLater(docKey: string, maxMs = 30_000): void {
     if (this.#backoff.has(docKey) && this.#backoff.get(docKey)! < 0) return; // a retry is scheduled
-    const wait = Math.min(30_000, (this.#backoff.get(docKey) ?? 500) * 2);
+    const wait = Math.min(maxMs, (this.#backoff.get(docKey) ?? 500) * 2);
     this.#backoff.set(docKey, -wait);
     setTimeout(() => {
       this.#backoff.set(docKey, wait);
