@@ -7,6 +7,7 @@
 import { Marked } from 'marked';
 import { ImportError } from './errors.js';
 import { htmlToText } from './html-to-text.js';
+import { IMPORT_MAX_CHARS } from './limits.js';
 import { normalisePlainText } from './whitespace.js';
 
 export type ImportFormat = 'text' | 'markdown' | 'html';
@@ -17,8 +18,7 @@ export interface ImportedArticle {
   title?: string;
 }
 
-/** Largest upload accepted, in UTF-16 code units (what `string.length` counts). */
-export const IMPORT_MAX_CHARS = 2_000_000;
+export { IMPORT_MAX_CHARS } from './limits.js';
 
 /**
  * Deepest nesting of blockquotes and list items one Markdown line may open. The parser

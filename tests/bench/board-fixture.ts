@@ -226,3 +226,99 @@ export function bulkStep(doc: Y.Doc, step: number, by: string): void {
     });
   }
 }
+
+export interface LargeFixtureSpec {
+  title: string;
+  claims: number;
+  /** Characters of article, about (the claims' sentences plus filler). */
+  chars: number;
+  reviewers: number;
+}
+
+/** A long article: `claims` paragraphs, each a check-worthy sentence (returned with its span)
+ * followed by filler prose, about `chars` characters in all. */
+export function largeArticle(claims: number, chars: number): { text: string; spans: Array<{ start: number; end: number; text: string }> } {
+  const filler = [
+    'Residents gathered in the square as the afternoon light faded over the old town hall.',
+    'Several speakers took turns at the microphone, and the crowd listened quietly.',
+    'A light rain began to fall, though few people seemed to notice or mind.',
+    'Children played near the fountain while their parents talked about the weekend.',
+    'The meeting ran long, and the coffee in the back of the room went cold.',
+  ];
+  const per = Math.max(0, Math.floor(chars / claims));
+  const parts: string[] = [];
+  const spans: Array<{ start: number; end: number; text: string }> = [];
+  let at = 0;
+  for (let i = 0; i < claims; i++) {
+    const sentence = `Claim ${i + 1}: the county spent $${(i % 97) + 1}.${i % 10} million on project ${i + 1} in ${2000 + (i % 24)}, the auditor said.`;
+    let para = sentence;
+    for (let k = 0; para.length + 2 < per; k++) para += ' ' + filler[(i + k) % filler.length];
+    para = para.slice(0, Math.max(sentence.length, per - 2));
+    const sep = i === 0 ? '' : '\n\n';
+    at += sep.length;
+    spans.push({ start: at, end: at + sentence.length, text: sentence });
+    parts.push(sep + para);
+    at += para.length;
+  }
+  return { text: parts.join(''), spans };
+}
+
+/**
+ * The large board of the client benchmark: created through POST /api/boards with a short
+ * article, whose text the owner then replaces (through the real BoardConnection, in updates
+ * under the 1 MB cap) with largeArticle(); one claim per paragraph, anchored to its sentence;
+ * `reviewers` reviewers vote on every claim as in fillClaimboard.
+ */
+export async function fillLargeBoard(base: string, spec: LargeFixtureSpec): Promise<ClaimboardFixture & { articleChars: number }> {
+  const t0 = Date.now();
+  const owner = await createUser(base, 'Owner');
+  const boardId = await createBoard(base, owner, spec.title, 'It was a sunny day.');
+  const reviewers = await addReviewers(base, owner, boardId, spec.reviewers, 10);
+  const { text, spans } = largeArticle(spec.claims, spec.chars);
+  const b = await openDoc(base, owner.token, boardId, boardDocKey(boardId));
+  let claimIds: string[];
+  try {
+    const article = b.doc.getText('article');
+    const imported = readBoard(b.doc).claims.length;
+    if (imported > 0) throw new Error(`the short article was given ${imported} claims`);
+    b.doc.transact(() => article.delete(0, article.length));
+    const CHUNK = 400_000;
+    for (let i = 0; i < text.length; i += CHUNK) {
+      b.doc.transact(() => article.insert(article.length, text.slice(i, i + CHUNK)));
+      await b.saved();
+    }
+    const BATCH = 250;
+    for (let i = 0; i < spans.length; i += BATCH) {
+      b.doc.transact(() => {
+        for (let k = i; k < Math.min(spans.length, i + BATCH); k++) {
+          const s = spans[k]!;
+          const r = addClaim(b.doc, { id: `big${k}`, text: s.text, span: { start: s.start, end: s.end }, by: owner.id, at: Date.now() }, null);
+          if (!r.ok) throw new Error(r.error.message);
+        }
+      });
+      await b.saved();
+    }
+    claimIds = readBoard(b.doc).claims.map((c) => c.id);
+  } finally {
+    b.close();
+  }
+  if (claimIds.length !== spec.claims) throw new Error(`board has ${claimIds.length} claims, wanted ${spec.claims}`);
+  let votes = 0;
+  await pool(reviewers, 4, async (r, ri) => {
+    const d = await openDoc(base, r.token, boardId, reviewerDocKey(boardId, r.id));
+    try {
+      const at = Date.now() - 3_600_000;
+      d.doc.transact(() => {
+        claimIds.forEach((claimId, ci) => {
+          const v = castVote(d.doc, claimId, fixtureVote(ri, ci, at), null);
+          if (!v.ok) throw new Error(v.error.message);
+          votes++;
+        });
+      });
+      await d.saved();
+    } finally {
+      d.close();
+    }
+  });
+  return { boardId, owner, reviewers, viewer: reviewers[0]!, claims: claimIds.length, importedClaims: 0, votes, notes: 0, setupMs: Date.now() - t0, articleChars: text.length };
+}

@@ -10,6 +10,7 @@
  * - `--all` adds export-import, flood and client to a quick run (~1.2 minutes more, so
  *   over the 3 minutes of a quick run).
  * - `soak` (30 minutes): the soak benchmark alone (soak.bench.ts; `--minutes=N` shortens it).
+ * - `client` (about 4 minutes): the client benchmark alone (client.bench.ts, `--quick` passed on).
  * Every other option goes to perf.bench.ts (see its header).
  */
 import { spawnSync } from 'node:child_process';
@@ -23,8 +24,13 @@ const perfArgs = args.filter((a) => a !== '--all');
 const otherArgs = quick ? ['--quick'] : [];
 
 const soak = args.includes('soak');
-const benches: Array<[string, string[]]> = soak ? [['soak.bench.ts', args.filter((a) => a !== 'soak')]] : [['perf.bench.ts', perfArgs]];
-if (!soak && (!quick || all)) {
+const clientOnly = args.includes('client');
+const benches: Array<[string, string[]]> = soak
+  ? [['soak.bench.ts', args.filter((a) => a !== 'soak')]]
+  : clientOnly
+    ? [['client.bench.ts', otherArgs]]
+    : [['perf.bench.ts', perfArgs]];
+if (!soak && !clientOnly && (!quick || all)) {
   for (const b of ['export-import.bench.ts', 'flood.bench.ts', 'client.bench.ts']) benches.push([b, otherArgs]);
 }
 

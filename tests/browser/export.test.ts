@@ -27,6 +27,7 @@ describe('export', () => {
     await a.page.locator('[data-testid="claim-list"] .claim-item').first().click();
     await a.page.locator('.rating[data-rating="4"]').click();
     await waitSaved(a.page);
+    await a.page.getByRole('tab', { name: 'Board' }).click();
 
     for (const [label, format] of [
       ['Export JSON', 'json'],

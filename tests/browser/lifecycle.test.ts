@@ -36,6 +36,7 @@ describe('board lifecycle', () => {
     expect(await rating.isDisabled()).toBe(false);
 
     // Rename in place; the reviewer's page follows through the board doc.
+    await o.page.getByRole('tab', { name: 'Board' }).click();
     await o.page.getByRole('button', { name: 'Rename' }).click();
     await o.page.getByLabel('New title').fill('Roads, revisited');
     await o.page.getByLabel('New title').press('Enter');
@@ -69,6 +70,7 @@ describe('board lifecycle', () => {
     await waitSaved(r.page);
 
     // Duplicate: the reviewer lands on a new board of their own, without the votes (no reviewer doc has a row).
+    await r.page.getByRole('tab', { name: 'Board' }).click();
     await r.page.getByRole('button', { name: 'Duplicate as a new board' }).click();
     await r.page.waitForURL((u) => /\/boards\/b_/.test(u.pathname) && !u.pathname.endsWith(boardId));
     await r.page.getByTestId('board-title').filter({ hasText: 'Roads, revisited (copy)' }).waitFor();

@@ -236,6 +236,11 @@ describe('live review', () => {
     for (const r of [...all, d]) await r.page.locator('[data-testid="live-summary"]').waitFor();
     // The server's summary route answers, and its figures are the ones shown.
     await f.page.locator('[data-testid="live-summary"][data-source="server"]').waitFor();
+    // Open for the facilitator who ended it, folded for everyone else (the owner included).
+    await d.page.getByTestId('summary-table').waitFor();
+    const show = f.page.getByTestId('live-summary').getByRole('button', { name: 'Show' });
+    expect(await show.getAttribute('aria-expanded')).toBe('false');
+    await show.click();
     const rows = f.page.locator('[data-testid="summary-table"] tbody tr');
     expect(await rows.count()).toBe(agenda.length);
     for (const id of agenda.slice(0, 3)) {

@@ -36,6 +36,7 @@ describe('publication', () => {
     await page.getByRole('button', { name: 'Create board' }).click();
     await page.waitForURL(/\/boards\/b_/);
     const boardId = new URL(page.url()).pathname.split('/').pop()!;
+    await page.getByRole('tab', { name: 'Board' }).click();
     await expect.poll(() => page.locator('[data-testid="source-publisher"]').textContent()).toBe('Example News');
 
     // publication settings
@@ -46,6 +47,7 @@ describe('publication', () => {
     await expect.poll(() => page.locator('[data-testid="organisation"]').textContent()).toBe('The Desk');
 
     // accept the first claim and give the verdict
+    await page.getByRole('tab', { name: 'Review' }).click();
     await page.locator('[data-testid="claim-list"] .claim-item').first().click();
     const claimId = (await page.locator('[data-testid="claim-detail"]').getAttribute('data-claim'))!;
     await page.getByRole('button', { name: 'Accept claim' }).click();
@@ -59,6 +61,7 @@ describe('publication', () => {
     await expect.poll(() => page.locator('[data-testid="editor-rating"]').textContent()).toBe('Mostly true');
     await waitSaved(page);
 
+    await page.getByRole('tab', { name: 'Board' }).click();
     await page.getByRole('button', { name: 'Preview ClaimReview' }).click();
     await page.locator(`[data-testid="preview-item"][data-claim="${claimId}"] [data-testid="preview-valid"]`).waitFor();
     expect(await page.locator('[data-testid="preview-excluded"] li').count()).toBeGreaterThan(0);

@@ -21,6 +21,7 @@ describe('invites and return visits', () => {
     const created = await api(server.url, 'POST', '/api/boards', { token: alice.token, body: { title: 'Since last time', text: ARTICLE } });
     const boardId: string = created.body.board.id;
     const a = await openAs(browser, server, alice, `/boards/${boardId}`);
+    await a.page.getByRole('tab', { name: 'Members' }).click();
     await a.page.getByLabel('Invite as').selectOption('reviewer');
     await a.page.getByRole('button', { name: 'Create invite link' }).click();
     const link = await a.page.getByTestId('invite-link').inputValue();
@@ -57,6 +58,7 @@ describe('invites and return visits', () => {
     // Nina leaves; Alice votes and writes a note.
     await page.getByRole('link', { name: 'Claimboard' }).click();
     await page.getByTestId('board-list').waitFor();
+    await a.page.getByRole('tab', { name: 'Review' }).click();
     await a.page.locator(`#claim-item-${claimId}`).click();
     await a.page.locator('.rating[data-rating="5"]').click();
     await a.page.getByRole('textbox', { name: 'Add a note' }).fill('Checked against the audit.');

@@ -1,16 +1,4 @@
-/** Display helpers for verdicts: colours chosen for AA contrast with the dark text on them. */
-import type { Verdict } from '../../../shared/consensus/index.js';
-
-export const VERDICT_COLORS: Record<Verdict, string> = {
-  false: '#f6bcbc',
-  'mostly-false': '#f9d3a9',
-  mixed: '#f7e98e',
-  'mostly-true': '#c6e8c2',
-  true: '#9fd9a8',
-  unverifiable: '#d6d0ef',
-  insufficient: '#e4e4e4',
-  contested: '#f3bde3',
-};
+/** Display helpers for ratings and reviewers (verdict colours: consensus-display.ts and tokens.css). */
 
 export const RATING_LABELS: Record<string, string> = {
   '1': 'False',

@@ -13,6 +13,7 @@
  * their votes count [M4]. Everyone is shown by their `displayName` [M5].
  */
 import { atLeast, ROLE_RANK, type Role } from '../../../../shared/protocol/roles.js';
+import { humanError } from '../human-error.js';
 import {
   boardAdmin,
   boardLifecycleApi,
@@ -119,7 +120,7 @@ export class MembersState {
       this.#error = null;
       return null;
     } catch (e) {
-      this.#error = e instanceof Error ? e.message : String(e);
+      this.#error = humanError(e);
       return this.#error;
     }
   }
@@ -179,7 +180,7 @@ export class MembersState {
       void this.refresh();
       return { invite };
     } catch (e) {
-      this.#error = e instanceof Error ? e.message : String(e);
+      this.#error = humanError(e);
       return { error: this.#error };
     }
   }
