@@ -48,6 +48,8 @@ describe('membership that holds', () => {
     expect(await robsVote.getByTestId('former-vote').count()).toBe(0);
 
     // The panel makes a single-use invite by default, lists it as open, and revokes it.
+    const tab = (name: 'Review' | 'Members') => o.page.getByRole('tab', { name }).click();
+    await tab('Members');
     await o.page.getByLabel('Invite as').selectOption('viewer');
     await o.page.getByRole('button', { name: 'Create invite link' }).click();
     expect(await o.page.getByTestId('invite-terms').textContent()).toContain('For one person: the link works once');
@@ -63,17 +65,22 @@ describe('membership that holds', () => {
     // Remove Rob: his vote stays on screen, marked, and no longer counts.
     // The consensus line of the claim: "· n rating(s)".
     const ratings = () => o.page.locator('[data-testid="claim-detail"] p', { has: o.page.getByTestId('cns') }).textContent();
+    await tab('Review');
     const before = await ratings();
+    await tab('Members');
     await o.page.getByRole('button', { name: 'Remove Rob Reviewer' }).click();
     await o.page.getByRole('button', { name: 'Confirm removing Rob Reviewer' }).click();
     await r.page.getByTestId('removed-notice').waitFor({ timeout: 2000 });
-    await robsVote.getByTestId('former-vote').filter({ hasText: 'former member, not counted' }).waitFor();
     await panel.locator('[data-testid="former-members"] li', { hasText: 'Rob Reviewer' }).filter({ hasText: 'removed' }).waitFor();
+    await tab('Review');
+    await robsVote.getByTestId('former-vote').filter({ hasText: 'former member, not counted' }).waitFor();
     expect(before).toMatch(/· 1 rating\b/);
     await expect.poll(ratings).toMatch(/· 0 ratings/);
 
     // The owner counts former members' votes: the same vote counts again, still marked.
+    await tab('Members');
     await panel.getByLabel('Count former members’ votes toward consensus').check();
+    await tab('Review');
     await robsVote.getByTestId('former-vote').filter({ hasText: /^former member$/ }).waitFor();
     await expect.poll(ratings).toMatch(/· 1 rating\b/);
     await screenshot(o.page, 'former-member-vote');
