@@ -122,7 +122,6 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     },
     now,
   );
-  const cluster = startCluster(store, registry, auth, config.redisUrl, logger);
   const importer = new ImportRunner(config.importTimeoutMs, logger);
   const boards = new BoardService(store, registry, auth, now, {
     publicUrl: config.publicUrl,
@@ -130,6 +129,7 @@ export function createApp(config: Config, deps: AppDeps = {}): App {
     importer,
   });
   const hub = new Hub(registry, auth, logger, config.maxAwarenessBytes, config.fanoutIntervalMs, config.realtime, now);
+  const cluster = startCluster(store, registry, auth, hub, config.redisUrl, logger);
   const audit = new AuditLog(store, logger, now);
   audit.watch(registry);
   const live = new LiveReviewService(store, registry, auth, logger, now, cluster?.locks);

@@ -12,6 +12,8 @@ import { ClusterSync, type HeadSource } from './cluster-sync.js';
 import { RedisPeerBus } from './redis-peer-bus.js';
 import { PgLocks, type Locks } from './locks.js';
 import { AccessEvents } from './access-events.js';
+import { PresenceRelay } from './presence-relay.js';
+import type { Hub } from '../realtime/hub.js';
 import type { Auth } from '../auth/index.js';
 import type pg from 'pg';
 
@@ -41,7 +43,7 @@ function crashHook(): ((docKey: string) => void) | undefined {
 }
 
 /** Null for the embedded store (one process, nothing to keep in step). */
-export function startCluster(store: Store, registry: DocRegistry, auth: Auth, redisUrl: string | undefined, logger: Logger, tickMs?: number): Cluster | null {
+export function startCluster(store: Store, registry: DocRegistry, auth: Auth, hub: Hub, redisUrl: string | undefined, logger: Logger, tickMs?: number): Cluster | null {
   if (!isClusterStore(store)) return null;
   const nodeId = `n_${randomBytes(6).toString('base64url')}`;
   const bus = redisUrl ? new RedisPeerBus(redisUrl, nodeId, logger) : null;
@@ -49,6 +51,7 @@ export function startCluster(store: Store, registry: DocRegistry, auth: Auth, re
   const sync = new ClusterSync(registry, bus, store, logger, { tickMs, beforePublish: crashHook() });
   const access = new AccessEvents(store.pool, auth, nodeId, logger);
   access.start();
+  const presence = bus ? new PresenceRelay(hub, bus) : null;
   logger.info({ nodeId, redis: !!bus }, 'cluster mode: documents kept in step with the other processes');
   return {
     nodeId,
@@ -56,6 +59,7 @@ export function startCluster(store: Store, registry: DocRegistry, auth: Auth, re
     sync,
     locks: new PgLocks(store.pool),
     async close() {
+      presence?.close();
       access.close();
       sync.close();
       await bus?.close();

@@ -25,7 +25,8 @@ export class RedisPeerBus {
   readonly #logger: Logger;
   readonly #pub: RedisClientType;
   readonly #sub: RedisClientType;
-  readonly #channels = new Set<string>();
+  /** Subscribed channels and who reads each (document frames, presence) [K6, W8]. */
+  readonly #channels = new Map<string, (message: Buffer) => void>();
   readonly #frameListeners: Array<(f: PeerFrame) => void> = [];
   readonly #reconnectListeners: Array<() => void> = [];
   readonly #maxInline: number;
@@ -81,20 +82,33 @@ export class RedisPeerBus {
   }
 
   /** Subscribes to a document's channel; resolves within the timeout even while Redis is down. */
-  async subscribe(docKey: string): Promise<void> {
-    const ch = channelOf(docKey);
-    this.#channels.add(ch);
+  subscribe(docKey: string): Promise<void> {
+    return this.listen(channelOf(docKey), this.#onMessage);
+  }
+
+  unsubscribe(docKey: string): void {
+    this.unlisten(channelOf(docKey));
+  }
+
+  /** Any sharded channel (presence uses its own); kept across reconnects, bounded wait. */
+  async listen(channel: string, handler: (message: Buffer) => void): Promise<void> {
+    this.#channels.set(channel, handler);
     if (!this.#sub.isReady) return;
     await Promise.race([
-      this.#sub.sSubscribe(ch, this.#onMessage, true).catch((err: Error) => this.#logger.debug({ err: err.message }, 'subscribe failed')),
+      this.#sub.sSubscribe(channel, handler, true).catch((err: Error) => this.#logger.debug({ err: err.message }, 'subscribe failed')),
       new Promise((r) => setTimeout(r, this.#subscribeTimeoutMs).unref()),
     ]);
   }
 
-  unsubscribe(docKey: string): void {
-    const ch = channelOf(docKey);
-    this.#channels.delete(ch);
-    if (this.#sub.isReady) void this.#sub.sUnsubscribe(ch).catch(() => undefined);
+  unlisten(channel: string): void {
+    if (!this.#channels.delete(channel)) return;
+    if (this.#sub.isReady) void this.#sub.sUnsubscribe(channel).catch(() => undefined);
+  }
+
+  /** Fire and forget, dropped while Redis is away (like document frames). */
+  send(channel: string, bytes: Uint8Array): void {
+    if (!this.#pub.isReady) return;
+    this.#pub.sPublish(channel, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).catch(() => undefined);
   }
 
   /** After the commit and the local broadcast: fire and forget, dropped while Redis is away. */
@@ -122,9 +136,9 @@ export class RedisPeerBus {
   };
 
   async #resubscribe(): Promise<void> {
-    const all = [...this.#channels];
-    if (all.length === 0) return;
-    await this.#sub.sSubscribe(all, this.#onMessage, true).catch((err: Error) => this.#logger.warn({ err: err.message }, 'resubscribe failed'));
+    await Promise.all(
+      [...this.#channels].map(([ch, handler]) => this.#sub.sSubscribe(ch, handler, true).catch((err: Error) => this.#logger.warn({ err: err.message }, 'resubscribe failed'))),
+    );
   }
 
   async close(): Promise<void> {

@@ -19,7 +19,14 @@ import type { Role } from '../../shared/protocol/roles.js';
 import type { BoardDocsPush, BoardStatePush, SyncOpenResult } from '../../shared/protocol/events.js';
 import type { Auth, RoleChange } from '../auth/index.js';
 import type { DocRegistry } from '../docs/registry.js';
-import { BoardPresence } from './presence.js';
+import { BoardPresence, type LocalPresenceListener } from './presence.js';
+
+/** What the cluster's presence relay hears from the hub [W8]. */
+export interface PresenceRelayHooks {
+  local: LocalPresenceListener;
+  opened(boardId: string): void;
+  closed(boardId: string): void;
+}
 import { ConnLimits } from './conn-limits.js';
 import { FanOut, type UpdateChannel } from './fanout.js';
 import { KeyedBuckets } from '../limits.js';
@@ -81,6 +88,8 @@ export class Hub {
   readonly #subs = new Map<string, Set<Conn>>();
   readonly #conns = new Map<string, ConnState>();
   readonly #presence = new Map<string, BoardPresence>();
+  /** Cluster mode's presence relay (server/cluster/presence-relay.ts), when there is one [W8]. */
+  #relay: PresenceRelayHooks | null = null;
   readonly #fanout: FanOut;
   /** Reviewer docs newly listed, per board, announced together at the end of the turn [T8b]. */
   #added = new Map<string, Array<{ docKey: string; userId: string }>>();
@@ -175,7 +184,10 @@ export class Hub {
     st.boards.add(boardId);
     this.auth.members.arrived(boardId, conn.userId);
     let p = this.#presence.get(boardId);
-    if (!p) this.#presence.set(boardId, (p = new BoardPresence(boardId, this.maxAwarenessBytes, this.limits?.maxAwarenessClientsPerConn)));
+    if (!p) {
+      this.#presence.set(boardId, (p = new BoardPresence(boardId, this.maxAwarenessBytes, this.limits?.maxAwarenessClientsPerConn, this.#relay?.local ?? null)));
+      this.#relay?.opened(boardId);
+    }
     p.join(conn);
   }
 
@@ -196,6 +208,21 @@ export class Hub {
     const p = this.#presence.get(boardId);
     if (!st || !p || !st.boards.has(boardId)) return fail(ErrorCode.NotJoined, 'join the board first');
     return p.apply(conn, update, (bytes) => st.limits.awareness(bytes));
+  }
+
+  /** [W8] Presence of the boards open here follows the other processes through `relay`. */
+  relayPresence(relay: PresenceRelayHooks): void {
+    this.#relay = relay;
+  }
+
+  /** The board's presence here, if any connection of this process is on it. */
+  boardPresence(boardId: string): BoardPresence | undefined {
+    return this.#presence.get(boardId);
+  }
+
+  /** Every board's presence here (a process that stopped answering leaves them all). */
+  boardPresences(): Iterable<BoardPresence> {
+    return this.#presence.values();
   }
 
   awarenessSnapshot(boardId: string): Uint8Array | null {
@@ -358,6 +385,7 @@ export class Hub {
     if (p.empty) {
       p.destroy();
       this.#presence.delete(boardId);
+      this.#relay?.closed(boardId);
     }
   }
 

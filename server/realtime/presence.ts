@@ -33,6 +33,12 @@ function stamp(state: Record<string, unknown>, by: PresenceSender): Record<strin
   return { ...state, user: { ...user, id: by.userId, name: by.userName } };
 }
 
+/** Origin of states that came from another process (cluster mode) [W8]. */
+export const REMOTE = Symbol('remote presence');
+
+/** What a board's presence tells the cluster relay: every change made here (not those that came from elsewhere). */
+export type LocalPresenceListener = (boardId: string, update: Uint8Array) => void;
+
 export class BoardPresence {
   readonly awareness: awarenessProtocol.Awareness;
   readonly #doc = new Y.Doc();
@@ -40,11 +46,15 @@ export class BoardPresence {
   readonly #byConn = new Map<string, Set<number>>();
   readonly peers = new Map<string, PresencePeer>();
 
+  /** Remote client id → the node (process) it lives on [W8]. */
+  readonly #remote = new Map<number, string>();
+
   constructor(
     readonly boardId: string,
     private readonly maxStateBytes: number,
     /** Distinct client ids one connection may introduce [W5]. */
     private readonly maxClientsPerConn: number = Infinity,
+    private readonly onLocal: LocalPresenceListener | null = null,
   ) {
     this.awareness = new awarenessProtocol.Awareness(this.#doc);
     this.awareness.setLocalState(null);
@@ -55,6 +65,13 @@ export class BoardPresence {
         if (changed.length === 0) return;
         const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
         for (const p of this.peers.values()) if (p.id !== origin) p.sendAwareness(this.boardId, update);
+        if (origin !== REMOTE) {
+          // Changes made here go to the other processes; a state timed out here that came
+          // from elsewhere is that process's to time out, not ours to announce.
+          const mine = changed.filter((c) => !this.#remote.has(c));
+          if (mine.length > 0) this.onLocal?.(this.boardId, mine.length === changed.length ? update : awarenessProtocol.encodeAwarenessUpdate(this.awareness, mine));
+        }
+        for (const c of removed) this.#remote.delete(c);
       },
     );
   }
@@ -130,6 +147,42 @@ export class BoardPresence {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, bytes, peerId);
     }
     return refusal ?? ok(null);
+  }
+
+  /**
+   * States published by another process [W8]: applied as they are (that process checked and
+   * stamped them), never over a state a connection of this process owns. They are marked as
+   * the node's, so a local connection cannot take them over, and dropped with `forgetNode`.
+   */
+  applyRemote(nodeId: string, update: Uint8Array): void {
+    let entries: AwarenessEntry[];
+    try {
+      entries = decodeAwareness(update);
+    } catch {
+      return;
+    }
+    const accepted = entries.filter((e) => !this.#owner.has(e.clientId) || this.#remote.has(e.clientId));
+    if (accepted.length === 0) return;
+    for (const e of accepted) {
+      this.#owner.set(e.clientId, `remote:${nodeId}`);
+      this.#remote.set(e.clientId, nodeId);
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, accepted.length === entries.length ? update : encodeAwareness(accepted), REMOTE);
+    for (const e of accepted) if (e.state === null) this.#owner.delete(e.clientId);
+  }
+
+  /** The states this process's own connections hold, for another process that just opened the board. */
+  localSnapshot(): Uint8Array | null {
+    const clients = [...this.awareness.getStates().keys()].filter((c) => !this.#remote.has(c));
+    return clients.length ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients) : null;
+  }
+
+  /** A process stopped answering: its states leave (told to local peers as removals). */
+  forgetNode(nodeId: string): void {
+    const gone = [...this.#remote].filter(([, n]) => n === nodeId).map(([c]) => c);
+    if (gone.length === 0) return;
+    for (const c of gone) this.#owner.delete(c);
+    awarenessProtocol.removeAwarenessStates(this.awareness, gone, REMOTE);
   }
 
   /** Everything the board's awareness holds, for a y-websocket query. */
