@@ -11,6 +11,8 @@
  *   over the 3 minutes of a quick run).
  * - `soak` (30 minutes): the soak benchmark alone (soak.bench.ts; `--minutes=N` shortens it).
  * - `client` (about 4 minutes): the client benchmark alone (client.bench.ts, `--quick` passed on).
+ * - `cluster` (about 5 minutes; needs PostgreSQL and redis-server): cluster mode against the
+ *   embedded mode (cluster.bench.ts: `--readers=N --seconds=S --rounds=R`).
  * Every other option goes to perf.bench.ts (see its header).
  */
 import { spawnSync } from 'node:child_process';
@@ -25,12 +27,15 @@ const otherArgs = quick ? ['--quick'] : [];
 
 const soak = args.includes('soak');
 const clientOnly = args.includes('client');
+const clusterOnly = args.includes('cluster');
 const benches: Array<[string, string[]]> = soak
   ? [['soak.bench.ts', args.filter((a) => a !== 'soak')]]
+  : clusterOnly
+    ? [['cluster.bench.ts', args.filter((a) => a !== 'cluster')]]
   : clientOnly
     ? [['client.bench.ts', otherArgs]]
     : [['perf.bench.ts', perfArgs]];
-if (!soak && !clientOnly && (!quick || all)) {
+if (!soak && !clientOnly && !clusterOnly && (!quick || all)) {
   for (const b of ['export-import.bench.ts', 'flood.bench.ts', 'client.bench.ts']) benches.push([b, otherArgs]);
 }
 
