@@ -19,6 +19,7 @@ export class BoardStates {
   readonly #archived = new Map<string, Promise<boolean>>();
   readonly #deleted = new Set<string>();
   readonly #listeners: Array<(c: BoardStateChange) => void> = [];
+  readonly #deletedListeners: Array<(boardId: string) => void> = [];
 
   constructor(store: Store) {
     this.#store = store;
@@ -57,7 +58,14 @@ export class BoardStates {
 
   /** The board is being deleted: from now on it answers like an unknown board. */
   deleted(boardId: string): void {
+    if (this.#deleted.has(boardId)) return;
     this.#deleted.add(boardId);
     this.#archived.delete(boardId);
+    for (const l of this.#deletedListeners) l(boardId);
+  }
+
+  /** Called once per board deletion (cluster mode tells the other processes) [K10]. */
+  onDeleted(l: (boardId: string) => void): void {
+    this.#deletedListeners.push(l);
   }
 }

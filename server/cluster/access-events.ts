@@ -16,6 +16,7 @@ import type { Auth } from '../auth/index.js';
 type AccessEvent =
   | { kind: 'role'; boardId: string; userId: string; role: Role | null }
   | { kind: 'board'; boardId: string; archived: boolean; title?: string; countFormerMembers?: boolean }
+  | { kind: 'deleted'; boardId: string }
   | { kind: 'user'; userId: string }
   | { kind: 'credentials'; ids: string[] };
 
@@ -30,12 +31,16 @@ export class AccessEvents {
   #timer: NodeJS.Timeout | null = null;
   readonly stats = { published: 0, applied: 0, pollErrors: 0 };
 
-  constructor(pool: pg.Pool, auth: Auth, nodeId: string, logger: Logger) {
+  readonly #dropBoard: (boardId: string) => Promise<void>;
+
+  constructor(pool: pg.Pool, auth: Auth, nodeId: string, logger: Logger, dropBoard: (boardId: string) => Promise<void>) {
+    this.#dropBoard = dropBoard;
     this.#pool = pool;
     this.#auth = auth;
     this.#nodeId = nodeId;
     this.#logger = logger;
     auth.members.onRoleChange((c) => this.#publish({ kind: 'role', boardId: c.boardId, userId: c.userId, role: c.role }));
+    auth.boards.onDeleted((boardId) => this.#publish({ kind: 'deleted', boardId }));
     auth.boards.onChange((c) =>
       this.#publish({
         kind: 'board',
@@ -101,6 +106,10 @@ export class AccessEvents {
           ...(e.title !== undefined ? { title: e.title } : {}),
           ...(typeof e.countFormerMembers === 'boolean' ? { countFormerMembers: e.countFormerMembers } : {}),
         });
+      } else if (e.kind === 'deleted') {
+        // Answers like an unknown board from now on; its docs leave memory without being written back.
+        this.#auth.boards.deleted(e.boardId);
+        void this.#dropBoard(e.boardId).catch((err: unknown) => this.#logger.error({ err, boardId: e.boardId }, 'dropping a board deleted elsewhere failed'));
       } else if (e.kind === 'user') this.#auth.authn.userRevokedElsewhere(e.userId);
       else this.#auth.authn.credentialsEnded(e.ids);
     } catch (err) {

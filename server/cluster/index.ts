@@ -49,7 +49,7 @@ export function startCluster(store: Store, registry: DocRegistry, auth: Auth, hu
   const bus = redisUrl ? new RedisPeerBus(redisUrl, nodeId, logger) : null;
   bus?.start();
   const sync = new ClusterSync(registry, bus, store, logger, { tickMs, beforePublish: crashHook() });
-  const access = new AccessEvents(store.pool, auth, nodeId, logger);
+  const access = new AccessEvents(store.pool, auth, nodeId, logger, (boardId) => registry.dropBoard(boardId));
   access.start();
   const presence = bus ? new PresenceRelay(hub, bus) : null;
   logger.info({ nodeId, redis: !!bus }, 'cluster mode: documents kept in step with the other processes');

@@ -9,6 +9,8 @@ import { reviewerDocKey } from '../../shared/protocol/doc-keys.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { pgReachable } from '../helpers/pg.js';
 import { addMember, api, createBoard, createUser, socketClient, waitFor, wsProvider, type TestUser } from '../helpers/server.js';
+import { upgradeStatus } from '../helpers/raw.js';
+import { createPgPool } from '../../server/persistence/pg/pg-pool.js';
 
 const reachable = await pgReachable();
 let cluster: TestCluster;
@@ -68,4 +70,33 @@ describe.skipIf(!reachable)('cluster: access changes on every process', () => {
       }
     }, 60_000);
   }
+
+  it('[K10][B3] a board deleted through process 0 is gone on process 1 at once, and no row of it comes back', async () => {
+    const [p0, p1] = [cluster.servers[0]!.url, cluster.servers[1]!.url];
+    const board = await createBoard(p0, owner);
+    const rita = await createUser(p0, 'Rita deleted');
+    await addMember(p0, owner, board.id, rita, 'reviewer');
+    const key = reviewerDocKey(board.id, rita.id);
+    const c = socketClient(p1, rita.token, board.id, [key]);
+    await waitFor(() => c.conn.saved, 'synced on process 1', 15_000);
+    c.docs.get(key)!.getMap('votes').set('c1', { rating: 3, confidence: 'low', at: 1 });
+    await c.conn.whenSaved();
+    const t0 = Date.now();
+    expect((await api(p0, 'DELETE', `/api/boards/${board.id}`, { token: owner.token })).status).toBe(204);
+    await waitFor(() => !c.conn.connected || c.conn.role === null, 'the member cut off on process 1', 5_000);
+    const ms = Date.now() - t0;
+    expect(await upgradeStatus(`${p1.replace(/^http/, 'ws')}/yjs/${key}?token=${rita.token}`)).toBe(404);
+    expect((await api(p1, 'GET', `/api/boards/${board.id}`, { token: rita.token })).status).toBe(404);
+    // Process 1 dropped the board's docs without writing them back: nothing of the board is stored.
+    const pool = createPgPool(cluster.db.url);
+    try {
+      const { rows } = await pool.query("SELECT count(*)::int AS n FROM updates WHERE doc_key = $1 OR doc_key LIKE $2", [`board/${board.id}`, `board/${board.id}/%`]);
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await pool.end();
+    }
+    console.log(`[K10] deletion through process 0 cut the member off on process 1 after ${ms} ms`);
+    expect(ms).toBeLessThan(1_000);
+    c.close();
+  }, 60_000);
 });
