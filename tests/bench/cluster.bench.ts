@@ -139,7 +139,7 @@ const lines = CONFIGS.map((c) => {
   const lost = rs.reduce((n, r) => n + (r.expected - Math.min(r.delivered, r.expected)), 0);
   return `| ${c.label} | ${same.toFixed(1)} / ${same99.toFixed(1)} | ${other} | ${ack} | ${cpu.toFixed(0)} | ${lost} |`;
 });
-const section = `## Cluster mode
+const section = `## Cluster mode, N = ${READERS}
 
 \`npm run bench -- cluster --readers=${READERS} --seconds=${SECONDS} --rounds=${ROUNDS}\`, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), the machine shared with other work.
 One writer (Socket.IO) at ${HZ} Hz on one board for ${SECONDS} s, ${READERS} stock y-websocket readers spread round-robin over the processes (the writer on process 0); PostgreSQL and a private redis-server on the same 2 cores. The configurations are interleaved, ${ROUNDS} rounds; medians over rounds of each round's p50 / p99. CPU: the Claimboard processes' user + system time per 1,000 deliveries (PostgreSQL and Redis not counted).
@@ -150,6 +150,6 @@ ${lines.join('\n')}
 
 Not measured yet (issue 14 asks for them): N = 200, the W1/W2 workloads on 1–3 processes, staleness while Redis is down (the fault tests log it: p99 542 ms with Redis paused) and resync after \`kill -9\` (the kill test logs writing resumed about 2 s after the kill).
 `;
-writeResultsSection('Cluster mode', section);
+writeResultsSection(`Cluster mode, N = ${READERS}`, section);
 console.log(section);
 process.exit(0);
