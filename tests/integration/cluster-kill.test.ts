@@ -23,7 +23,7 @@ afterEach(async () => {
   cluster = proxy = null;
 });
 
-describe.skipIf(!reachable)('cluster: a process killed under write load', () => {
+describe.skipIf(!reachable)('cluster: a process killed under write load', () => { // skipped only because PostgreSQL is unreachable outside CI (pgReachable says so; with CI set it fails instead)
   it('[K5] its clients reconnect to the others through the proxy; every acknowledged update is everywhere', async () => {
     cluster = await startTestCluster(3);
     proxy = await startTcpProxy(cluster.servers.map((s) => s.port));

@@ -40,7 +40,7 @@ afterAll(async () => {
 
 const roundOn = (doc: Y.Doc, claimId: string) => (doc.getMap('rounds').get(claimId) as { revealedAt: number | null } | undefined) ?? null;
 
-describe.skipIf(!reachable)('cluster: live review across three processes', () => {
+describe.skipIf(!reachable)('cluster: live review across three processes', () => { // skipped only because PostgreSQL is unreachable outside CI (pgReachable says so; with CI set it fails instead)
   it('[K8] sealed on every process, refused wherever a public vote arrives, revealed to everyone within 1 s, copied once', async () => {
     expect(claims.length).toBeGreaterThanOrEqual(3);
     const [claimId, secondId] = claims as [string, string];

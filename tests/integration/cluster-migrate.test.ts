@@ -21,7 +21,7 @@ afterAll(async () => {
   for (const d of databases) await d.drop();
 });
 
-describe.skipIf(!reachable)('migrate an embedded data dir to PostgreSQL', () => {
+describe.skipIf(!reachable)('migrate an embedded data dir to PostgreSQL', () => { // skipped only because PostgreSQL is unreachable outside CI (pgReachable says so; with CI set it fails instead)
   it('[K11] every export content hash is unchanged, a second run changes nothing, and the boards serve from PostgreSQL', async () => {
     const srv = await startServer();
     const owner = await createUser(srv.url, 'Olga Owner');

@@ -20,7 +20,7 @@ afterEach(async () => {
   cluster = null;
 });
 
-describe.skipIf(!reachable)('cluster: PostgreSQL cut', () => {
+describe.skipIf(!reachable)('cluster: PostgreSQL cut', () => { // skipped only because PostgreSQL is unreachable outside CI (pgReachable says so; with CI set it fails instead)
   for (const mode of ['reset', 'blackhole'] as ProxyMode[]) {
     it(`[K7] ${mode}: nothing acknowledged, clients told within 3 s, everything converges afterwards`, async () => {
       cluster = await startTestCluster(2, {}, { pgProxy: true });

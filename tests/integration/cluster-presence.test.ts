@@ -31,7 +31,7 @@ afterAll(async () => {
 const names = (c: ReturnType<typeof socketClient>) =>
   [...c.conn.awareness.getStates().values()].map((s) => (s as { user?: { name?: string } }).user?.name).filter(Boolean).sort();
 
-describe.skipIf(!reachable)('cluster: presence', () => {
+describe.skipIf(!reachable)('cluster: presence', () => { // skipped only because PostgreSQL is unreachable outside CI (pgReachable says so; with CI set it fails instead)
   it('[W8] who is here crosses processes, leaves with the person, and leaves with a dead process', async () => {
     const key = boardDocKey(boardId);
     const watcher = socketClient(cluster.servers[1]!.url, owner.token, boardId, [key]);

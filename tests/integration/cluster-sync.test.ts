@@ -64,7 +64,7 @@ function edit(doc: Y.Doc, field: string, value: string): Uint8Array {
 const sorted = (d: Y.Doc) => JSON.stringify(Object.entries(d.getMap('m').toJSON()).sort(([x], [y]) => (x < y ? -1 : 1)));
 const text = (r: DocRegistry, key: string) => r.read(key, sorted);
 
-describe.skipIf(!reachable)('cluster sync between two registries', () => {
+describe.skipIf(!reachable)('cluster sync between two registries', () => { // skipped only because PostgreSQL is unreachable outside CI (pgReachable says so; with CI set it fails instead)
   let redis: TestRedis;
   let db: TestDatabase;
   const setup = async () => {

@@ -10,7 +10,7 @@ afterAll(async () => {
   for (const d of databases) await d.drop();
 });
 
-describe.skipIf(!reachable)('PostgreSQL store', () => {
+describe.skipIf(!reachable)('PostgreSQL store', () => { // skipped only because PostgreSQL is unreachable outside CI (pgReachable says so; with CI set it fails instead)
   storeContract('PostgreSQL', {
     async make() {
       const db = await createTestDatabase();

@@ -21,7 +21,7 @@ async function freshLog(): Promise<{ log: PgUpdateLog; url: string; close: () =>
 }
 
 // The update log's contract runs on PostgreSQL with the whole store (store-pg.test.ts).
-describe.skipIf(!reachable)('PostgreSQL update log', () => {
+describe.skipIf(!reachable)('PostgreSQL update log', () => { // skipped only because PostgreSQL is unreachable outside CI (pgReachable says so; with CI set it fails instead)
   it('[K1] two processes appending to the same documents get one gapless sequence each', async () => {
     const { log: a, url, close } = await freshLog();
     const pool = createPgPool(url);
