@@ -79,6 +79,8 @@ const NOT_A_REASON_AGAINST = new Set(['len-10', 'len-25', 'len-long', 'negation'
 /** Smallest cue weight worth telling an editor about. */
 const REASON_MIN_WEIGHT = 0.05;
 const MAX_REASONS = 3;
+/** Evidence cues are listed before the others. */
+const tier = (name: string): number => (EVIDENCE_CUES.has(name) ? 0 : 1);
 
 export function scoreWithModel(sentence: string, model: Model = claimModel(), parsed: Parsed = parse(sentence)): Verdict {
   const weights = model.weights;
@@ -88,7 +90,6 @@ export function scoreWithModel(sentence: string, model: Model = claimModel(), pa
   });
   const score = Math.round(1000 / (1 + Math.exp(-z))) / 1000;
   const weighed = cues.map((c) => ({ name: c.name, reason: c.reason, w: weights[cueBucket(c.name)]! }));
-  const tier = (name: string) => (EVIDENCE_CUES.has(name) ? 0 : 1);
   // One attribution is enough to tell: the named source rather than "the company said".
   const named = weighed.some((c) => c.name === 'attributed-named' && c.w >= REASON_MIN_WEIGHT);
   const reasons = weighed

@@ -7,7 +7,7 @@
 import type { SuggestionExplanation } from '../protocol/schemas.js';
 import { classifyBlocks, type Block } from './blocks.js';
 import { boilerplateKind } from './boilerplate.js';
-import { claimModel, DECISION_SCORE, scoreWithModel, type Model } from './model.js';
+import { claimModel, DECISION_SCORE, scoreWithModel, type Model, type Verdict } from './model.js';
 import { parseParts } from './nlp.js';
 import { splitSentences } from './sentences.js';
 
@@ -65,6 +65,12 @@ export interface AnalyseOptions {
   within?: { start: number; end: number };
 }
 
+function setVerdict(s: SentenceAnalysis, v: Verdict): void {
+  s.score = v.score;
+  s.reasons = v.reasons;
+  s.against = v.against;
+}
+
 export function analyseSentences(text: string, options: AnalyseOptions = {}): SentenceAnalysis[] {
   const model = options.model ?? claimModel();
   const within = options.within;
@@ -80,7 +86,7 @@ export function analyseSentences(text: string, options: AnalyseOptions = {}): Se
       text.slice(base, pendingBlock.end),
       pending.map((s) => ({ start: s.start - base, end: s.end - base })),
     );
-    pending.forEach((s, i) => Object.assign(s, scoreWithModel(s.text, model, parsed[i])));
+    pending.forEach((s, i) => setVerdict(s, scoreWithModel(s.text, model, parsed[i])));
     pending = [];
   };
   let b = 0;
@@ -93,10 +99,10 @@ export function analyseSentences(text: string, options: AnalyseOptions = {}): Se
     const unit = block ?? s;
     if (within !== undefined && !(unit.start < within.end && unit.end > within.start)) continue;
     const boilerplate = block?.kind ?? boilerplateKind(s.text) ?? (s.text.length > MAX_SENTENCE_CHARS ? 'too long' : null);
-    const analysis: SentenceAnalysis = { ...s, boilerplate, score: 0, reasons: [], against: [] };
+    const analysis: SentenceAnalysis = { text: s.text, start: s.start, end: s.end, boilerplate, score: 0, reasons: [], against: [] };
     out.push(analysis);
     if (boilerplate === null) {
-      if (block === undefined) Object.assign(analysis, scoreWithModel(s.text, model));
+      if (block === undefined) setVerdict(analysis, scoreWithModel(s.text, model));
       else pending.push(analysis);
     }
   }
