@@ -25,12 +25,24 @@ const RELATED_LABEL =
   /^(?:related(?: (?:stories|articles|coverage|content|reading|links))?|read more|read next|more from\b.{0,40}|more on (?:this|that)\b.{0,30}|more stories|most read|most popular|recommended(?: for you)?|you may also like|you might also like|also read|see also|trending(?: now)?|top stories|editor'?s picks|what to read next)\s*:?$/i;
 
 const WORD = /[\p{L}\p{N}]+/gu;
-const wordCount = (s: string): number => s.match(WORD)?.length ?? 0;
+/** The number of words of `s`, counted up to `max` (a paragraph's length past that does not matter). */
+function wordCount(s: string, max: number): number {
+  WORD.lastIndex = 0;
+  let n = 0;
+  while (n < max && WORD.test(s)) n++;
+  return n;
+}
+
+/** Ends like a sentence or a clause: no headline does. */
+const ENDS_CLAUSE = /[.!?:;…,][”"’')\]]*$/;
+/** Most words a headline has; the block rules compare word counts up to this. */
+const HEADLINE_MAX_WORDS = 20;
 
 /** Reads as a headline: a few words without the punctuation that ends a sentence. */
 function headlineLike(s: string): boolean {
-  const n = wordCount(s);
-  return n >= 2 && n <= 20 && !/[.!?:;…,][”"’')\]]*$/.test(s);
+  if (ENDS_CLAUSE.test(s)) return false;
+  const n = wordCount(s, HEADLINE_MAX_WORDS + 1);
+  return n >= 2 && n <= HEADLINE_MAX_WORDS;
 }
 
 /** At most three capitalised words, no digits: a site's name. */
@@ -68,7 +80,9 @@ export function classifyBlocks(text: string): Block[] {
   const next = blocks.findIndex((b, i) => i > lead && b.kind === null);
   if (lead !== -1 && next !== -1 && MASTHEAD.test(blocks[lead]!.text) && headlineLike(blocks[next]!.text)) blocks[lead]!.kind = 'masthead';
   const first = blocks.findIndex((b) => b.kind === null);
-  const isHeadline = (i: number) => i !== first && blocks[i]!.kind === null && headlineLike(blocks[i]!.text);
+  // Whether each block reads as a headline: its text never changes, so it is read once.
+  const headline = blocks.map((b) => headlineLike(b.text));
+  const isHeadline = (i: number) => i !== first && blocks[i]!.kind === null && headline[i]!;
 
   // Headlines under a "Related" label belong to it.
   for (let i = 0; i < blocks.length; i++) {
@@ -85,9 +99,9 @@ export function classifyBlocks(text: string): Block[] {
   }
   // One long headline-like paragraph between two paragraphs of prose: another story's
   // headline spliced into this one (a subheading is shorter).
-  const prose = (i: number) => blocks[i] !== undefined && blocks[i]!.kind === null && !headlineLike(blocks[i]!.text);
+  const prose = (i: number) => blocks[i] !== undefined && blocks[i]!.kind === null && !headline[i]!;
   for (let i = 0; i < blocks.length; i++) {
-    if (isHeadline(i) && wordCount(blocks[i]!.text) >= SPLICED_HEADLINE_MIN_WORDS && i > first + 1 && prose(i - 1) && prose(i + 1)) {
+    if (isHeadline(i) && wordCount(blocks[i]!.text, SPLICED_HEADLINE_MIN_WORDS) >= SPLICED_HEADLINE_MIN_WORDS && i > first + 1 && prose(i - 1) && prose(i + 1)) {
       blocks[i]!.kind = 'related headlines';
     }
   }
@@ -96,7 +110,7 @@ export function classifyBlocks(text: string): Block[] {
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < blocks.length; i++) {
       const b = blocks[i]!;
-      if (b.kind !== null || i === first || wordCount(b.text) > CONTROL_MAX_WORDS) continue;
+      if (b.kind !== null || i === first || wordCount(b.text, CONTROL_MAX_WORDS + 1) > CONTROL_MAX_WORDS) continue;
       const ended = /[.!?…][”"’')\]]*$/.test(b.text);
       const neighbour = [blocks[i - 1], blocks[i + 1]].find((n) => n?.kind != null && EXTENDABLE.has(n.kind) && (!ended || n.kind === 'newsletter plug'));
       if (neighbour) b.kind = neighbour.kind;

@@ -53,18 +53,24 @@ const PRONOUN_SUBJECTS = new Set(['it', 'he', 'she', 'they', 'we', 'i', 'you', '
 const DATE_TYPES = new Set(['DATE']);
 const YEAR = /\b(?:1[5-9]|20)\d{2}\b/;
 
+/** Whitespace other than single spaces. */
+const UNUSUAL_SPACE = /[^\S ]| {2}/;
+
 function clip(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
+  const t = (UNUSUAL_SPACE.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
   return t.length <= 40 ? t : `${t.slice(0, 39)}…`;
 }
+
+/** Words that may join two proper nouns into one name ("Department of Homeland Security"). */
+const isNameJoiner = (normal: string): boolean => normal === 'of' || normal === '&';
 
 /** A run of proper nouns (with "of", "&" inside) around token i: "U.S. Department of Homeland Security". */
 function properRun(tokens: Token[], i: number): { first: number; last: number } | null {
   if (tokens[i]?.pos !== 'PROPN') return null;
   let first = i;
   let last = i;
-  while (first > 0 && (tokens[first - 1]!.pos === 'PROPN' || (['of', '&'].includes(tokens[first - 1]!.normal) && tokens[first - 2]?.pos === 'PROPN'))) first--;
-  while (last + 1 < tokens.length && (tokens[last + 1]!.pos === 'PROPN' || (['of', '&'].includes(tokens[last + 1]!.normal) && tokens[last + 2]?.pos === 'PROPN'))) last++;
+  while (first > 0 && (tokens[first - 1]!.pos === 'PROPN' || (isNameJoiner(tokens[first - 1]!.normal) && tokens[first - 2]?.pos === 'PROPN'))) first--;
+  while (last + 1 < tokens.length && (tokens[last + 1]!.pos === 'PROPN' || (isNameJoiner(tokens[last + 1]!.normal) && tokens[last + 2]?.pos === 'PROPN'))) last++;
   return { first, last };
 }
 
@@ -104,6 +110,15 @@ function reportingSubject(tokens: Token[], v: number): { text: string; named: bo
   return null;
 }
 
+/** The first token whose normal form is in `set`. */
+function firstIn(tokens: Token[], set: Set<string>): Token | undefined {
+  for (const t of tokens) if (set.has(t.normal)) return t;
+  return undefined;
+}
+
+/** Cues that name something specific to check; a sentence with none of them gets "nothing-specific". */
+const SPECIFIC = ['percent', 'money', 'number', 'date-specific', 'attributed-named', 'named-organisation', 'named-multiword', 'named'];
+
 /** The cues of one parsed sentence; `text` is the sentence as written. */
 export function cuesOf(text: string, { tokens, entities }: Parsed): Cue[] {
   const cues: Cue[] = [];
@@ -114,9 +129,9 @@ export function cuesOf(text: string, { tokens, entities }: Parsed): Cue[] {
     cues.push({ name, reason });
   };
 
-  const inEntity = new Set<number>();
+  const inEntity = new Uint8Array(tokens.length);
   for (const e of entities) {
-    for (let i = e.first; i <= e.last; i++) inEntity.add(i);
+    for (let i = e.first; i <= e.last; i++) inEntity[i] = 1;
     const v = clip(e.value);
     switch (e.type) {
       case 'PERCENT': add('percent', `a percentage: ${v}`); break;
@@ -134,7 +149,7 @@ export function cuesOf(text: string, { tokens, entities }: Parsed): Cue[] {
   }
   // Numbers wink leaves outside entities ("121/4", "9 million" split oddly).
   tokens.forEach((t, i) => {
-    if (!inEntity.has(i) && t.type === 'number') {
+    if (inEntity[i] !== 1 && t.type === 'number') {
       if (YEAR.test(t.value) && t.value.length === 4) add('date-specific', `a date: ${t.value}`);
       else add('number', `a number: ${t.value}`);
     }
@@ -162,8 +177,7 @@ export function cuesOf(text: string, { tokens, entities }: Parsed): Cue[] {
     i = run.last;
   }
 
-  const firstHit = (set: Set<string>): Token | undefined => tokens.find((t) => set.has(t.normal));
-  const hedge = firstHit(HEDGES);
+  const hedge = firstIn(tokens, HEDGES);
   if (hedge) add('hedge', `hedged: “${hedge.value}”`);
   const obligation = tokens.find((t) => OBLIGATION.has(t.normal) && (t.pos === 'AUX' || t.pos === 'VERB'));
   if (obligation) add('obligation', `a call to action: “${obligation.value}”`);
@@ -171,11 +185,11 @@ export function cuesOf(text: string, { tokens, entities }: Parsed): Cue[] {
   if (future) add('future', `a prediction: “${future.value}”`);
   const first = tokens.find((t) => FIRST_PERSON.has(t.normal) && t.pos === 'PRON');
   if (first) add('first-person', `first person: “${first.value}”`);
-  const second = firstHit(SECOND_PERSON);
+  const second = firstIn(tokens, SECOND_PERSON);
   if (second) add('second-person', `addresses the reader: “${second.value}”`);
-  const opinion = firstHit(OPINION);
+  const opinion = firstIn(tokens, OPINION);
   if (opinion) add('opinion', `opinion: “${opinion.value}”`);
-  const change = firstHit(CHANGE);
+  const change = firstIn(tokens, CHANGE);
   if (change) add('change', `a change: “${change.value}”`);
   const comparison = tokens.find((t) => COMPARISON.has(t.normal) || (t.pos === 'ADJ' && /.{3}est$/.test(t.normal)));
   if (comparison) add('comparison', `a comparison: “${comparison.value}”`);
@@ -188,13 +202,13 @@ export function cuesOf(text: string, { tokens, entities }: Parsed): Cue[] {
   const past = tokens.find((t) => t.pos === 'VERB' && /ed$/.test(t.normal)) ?? tokens.find((t) => t.pos === 'AUX' && ['was', 'were', 'had'].includes(t.normal));
   if (past) add('past', `reports something that happened: “${past.value}”`);
 
-  const words = tokens.filter((t) => t.type === 'word' || t.type === 'number').length;
+  let words = 0;
+  for (const t of tokens) if (t.type === 'word' || t.type === 'number') words++;
   if (words < 5) add('len-short', 'too short to check');
   else if (words < 10) add('len-10', 'a short sentence');
   else if (words < 25) add('len-25', 'a medium-length sentence');
   else add('len-long', 'a long sentence');
 
-  const specific = ['percent', 'money', 'number', 'date-specific', 'attributed-named', 'named-organisation', 'named-multiword', 'named'];
-  if (!specific.some((n) => seen.has(n))) add('nothing-specific', 'nothing specific to check: no number, date, name or source');
+  if (!SPECIFIC.some((n) => seen.has(n))) add('nothing-specific', 'nothing specific to check: no number, date, name or source');
   return cues;
 }

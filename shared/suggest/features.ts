@@ -45,6 +45,8 @@ const pairHash = (base: number, a: string, b: string): number => bucket(fnv(Math
 
 /** Longest padded word whose character n-grams count: longer ones are URLs or junk. */
 const CHAR_NGRAM_MAX_WORD = 24;
+/** Punctuation that counts as a word: quotation marks and the question mark. */
+const QUOTE_OR_QUESTION = /[?"“”]/;
 
 /** Hash of "c:" + the n characters of ` ${w} ` from position i, without building the string. */
 function charGram(w: string, i: number, n: number): number {
@@ -55,36 +57,90 @@ function charGram(w: string, i: number, n: number): number {
 }
 
 /**
+ * What a word contributes, hashed once: its unigram bucket, the hash state of "b:" + word + "_"
+ * (a bigram with it on the left continues from there), and its character n-gram buckets
+ * (3-grams, then 4-grams, in position order), or null when the word is too long for them.
+ */
+interface WordHashes {
+  unigram: number;
+  bigramLeft: number;
+  charGrams: Int32Array | null;
+}
+
+/**
+ * Words seen recently, so that a common word ("the", "said") is hashed once per article, not
+ * once per use. Cleared when full: memory stays bounded whatever a server reads.
+ */
+const wordCache = new Map<string, WordHashes>();
+const WORD_CACHE_MAX = 20_000;
+
+function hashesOf(w: string): WordHashes {
+  let h = wordCache.get(w);
+  if (h !== undefined) return h;
+  const padded = w.length + 2;
+  let charGrams: Int32Array | null = null;
+  if (padded <= CHAR_NGRAM_MAX_WORD) {
+    charGrams = new Int32Array(Math.max(0, padded - 2) + Math.max(0, padded - 3));
+    let k = 0;
+    for (let size = 3; size <= 4; size++) for (let i = 0; i + size <= padded; i++) charGrams[k++] = charGram(w, i, size);
+  }
+  h = { unigram: bucket(fnv(H_W, w)), bigramLeft: Math.imul(fnv(H_B, w) ^ UNDERSCORE, 0x01000193), charGrams };
+  if (wordCache.size >= WORD_CACHE_MAX) wordCache.clear();
+  wordCache.set(w, h);
+  return h;
+}
+
+const START = hashesOf('^').bigramLeft;
+
+/** POS-bigram buckets by tag pair: there are about twenty tags. */
+const posPairs = new Map<string, Map<string, number>>();
+function posPair(a: string, b: string): number {
+  let row = posPairs.get(a);
+  if (row === undefined) posPairs.set(a, (row = new Map()));
+  let v = row.get(b);
+  if (v === undefined) row.set(b, (v = pairHash(H_P, a, b)));
+  return v;
+}
+
+/**
  * Calls `visit` with every (bucket, value) of the sentence's feature vector, in a fixed order
  * (unigrams, bigrams, character n-grams, POS bigrams, cues), and returns the cues. Scoring
  * streams through this; training collects it (featuresOf). `parsed`: the sentence's tokens if
- * already parsed with its paragraph (nlp.ts parseParts).
+ * already parsed with its paragraph (nlp.ts parseParts). The buckets are those of the plain
+ * definitions (hashBucket of "w:" + word, "b:" + left + "_" + right, "c:" + n characters of
+ * " word ", "p:" + tag + "_" + tag), computed through the caches above.
  */
 export function visitFeatures(sentence: string, parsed: Parsed, visit: (bucket: number, value: number) => void): Cue[] {
   const cues = cuesOf(sentence, parsed);
   const words: string[] = [];
-  for (const t of parsed.tokens) if (t.type !== 'punctuation' || /[?"“”]/.test(t.value)) words.push(shape(t.normal));
+  const hashes: WordHashes[] = [];
+  for (const t of parsed.tokens) {
+    if (t.type !== 'punctuation' || QUOTE_OR_QUESTION.test(t.value)) {
+      const w = shape(t.normal);
+      words.push(w);
+      hashes.push(hashesOf(w));
+    }
+  }
   const n = words.length;
   // Each block of n-grams weighs the same whatever the sentence's length: 1/sqrt(count).
   if (n > 0) {
     const v = 1 / Math.sqrt(n);
-    for (const w of words) visit(bucket(fnv(H_W, w)), v);
+    for (const h of hashes) visit(h.unigram, v);
   }
   const vb = 1 / Math.sqrt(n + 1);
-  for (let i = 0; i <= n; i++) visit(pairHash(H_B, words[i - 1] ?? '^', words[i] ?? '$'), vb);
+  for (let i = 0; i <= n; i++) visit(bucket(fnv(i === 0 ? START : hashes[i - 1]!.bigramLeft, i === n ? '$' : words[i]!)), vb);
   let grams = 0;
   for (const w of words) if (w.length + 2 <= CHAR_NGRAM_MAX_WORD) grams += 2 * w.length - 1;
   if (grams > 0) {
     const vc = 1 / Math.sqrt(grams);
-    for (const w of words) {
-      const padded = w.length + 2;
-      if (padded > CHAR_NGRAM_MAX_WORD) continue;
-      for (let size = 3; size <= 4; size++) for (let i = 0; i + size <= padded; i++) visit(charGram(w, i, size), vc);
+    for (const h of hashes) {
+      const g = h.charGrams;
+      if (g !== null) for (let i = 0; i < g.length; i++) visit(g[i]!, vc);
     }
   }
   const tokens = parsed.tokens;
   const vp = 1 / Math.sqrt(tokens.length + 1);
-  for (let i = 0; i <= tokens.length; i++) visit(pairHash(H_P, tokens[i - 1]?.pos ?? '^', tokens[i]?.pos ?? '$'), vp);
+  for (let i = 0; i <= tokens.length; i++) visit(posPair(tokens[i - 1]?.pos ?? '^', tokens[i]?.pos ?? '$'), vp);
   for (const c of cues) visit(cueBucket(c.name), 1);
   return cues;
 }

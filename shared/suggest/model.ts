@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { cueBucket, HASH_BITS, visitFeatures } from './features.js';
+import type { Cue } from './cues.js';
 import { parse, type Parsed } from './nlp.js';
 
 export interface ModelFile {
@@ -79,16 +80,31 @@ const NOT_A_REASON_AGAINST = new Set(['len-10', 'len-25', 'len-long', 'negation'
 /** Smallest cue weight worth telling an editor about. */
 const REASON_MIN_WEIGHT = 0.05;
 const MAX_REASONS = 3;
+/** Evidence cues are listed before the others. */
+const tier = (name: string): number => (EVIDENCE_CUES.has(name) ? 0 : 1);
 
 export function scoreWithModel(sentence: string, model: Model = claimModel(), parsed: Parsed = parse(sentence)): Verdict {
+  const { score, cues } = scoreCues(sentence, model, parsed);
+  return { score, ...reasonsOf(cues, model) };
+}
+
+/**
+ * The score alone, with the cues it was computed from: what deciding needs. reasonsOf turns
+ * the cues into words, for the sentences someone will read them for.
+ */
+export function scoreCues(sentence: string, model: Model = claimModel(), parsed: Parsed = parse(sentence)): { score: number; cues: Cue[] } {
   const weights = model.weights;
   let z = model.bias;
   const cues = visitFeatures(sentence, parsed, (b, v) => {
     z += weights[b]! * v;
   });
-  const score = Math.round(1000 / (1 + Math.exp(-z))) / 1000;
+  return { score: Math.round(1000 / (1 + Math.exp(-z))) / 1000, cues };
+}
+
+/** The cues that pushed a score up and those that pulled it down, in words, strongest first. */
+export function reasonsOf(cues: Cue[], model: Model): Pick<Verdict, 'reasons' | 'against'> {
+  const weights = model.weights;
   const weighed = cues.map((c) => ({ name: c.name, reason: c.reason, w: weights[cueBucket(c.name)]! }));
-  const tier = (name: string) => (EVIDENCE_CUES.has(name) ? 0 : 1);
   // One attribution is enough to tell: the named source rather than "the company said".
   const named = weighed.some((c) => c.name === 'attributed-named' && c.w >= REASON_MIN_WEIGHT);
   const reasons = weighed
@@ -101,5 +117,5 @@ export function scoreWithModel(sentence: string, model: Model = claimModel(), pa
     .sort((a, b) => a.w - b.w)
     .slice(0, MAX_REASONS)
     .map((c) => c.reason);
-  return { score, reasons, against };
+  return { reasons, against };
 }

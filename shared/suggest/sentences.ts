@@ -88,14 +88,18 @@ interface Span {
 /** Longest quotation kept as one sentence; a longer one is split like any other text. */
 const QUOTATION_MAX_CHARS = 800;
 
-/** Open quotation marks left unclosed in `s`: curly pairs, and straight quotes by parity. */
-function openQuotes(s: string): number {
+/**
+ * Open quotation marks left unclosed in `s` from `start` to `end`: curly pairs, and straight
+ * quotes by parity. (Code units suffice: the quotation marks are not surrogates.)
+ */
+function openQuotes(s: string, start: number, end: number): number {
   let curly = 0;
   let straight = 0;
-  for (const ch of s) {
-    if (ch === '\u201C') curly++;
-    else if (ch === '\u201D') curly = Math.max(0, curly - 1);
-    else if (ch === '"') straight ^= 1;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x201c) curly++;
+    else if (c === 0x201d) curly = Math.max(0, curly - 1);
+    else if (c === 0x22) straight ^= 1;
   }
   return curly + straight;
 }
@@ -109,9 +113,9 @@ function joinQuotations(view: string, spans: Span[]): Span[] {
   const out: Span[] = [];
   for (let i = 0; i < spans.length; i++) {
     const span = { ...spans[i]! };
-    if (openQuotes(view.slice(span.start, span.end)) > 0) {
+    if (openQuotes(view, span.start, span.end) > 0) {
       for (let j = i + 1; j < spans.length && spans[j]!.end - span.start <= QUOTATION_MAX_CHARS; j++) {
-        if (openQuotes(view.slice(span.start, spans[j]!.end)) === 0) {
+        if (openQuotes(view, span.start, spans[j]!.end) === 0) {
           span.end = spans[j]!.end;
           i = j;
           break;

@@ -7,8 +7,8 @@
 import type { SuggestionExplanation } from '../protocol/schemas.js';
 import { classifyBlocks, type Block } from './blocks.js';
 import { boilerplateKind } from './boilerplate.js';
-import { claimModel, DECISION_SCORE, scoreWithModel, type Model } from './model.js';
-import { parseParts } from './nlp.js';
+import { claimModel, DECISION_SCORE, reasonsOf, scoreCues, scoreWithModel, type Model } from './model.js';
+import { parseParts, type Parsed } from './nlp.js';
 import { splitSentences } from './sentences.js';
 
 export interface SuggestedClaim {
@@ -66,7 +66,25 @@ export interface AnalyseOptions {
 }
 
 export function analyseSentences(text: string, options: AnalyseOptions = {}): SentenceAnalysis[] {
+  return analyse(text, options, () => true);
+}
+
+/**
+ * analyseSentences, putting the cues into words (reasons, against) only for the sentences
+ * whose score `explain` picks: suggestClaims shows reasons for the suggested ones alone.
+ * Scores and furniture are the same either way.
+ */
+function analyse(text: string, options: AnalyseOptions, explain: (score: number) => boolean): SentenceAnalysis[] {
   const model = options.model ?? claimModel();
+  const judge = (s: SentenceAnalysis, parsed?: Parsed) => {
+    const { score, cues } = scoreCues(s.text, model, parsed);
+    s.score = score;
+    if (explain(score)) {
+      const words = reasonsOf(cues, model);
+      s.reasons = words.reasons;
+      s.against = words.against;
+    }
+  };
   const within = options.within;
   const blocks = classifyBlocks(text);
   const out: SentenceAnalysis[] = [];
@@ -80,7 +98,7 @@ export function analyseSentences(text: string, options: AnalyseOptions = {}): Se
       text.slice(base, pendingBlock.end),
       pending.map((s) => ({ start: s.start - base, end: s.end - base })),
     );
-    pending.forEach((s, i) => Object.assign(s, scoreWithModel(s.text, model, parsed[i])));
+    pending.forEach((s, i) => judge(s, parsed[i]));
     pending = [];
   };
   let b = 0;
@@ -93,10 +111,10 @@ export function analyseSentences(text: string, options: AnalyseOptions = {}): Se
     const unit = block ?? s;
     if (within !== undefined && !(unit.start < within.end && unit.end > within.start)) continue;
     const boilerplate = block?.kind ?? boilerplateKind(s.text) ?? (s.text.length > MAX_SENTENCE_CHARS ? 'too long' : null);
-    const analysis: SentenceAnalysis = { ...s, boilerplate, score: 0, reasons: [], against: [] };
+    const analysis: SentenceAnalysis = { text: s.text, start: s.start, end: s.end, boilerplate, score: 0, reasons: [], against: [] };
     out.push(analysis);
     if (boilerplate === null) {
-      if (block === undefined) Object.assign(analysis, scoreWithModel(s.text, model));
+      if (block === undefined) judge(analysis);
       else pending.push(analysis);
     }
   }
@@ -144,7 +162,7 @@ export function warmUpSuggester(): void {
 export function suggestClaims(text: string, options: SuggestOptions = {}): SuggestedClaim[] {
   const threshold = options.threshold ?? DEFAULT_SUGGESTION_THRESHOLD;
   const limit = options.limit ?? MAX_SUGGESTIONS;
-  let picked = analyseSentences(text).filter((s) => s.boilerplate === null && s.score >= threshold);
+  let picked = analyse(text, {}, (score) => score >= threshold).filter((s) => s.boilerplate === null && s.score >= threshold);
   if (picked.length > limit) {
     const keep = new Set(
       [...picked]

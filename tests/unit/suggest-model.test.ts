@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { importArticle, type ImportFormat } from '../../shared/import/index.js';
 import { claimModel, DECISION_SCORE, scoreWithModel } from '../../shared/suggest/model.js';
-import { suggestClaims } from '../../shared/suggest/index.js';
+import { analyseSentences, suggestClaims } from '../../shared/suggest/index.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/suggest/', import.meta.url));
 const modelPath = fileURLToPath(new URL('../../shared/suggest/claim-model.json', import.meta.url));
@@ -83,6 +83,16 @@ describe('suggestions on the labelled articles', () => {
       }
     }
     expect(n).toBeGreaterThan(50);
+  });
+
+  it('[SUG-REASONS] suggests what the full analysis scores at or above the threshold, with the same reasons', () => {
+    // suggestClaims words the reasons of the suggested sentences only; nothing else may differ.
+    for (const { article, claims } of suggested) {
+      const full = analyseSentences(importArticle(article.body, article.format).text)
+        .filter((s) => s.boilerplate === null && s.score >= DECISION_SCORE)
+        .map(({ text, start, end, score, reasons }) => ({ text, start, end, score, reasons: reasons.length > 0 ? reasons : ['worded like a checkable statement'] }));
+      expect(claims, article.id).toEqual(full);
+    }
   });
 
   it('[SUG-BLOCKS] never suggests a sentence labelled as furniture', () => {

@@ -20,6 +20,10 @@ describe('boilerplateKind', () => {
     ['Updated 6:42 PM PDT, August 14, 2024', 'date line'],
     ['Saturday 12 October 2024 18:45 BST', 'date line'],
     ['5 min read', 'date line'],
+    ['10:30 a.m. ET', 'date line'],
+    ['Nov. 4, 2024 | 9:15 a.m.', 'date line'],
+    ['Published  Monday,\tJan. 5, 2025', 'date line'],
+    ['Updated 2 min ago • 4 min read', 'date line'],
     ['Home > World > Europe', 'navigation'],
     ['Skip to content', 'navigation'],
   ])('%s → %s', (sentence, kind) => {
@@ -33,6 +37,9 @@ describe('boilerplateKind', () => {
     'In March 2024, the rate fell to 3%.',
     'The photo was taken in 1972.',
     'Officials said 40 people were evacuated.',
+    'At 5pm, 300 people had left.',
+    'Monday at 9 a.m. — café',
+    '2024_05_01',
   ])('keeps article text: %s', (sentence) => {
     expect(boilerplateKind(sentence)).toBeNull();
   });
