@@ -14,6 +14,7 @@
  * acknowledged), queued appends of the same documents fail too (they may depend on the
  * lost ones), and every other queued write goes to the fresh writer.
  */
+import { TurnBatcher } from './turn-batcher.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -74,9 +75,8 @@ export class SqliteStore implements Store {
   readonly #writer: WriterThread;
   #pending: PendingAppend[] = [];
   #pendingSide: PendingSide[] = [];
-  #scheduled = false;
-  /** The batch being committed, if any; the next one waits for it. */
-  #inFlight: Promise<void> | null = null;
+  /** One batch per loop turn, one in flight at a time [S2]. */
+  readonly #batches = new TurnBatcher(() => this.#commitNext());
   /** Settles when the newest append so far has (and so every earlier one has). */
   #lastAppend: Promise<unknown> = Promise.resolve();
   readonly #stmts;
@@ -170,26 +170,19 @@ export class SqliteStore implements Store {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#inFlight) return;
-    this.#scheduled = true;
-    // setImmediate runs after the I/O callbacks of this loop turn, so frames that arrived
-    // together start in one batch; while it commits, the next batch fills up.
-    setImmediate(() => {
-      this.#scheduled = false;
-      this.#commitNext();
-    });
+    this.#batches.schedule();
   }
 
-  #commitNext(): void {
+  #commitNext(): Promise<void> | null {
     const batch = this.#pending;
     const side = this.#pendingSide;
-    if (batch.length === 0 && side.length === 0) return;
+    if (batch.length === 0 && side.length === 0) return null;
     this.#pending = [];
     this.#pendingSide = [];
     const items = batch.map((p) => ({ docKey: p.docKey, data: p.data }));
     this.stats.appendTransactions++;
     this.stats.appendedUpdates += items.length;
-    this.#inFlight = this.#writer.call({ type: 'append', items, side: side.map((p) => p.write) }).then(
+    return this.#writer.call({ type: 'append', items, side: side.map((p) => p.write) }).then(
       (r) => {
         if (r.ok) {
           batch.forEach((p, i) => p.resolve(r.seqs![i]!));
@@ -200,14 +193,8 @@ export class SqliteStore implements Store {
           for (const p of batch) p.reject(err);
           for (const p of side) p.reject(err);
         }
-        this.#inFlight = null;
-        this.#commitNext();
       },
-      (err: unknown) => {
-        this.#writerLost(batch, side, err);
-        this.#inFlight = null;
-        this.#commitNext();
-      },
+      (err: unknown) => this.#writerLost(batch, side, err),
     );
   }
 

@@ -9,6 +9,7 @@
  * One batch is in flight at a time per process, so a document's rows commit in the order
  * its appends were made; what arrives meanwhile forms the next batch.
  */
+import { TurnBatcher } from '../turn-batcher.js';
 import zlib from 'node:zlib';
 import type pg from 'pg';
 import type { StoredUpdate, UpdateLog } from '../store.js';
@@ -36,8 +37,8 @@ export class PgUpdateLog implements UpdateLog {
   readonly #pool: pg.Pool;
   #pending: PendingAppend[] = [];
   #owners: PendingOwner[] = [];
-  #scheduled = false;
-  #inFlight: Promise<void> | null = null;
+  /** One batch per loop turn, one in flight at a time [S2]. */
+  readonly #batches = new TurnBatcher(() => this.#commitNext());
   #lastAppend: Promise<unknown> = Promise.resolve();
   readonly stats = { appendTransactions: 0, appendedUpdates: 0, compactionsSkipped: 0 };
 
@@ -98,24 +99,18 @@ export class PgUpdateLog implements UpdateLog {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#inFlight) return;
-    this.#scheduled = true;
-    // After this turn's I/O callbacks: frames that arrived together commit together.
-    setImmediate(() => {
-      this.#scheduled = false;
-      this.#commitNext();
-    });
+    this.#batches.schedule();
   }
 
-  #commitNext(): void {
+  #commitNext(): Promise<void> | null {
     const batch = this.#pending;
     const owners = this.#owners;
-    if (batch.length === 0 && owners.length === 0) return;
+    if (batch.length === 0 && owners.length === 0) return null;
     this.#pending = [];
     this.#owners = [];
     this.stats.appendTransactions++;
     this.stats.appendedUpdates += batch.length;
-    this.#inFlight = this.#commit(batch, owners).then(
+    return this.#commit(batch, owners).then(
       (seqs) => {
         batch.forEach((p, i) => p.resolve(seqs[i]!));
         for (const o of owners) o.resolve();
@@ -135,10 +130,7 @@ export class PgUpdateLog implements UpdateLog {
           return false;
         });
       },
-    ).finally(() => {
-      this.#inFlight = null;
-      this.#commitNext();
-    });
+    );
   }
 
   async #commit(batch: PendingAppend[], owners: PendingOwner[]): Promise<number[]> {
@@ -247,6 +239,6 @@ export class PgUpdateLog implements UpdateLog {
 
   async close(): Promise<void> {
     await this.flush();
-    while (this.#inFlight) await this.#inFlight;
+    await this.#batches.idle();
   }
 }
