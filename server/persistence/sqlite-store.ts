@@ -77,8 +77,6 @@ export class SqliteStore implements Store {
   #pendingSide: PendingSide[] = [];
   /** One batch per loop turn, one in flight at a time [S2]. */
   readonly #batches = new TurnBatcher(() => this.#commitNext());
-  /** Settles when the newest append so far has (and so every earlier one has). */
-  #lastAppend: Promise<unknown> = Promise.resolve();
   readonly #stmts;
   readonly accounts: SqliteAccounts;
   readonly membership: SqliteMembership;
@@ -161,16 +159,7 @@ export class SqliteStore implements Store {
   }
 
   appendUpdate(docKey: string, data: Uint8Array): Promise<number> {
-    const p = new Promise<number>((resolve, reject) => {
-      this.#pending.push({ docKey, data, resolve, reject });
-      this.#schedule();
-    });
-    this.#lastAppend = p.catch(() => undefined);
-    return p;
-  }
-
-  #schedule(): void {
-    this.#batches.schedule();
+    return this.#batches.enqueue<number>((resolve, reject) => this.#pending.push({ docKey, data, resolve, reject }));
   }
 
   #commitNext(): Promise<void> | null {
@@ -224,16 +213,11 @@ export class SqliteStore implements Store {
   }
 
   #sideWrite(write: SideWrite): Promise<void> {
-    const p = new Promise<void>((resolve, reject) => {
-      this.#pendingSide.push({ write, resolve, reject });
-      this.#schedule();
-    });
-    this.#lastAppend = p.catch(() => undefined);
-    return p;
+    return this.#batches.enqueue<void>((resolve, reject) => this.#pendingSide.push({ write, resolve, reject }));
   }
 
-  async flush(): Promise<void> {
-    await this.#lastAppend;
+  flush(): Promise<void> {
+    return this.#batches.flushed();
   }
 
   /** Runs in the writer's order, after every batch already sent; later seqs are untouched. */

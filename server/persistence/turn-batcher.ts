@@ -10,9 +10,29 @@ export class TurnBatcher {
   readonly #next: () => Promise<unknown> | null;
   #scheduled = false;
   #inFlight: Promise<void> | null = null;
+  /** Settles when the newest queued work has (and so every earlier one has). */
+  #last: Promise<unknown> = Promise.resolve();
 
   constructor(next: () => Promise<unknown> | null) {
     this.#next = next;
+  }
+
+  /**
+   * Queues one piece of work: `push` stores it with the caller's settle functions where
+   * `next` will take it; it goes with this turn's batch, or after the one in flight.
+   */
+  enqueue<T>(push: (resolve: (value: T) => void, reject: (err: unknown) => void) => void): Promise<T> {
+    const p = new Promise<T>((resolve, reject) => {
+      push(resolve, reject);
+      this.schedule();
+    });
+    this.#last = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Resolves when everything queued so far has settled (committed or failed). */
+  async flushed(): Promise<void> {
+    await this.#last;
   }
 
   /** Work was queued: commit it with this turn's batch, or after the one in flight. */

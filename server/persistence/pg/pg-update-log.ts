@@ -39,7 +39,6 @@ export class PgUpdateLog implements UpdateLog {
   #owners: PendingOwner[] = [];
   /** One batch per loop turn, one in flight at a time [S2]. */
   readonly #batches = new TurnBatcher(() => this.#commitNext());
-  #lastAppend: Promise<unknown> = Promise.resolve();
   readonly stats = { appendTransactions: 0, appendedUpdates: 0, compactionsSkipped: 0 };
 
   constructor(pool: pg.Pool) {
@@ -81,25 +80,11 @@ export class PgUpdateLog implements UpdateLog {
   }
 
   appendUpdate(docKey: string, data: Uint8Array): Promise<number> {
-    const p = new Promise<number>((resolve, reject) => {
-      this.#pending.push({ docKey, data, resolve, reject });
-      this.#schedule();
-    });
-    this.#lastAppend = p.catch(() => undefined);
-    return p;
+    return this.#batches.enqueue<number>((resolve, reject) => this.#pending.push({ docKey, data, resolve, reject }));
   }
 
   addClientOwner(docKey: string, clientId: number, userId: string): Promise<void> {
-    const p = new Promise<void>((resolve, reject) => {
-      this.#owners.push({ docKey, clientId, userId, resolve, reject });
-      this.#schedule();
-    });
-    this.#lastAppend = p.catch(() => undefined);
-    return p;
-  }
-
-  #schedule(): void {
-    this.#batches.schedule();
+    return this.#batches.enqueue<void>((resolve, reject) => this.#owners.push({ docKey, clientId, userId, resolve, reject }));
   }
 
   #commitNext(): Promise<void> | null {
@@ -172,8 +157,8 @@ export class PgUpdateLog implements UpdateLog {
     });
   }
 
-  async flush(): Promise<void> {
-    await this.#lastAppend;
+  flush(): Promise<void> {
+    return this.#batches.flushed();
   }
 
   /**
